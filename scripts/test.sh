@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Runs Keywarden's tests, step by step, and fails if any step fails. `make test` runs it
+# after scripts/install-deps.sh test; it runs every step even when an earlier one fails,
+# then prints a summary.
+#
+#   scripts/test.sh                  all steps
+#   scripts/test.sh rust e2e         only these steps
+#
+# Steps:
+#   engine-deps  keywarden-core must not depend on tauri, serde_json or tokio
+#   rust         the workspace's tests (cargo nextest, plus doc tests; or cargo test)
+#   ui           svelte-check and vitest
+#   e2e          build the real app with its frontend embedded, then pytest tests/e2e
+#                under Xvfb (tests/e2e/conftest.py starts Xvfb and tauri-driver)
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+all_steps=(engine-deps rust ui e2e)
+steps=("$@")
+if [ "${#steps[@]}" -eq 0 ]; then
+  steps=("${all_steps[@]}")
+fi
+
+banner() { printf '\n===== %s =====\n' "$*"; }
+
+# Runs a command, echoing it first; returns its status.
+run() {
+  printf '+ %s\n' "$*"
+  "$@"
+}
+
+step_engine_deps() {
+  run scripts/check-engine-deps.sh
+}
+
+step_rust() {
+  if cargo nextest --version >/dev/null 2>&1; then
+    # nextest does not run doc tests; cargo test --doc does.
+    run cargo nextest run --workspace || return 1
+    run cargo test --doc --workspace
+  else
+    run cargo test --workspace
+  fi
+}
+
+step_ui() {
+  local status=0
+  run npm --prefix ui run check || status=1
+  run npm --prefix ui test || status=1
+  return "$status"
+}
+
+step_e2e() {
+  # `tauri build` (unlike `cargo build`) runs the config's beforeBuildCommand and embeds
+  # ui/dist in the binary; --debug keeps it in target/debug next to the other builds.
+  # It must come after the Rust tests: cargo test also writes target/debug/keywarden-app,
+  # without the embedded frontend.
+  run ui/node_modules/.bin/tauri build --debug --no-bundle || return 1
+  run tests/.venv/bin/python -m pytest tests/e2e
+}
+
+declare -A result=()
+declare -A took=()
+failed=0
+for step in "${steps[@]}"; do
+  case "$step" in
+    engine-deps | rust | ui | e2e) ;;
+    *)
+      echo "unknown step: $step (steps: ${all_steps[*]})" >&2
+      exit 2
+      ;;
+  esac
+  banner "test step: $step"
+  start=$SECONDS
+  if "step_${step//-/_}"; then
+    result[$step]=ok
+  else
+    result[$step]=FAILED
+    failed=1
+  fi
+  took[$step]=$((SECONDS - start))
+  echo "----- $step: ${result[$step]} (${took[$step]} s)"
+done
+
+banner "test summary"
+for step in "${steps[@]}"; do
+  printf '  %-12s %-7s %5s s\n' "$step" "${result[$step]}" "${took[$step]}"
+done
+if [ "$failed" -ne 0 ]; then
+  echo "make test: some steps FAILED"
+  exit 1
+fi
+echo "make test: every step succeeded"
