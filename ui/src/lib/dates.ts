@@ -1,0 +1,21 @@
+// Shows the contract's RFC 3339 timestamps in the person's locale and time zone.
+
+const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const moment = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+function parse(iso: string): Date | null {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** "12 Mar 2025", or the raw text if it is not a timestamp. */
+export function formatDay(iso: string): string {
+  const date = parse(iso);
+  return date ? day.format(date) : iso;
+}
+
+/** "12 Mar 2025, 14:05", or the raw text if it is not a timestamp. */
+export function formatMoment(iso: string): string {
+  const date = parse(iso);
+  return date ? moment.format(date) : iso;
+}

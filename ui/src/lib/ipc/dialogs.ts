@@ -1,0 +1,37 @@
+// Native file pickers. Each resolves with a path, or null when the person cancels.
+import { open, save } from '@tauri-apps/plugin-dialog';
+import { IpcError } from './error';
+
+export const VAULT_EXTENSION = 'keywarden';
+
+const vaultFilter = { name: 'Keywarden vault', extensions: [VAULT_EXTENSION] };
+
+async function pick(dialog: () => Promise<string | null>): Promise<string | null> {
+  try {
+    return await dialog();
+  } catch (reason) {
+    throw IpcError.from(reason);
+  }
+}
+
+export function pickVaultToOpen(): Promise<string | null> {
+  return pick(() =>
+    open({ title: 'Open a Keywarden vault', multiple: false, directory: false, filters: [vaultFilter] }),
+  );
+}
+
+/**
+ * Asks where to create a vault, starting at `defaultPath`. Some platforms' save dialogs do
+ * not add the extension, so it is added here when missing.
+ */
+export async function pickVaultLocationToCreate(defaultPath?: string): Promise<string | null> {
+  const path = await pick(() =>
+    save({ title: 'Create a Keywarden vault', defaultPath, filters: [vaultFilter], canCreateDirectories: true }),
+  );
+  if (path === null || path.toLowerCase().endsWith(`.${VAULT_EXTENSION}`)) return path;
+  return `${path}.${VAULT_EXTENSION}`;
+}
+
+export function pickKeyFile(): Promise<string | null> {
+  return pick(() => open({ title: 'Choose a key file', multiple: false, directory: false }));
+}

@@ -1,0 +1,145 @@
+// The vault's status as the shell reports it, and which screen that means.
+import * as ipc from '$lib/ipc';
+import { IpcError, type LockReason, type VaultStatus } from '$lib/ipc';
+import { Throttle } from './throttle';
+
+export type Screen = 'loading' | 'welcome' | 'create' | 'unlock' | 'home' | 'settings';
+
+/** How often `activity` may reach the shell, per docs/ipc.md. */
+export const ACTIVITY_INTERVAL_MS = 15_000;
+
+export class VaultStore {
+  /** Null until the first `vault_status` answers. */
+  status = $state<VaultStatus | null>(null);
+  /** Why the first `vault_status` failed, if it did. */
+  loadError = $state<IpcError | null>(null);
+  /** Where a new vault will be created; set while the Create screen is showing. */
+  createPath = $state<string | null>(null);
+  settingsOpen = $state(false);
+  /** A calm app-wide message, such as why the vault locked itself. */
+  notice = $state<string | null>(null);
+
+  readonly screen: Screen = $derived.by(() => {
+    switch (this.status?.state) {
+      case undefined:
+        return 'loading';
+      case 'closed':
+        return this.createPath === null ? 'welcome' : 'create';
+      case 'locked':
+        return 'unlock';
+      case 'unlocked':
+        return this.settingsOpen ? 'settings' : 'home';
+    }
+  });
+
+  readonly #activity = new Throttle(ACTIVITY_INTERVAL_MS);
+
+  async load(): Promise<void> {
+    try {
+      this.#apply(await ipc.vaultStatus());
+      this.loadError = null;
+    } catch (reason) {
+      this.loadError = IpcError.from(reason);
+    }
+  }
+
+  /**
+   * Runs a command, and follows the shell when it says the vault is no longer where this
+   * store thought: `locked` shows the Unlock screen, `no_vault` reloads the status. The
+   * error is rethrown either way so the caller can show it.
+   */
+  async run<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (reason) {
+      const error = IpcError.from(reason);
+      if (error.code === 'locked') this.#markLocked();
+      if (error.code === 'no_vault') void this.load();
+      throw error;
+    }
+  }
+
+  startCreate(path?: string): void {
+    if (this.status) this.createPath = path ?? this.status.defaultVaultPath;
+  }
+
+  cancelCreate(): void {
+    this.createPath = null;
+  }
+
+  async create(passphrase: string, keyfilePath: string | null): Promise<void> {
+    const path = this.createPath;
+    if (path === null) throw new IpcError('no_vault', 'Choose where to create the vault first.');
+    this.#apply(await this.run(() => ipc.vaultCreate({ path, passphrase, keyfilePath })));
+  }
+
+  async select(path: string): Promise<void> {
+    this.#apply(await this.run(() => ipc.vaultSelect(path)));
+  }
+
+  async unlock(passphrase: string, keyfilePath: string | null): Promise<void> {
+    this.#apply(await this.run(() => ipc.vaultUnlock({ passphrase, keyfilePath })));
+    this.notice = null;
+  }
+
+  async lock(): Promise<void> {
+    this.#apply(await this.run(ipc.vaultLock));
+  }
+
+  async close(): Promise<void> {
+    this.#apply(await this.run(ipc.vaultClose));
+    this.notice = null;
+  }
+
+  openSettings(): void {
+    this.settingsOpen = true;
+  }
+
+  closeSettings(): void {
+    this.settingsOpen = false;
+  }
+
+  async setAutoLock(minutes: number): Promise<void> {
+    this.#apply(await this.run(() => ipc.settingsSetAutoLock(minutes)));
+  }
+
+  async changePassphrase(currentPassphrase: string, newPassphrase: string, keyfilePath: string | null): Promise<void> {
+    await this.run(() => ipc.vaultChangePassphrase({ currentPassphrase, newPassphrase, keyfilePath }));
+  }
+
+  /** Handles the `vault-locked` event. */
+  locked(reason: LockReason): void {
+    const minutes = this.status?.autoLockMinutes ?? null;
+    this.#markLocked();
+    if (reason === 'idle') {
+      this.notice =
+        minutes === null
+          ? 'Locked after a while without activity.'
+          : `Locked after ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} without activity.`;
+    }
+  }
+
+  /** Tells the shell the person is active, at most once every 15 seconds. */
+  reportActivity(): void {
+    if (this.status?.state !== 'unlocked' || !this.#activity.take()) return;
+    // A failed heartbeat needs no message; `run` still follows a `locked` answer.
+    this.run(ipc.activity).catch(() => {});
+  }
+
+  dismissNotice(): void {
+    this.notice = null;
+  }
+
+  #apply(status: VaultStatus): void {
+    this.status = status;
+    if (status.state !== 'closed') this.createPath = null;
+    if (status.state !== 'unlocked') {
+      this.settingsOpen = false;
+      this.#activity.reset();
+    }
+  }
+
+  #markLocked(): void {
+    if (this.status?.state === 'unlocked') this.#apply({ ...this.status, state: 'locked' });
+  }
+}
