@@ -259,7 +259,9 @@ class App:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        # tauri-driver starts WebKitWebDriver itself and forwards to it: both must listen.
         _wait_for_port(self.port, self.driver_proc, "tauri-driver", self.log)
+        _wait_for_port(native_port, self.driver_proc, "WebKitWebDriver", self.log)
         self.driver: webdriver.Remote | None = None
 
     # -- sessions --

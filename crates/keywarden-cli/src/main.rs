@@ -1,0 +1,2 @@
+//! `keywarden`, the command-line tool (being written).
+fn main() {}

@@ -1,0 +1,2 @@
+//! Benchmarks of the vault (placeholder until the benchmark suite lands).
+fn main() {}

@@ -1,0 +1,33 @@
+//! Keywarden's engine: the encrypted vault file, its keyslots and its key records.
+//!
+//! A vault is one SQLite file (format v1, specified in `docs/vault-format.md`). It is
+//! opened as a [`LockedVault`], which knows nothing secret; a passphrase (and key file,
+//! if the vault has one) turns it into an [`UnlockedVault`], which can list, generate,
+//! change and delete keys. [`UnlockedVault::lock`] forgets every key and gives the
+//! [`LockedVault`] back.
+//!
+//! This crate has no UI, no async runtime and no JSON: the CLI and the desktop shell
+//! are thin layers over it.
+
+pub mod clock;
+pub mod error;
+pub mod kdf;
+pub mod key;
+mod keyslot;
+mod random;
+pub mod schema;
+pub mod seal;
+pub mod secret;
+pub mod settings;
+pub mod vault;
+
+pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
+pub use error::{
+    ChangePassphraseError, CreateError, KdfError, KeyFileError, OpenError, RecordError,
+    StorageError, UnlockError,
+};
+pub use kdf::KdfParams;
+pub use key::{Algorithm, KeyId, KeyRecord, KeyUpdate, NewKey};
+pub use secret::{KeyFile, KeyMaterial, Passphrase};
+pub use settings::Settings;
+pub use vault::{LockedVault, UnlockFailure, UnlockedVault, default_vault_path};

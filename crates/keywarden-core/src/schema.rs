@@ -1,0 +1,155 @@
+//! The SQLite schema of vault format v1, the connection settings, and the header check
+//! that tells a vault from any other file without letting SQLite touch it.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{OpenError, StorageError};
+
+/// `PRAGMA application_id` of a vault: "KWDV" in ASCII.
+pub const APPLICATION_ID: u32 = 0x4B57_4456;
+/// `PRAGMA user_version` of a vault: the format version.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Table names, as used in the associated data of sealed values.
+pub(crate) mod table {
+    pub const KEYSLOT: &str = "keyslot";
+    pub const KEY: &str = "key";
+    pub const KEY_VERSION: &str = "key_version";
+    pub const SETTING: &str = "setting";
+}
+
+/// The whole schema of format v1. `STRICT` tables: SQLite refuses a value of the wrong
+/// type instead of storing it.
+pub(crate) const SCHEMA_V1: &str = "
+CREATE TABLE vault (
+    singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
+    vault_id    BLOB NOT NULL CHECK (length(vault_id) = 16),
+    created_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE keyslot (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL,
+    row_version   INTEGER NOT NULL,
+    kdf           TEXT NOT NULL,
+    kdf_memory_kib INTEGER NOT NULL,
+    kdf_iterations INTEGER NOT NULL,
+    kdf_lanes     INTEGER NOT NULL,
+    salt          BLOB NOT NULL,
+    keyfile_check BLOB,
+    wrapped_dek   BLOB NOT NULL,
+    created_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE key (
+    id          TEXT PRIMARY KEY,
+    row_version INTEGER NOT NULL,
+    meta        BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE key_version (
+    key_id      TEXT NOT NULL REFERENCES key(id) ON DELETE CASCADE,
+    version     INTEGER NOT NULL,
+    row_version INTEGER NOT NULL,
+    material    BLOB NOT NULL,
+    PRIMARY KEY (key_id, version)
+) STRICT;
+
+CREATE TABLE setting (
+    name        TEXT PRIMARY KEY,
+    row_version INTEGER NOT NULL,
+    value       BLOB NOT NULL
+) STRICT;
+";
+
+/// Reads the 100-byte SQLite header and checks that the file is a Keywarden vault of a
+/// version this code reads. The file is opened read-only by the operating system, never
+/// by SQLite, so a foreign file is left exactly as it was.
+///
+/// # Errors
+/// [`OpenError::NotFound`], [`OpenError::NotAVault`] or [`OpenError::Unsupported`].
+pub(crate) fn check_header(path: &Path) -> Result<(), OpenError> {
+    let not_a_vault = |reason| OpenError::NotAVault {
+        path: path.to_owned(),
+        reason,
+    };
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(OpenError::NotFound {
+                path: path.to_owned(),
+            });
+        }
+        Err(e) => {
+            return Err(OpenError::Storage(StorageError::Io {
+                reason: e.to_string(),
+            }));
+        }
+    };
+    if meta.is_dir() {
+        return Err(not_a_vault("it is a directory"));
+    }
+    if meta.len() == 0 {
+        return Err(not_a_vault("the file is empty"));
+    }
+    let mut header = [0u8; 100];
+    let mut file = fs::File::open(path).map_err(|e| StorageError::Io {
+        reason: e.to_string(),
+    })?;
+    if file.read_exact(&mut header).is_err() {
+        return Err(not_a_vault("the file is too short to be a vault"));
+    }
+    if &header[..16] != b"SQLite format 3\0" {
+        return Err(not_a_vault("it is not an SQLite database"));
+    }
+    let be32 = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    if be32(68) != APPLICATION_ID {
+        return Err(not_a_vault(
+            "it is an SQLite database of another application",
+        ));
+    }
+    match be32(60) {
+        FORMAT_VERSION => Ok(()),
+        0 => Err(not_a_vault("its creation was never completed")),
+        v => Err(OpenError::Unsupported {
+            found: i64::from(v),
+        }),
+    }
+}
+
+/// Opens an existing file with the vault's connection settings.
+pub(crate) fn connect(path: &Path, create: bool) -> Result<Connection, StorageError> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    // A held lock means another process has the vault: say so at once, do not wait.
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    // One process per vault: the exclusive lock is taken at the first access and held
+    // until the connection closes, so a second app or CLI gets `Busy`, not stale data.
+    let _: String =
+        conn.pragma_update_and_check(None, "locking_mode", "EXCLUSIVE", |r| r.get(0))?;
+    let _: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "trusted_schema", "OFF")?;
+    Ok(conn)
+}
+
+/// Runs SQLite's structural check.
+pub(crate) fn quick_check(conn: &Connection) -> Result<(), StorageError> {
+    let verdict: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+    if verdict == "ok" {
+        Ok(())
+    } else {
+        Err(StorageError::damaged(format!("SQLite check: {verdict}")))
+    }
+}
