@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 /// A key file could not be used.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum KeyFileError {
     /// The file is missing or could not be read or written.
     #[error("the key file {path} cannot be read: {reason}")]
@@ -43,7 +42,6 @@ pub enum KeyFileError {
 
 /// Argon2id parameters are unusable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum KdfError {
     /// A parameter is outside its allowed range.
     #[error("KDF {name} must be between {min} and {max}, not {value}")]
@@ -64,7 +62,6 @@ pub enum KdfError {
 
 /// The SQLite layer failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum StorageError {
     /// The file is damaged or was tampered with: a record failed authentication, a row
     /// is missing or malformed, or SQLite found corruption.
@@ -115,7 +112,6 @@ impl From<rusqlite::Error> for StorageError {
 
 /// A vault file could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum OpenError {
     /// Nothing exists at the path.
     #[error("no vault at {path}")]
@@ -145,7 +141,6 @@ pub enum OpenError {
 
 /// A new vault could not be created. Nothing was left at the path.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum CreateError {
     /// Something already exists at the path.
     #[error("{path} already exists; a vault is never written over a file")]
@@ -166,7 +161,6 @@ pub enum CreateError {
 
 /// A vault could not be unlocked. The vault is unchanged and stays locked.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum UnlockError {
     /// The passphrase does not open any passphrase keyslot (or the keyslot is damaged:
     /// the two cannot be told apart without the key).
@@ -188,7 +182,6 @@ pub enum UnlockError {
 
 /// The passphrase could not be changed. The old passphrase still opens the vault.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum ChangePassphraseError {
     /// The current passphrase or key file did not verify.
     #[error(transparent)]
@@ -203,7 +196,6 @@ pub enum ChangePassphraseError {
 
 /// An operation on key records failed. Nothing was changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
 pub enum RecordError {
     /// No key matches the id, id prefix or name.
     #[error("no key matches \"{reference}\"")]
