@@ -47,7 +47,6 @@ impl FromStr for KeyId {
 
 /// The kinds of key Keywarden generates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Algorithm {
     /// AES with a 128-bit key.
     Aes128,
