@@ -167,7 +167,11 @@ impl LockedVault {
             }
             Ok(())
         });
-        let _ = fs::remove_file(&temp);
+        for leftover in ["", "-wal", "-shm", "-journal"] {
+            let mut name = temp.clone().into_os_string();
+            name.push(leftover);
+            let _ = fs::remove_file(name);
+        }
         result?;
         let locked = LockedVault::open(path, clock).map_err(|e| match e {
             OpenError::Storage(s) => CreateError::Storage(s),
@@ -190,6 +194,7 @@ impl LockedVault {
         clock: &dyn Clock,
     ) -> Result<(), CreateError> {
         let mut conn = schema::connect(temp, true)?;
+        restrict_to_owner(temp)?;
         let vault_id: [u8; 16] = crate::random::array();
         let dek = SymmetricKey::random();
         let now = clock::to_unix(clock.now());
@@ -323,6 +328,23 @@ fn encode_cbor<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StorageError> 
     ciborium::into_writer(value, &mut out)
         .map_err(|e| StorageError::damaged(format!("cannot encode a record: {e}")))?;
     Ok(out)
+}
+
+/// Makes the vault readable and writable by its owner only. SQLite gives its WAL the
+/// same permissions as the database file.
+fn restrict_to_owner(path: &Path) -> Result<(), StorageError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(|e| {
+            StorageError::Io {
+                reason: e.to_string(),
+            }
+        })?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -542,14 +564,14 @@ impl UnlockedVault {
         Ok(seal::seal(&self.keys.records, &place, &encode_cbor(&meta)?))
     }
 
-    fn material_place<'a>(&'a self, id: &'a str, version: u32, row_version: u64) -> Place<'a> {
-        // The key version is part of the row id so that one version's material cannot be
-        // moved to another version of the same key.
+    /// Where a version's material lives: the row id is `<key id>/<version>`, so one
+    /// version's material cannot be moved to another key or another version.
+    fn material_place<'a>(&'a self, row_id: &'a str, row_version: u64) -> Place<'a> {
         Place {
             vault_id: &self.locked.vault_id,
             table: table::KEY_VERSION,
-            row_id: id,
-            row_version: (u64::from(version) << 32) | (row_version & 0xFFFF_FFFF),
+            row_id,
+            row_version,
         }
     }
 
@@ -579,8 +601,12 @@ impl UnlockedVault {
         let mut plain = Zeroizing::new(Vec::with_capacity(1 + material.len()));
         plain.push(MATERIAL_RAW);
         plain.extend_from_slice(material.expose_secret());
-        let sealed_material =
-            seal::seal(&self.keys.material, &self.material_place(&id, 1, 1), &plain);
+        let material_row = format!("{id}/1");
+        let sealed_material = seal::seal(
+            &self.keys.material,
+            &self.material_place(&material_row, 1),
+            &plain,
+        );
         let tx = self.locked.conn.transaction()?;
         tx.execute(
             "INSERT INTO key (id, row_version, meta) VALUES (?1, 1, ?2)",
@@ -676,7 +702,8 @@ impl UnlockedVault {
         })?;
         let damaged =
             |what: &str| StorageError::damaged(format!("key {text} version {version}: {what}"));
-        let place = self.material_place(&text, version, row_version(row_v, &text)?);
+        let material_row = format!("{text}/{version}");
+        let place = self.material_place(&material_row, row_version(row_v, &text)?);
         let mut plain = seal::open(&self.keys.material, &place, &blob)
             .map_err(|_| damaged("the material failed authentication"))?;
         if plain.first() != Some(&MATERIAL_RAW) || plain.len() != 1 + record.algorithm.key_len() {
