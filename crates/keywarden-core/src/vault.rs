@@ -782,3 +782,52 @@ impl UnlockedVault {
         Err(last.into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::SystemClock;
+    use crate::key::NewKey;
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_vault_is_one_file_with_no_shared_memory_index_and_no_leftovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.keywarden");
+        let mut vault = LockedVault::create(
+            &path,
+            &Passphrase::new("correct horse battery staple".to_owned()),
+            None,
+            KdfParams::INSECURE_TEST,
+            true,
+            Arc::new(SystemClock),
+        )
+        .unwrap();
+        vault
+            .generate_key(NewKey {
+                name: "k".into(),
+                algorithm: Algorithm::Aes128,
+                notes: String::new(),
+                tags: vec![],
+            })
+            .unwrap();
+        // While open: the WAL, but no -shm (exclusive locking keeps the index in memory).
+        assert_eq!(names_in(dir.path()), ["v.keywarden", "v.keywarden-wal"]);
+        drop(vault);
+        assert_eq!(names_in(dir.path()), ["v.keywarden"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}
