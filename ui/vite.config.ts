@@ -40,7 +40,7 @@ export default defineConfig(({ mode }) => ({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
-    setupFiles: ['src/test-setup.ts'],
-    restoreMocks: true,
+    setupFiles: ['src/test/setup.ts'],
+    mockReset: true,
   },
 }));

@@ -1,0 +1,122 @@
+import { invoke } from '@tauri-apps/api/core';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import * as ipc from '.';
+
+vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
+const invokeMock = vi.mocked(invoke);
+
+describe('commands', () => {
+  beforeEach(() => {
+    invokeMock.mockResolvedValue('result');
+  });
+
+  // Every command in docs/ipc.md, with the exact object the shell must receive.
+  const cases: [name: string, run: () => Promise<unknown>, command: string, args?: Record<string, unknown>][] = [
+    ['vaultStatus', () => ipc.vaultStatus(), 'vault_status', undefined],
+    ['vaultSelect', () => ipc.vaultSelect('/v.keywarden'), 'vault_select', { path: '/v.keywarden' }],
+    [
+      'vaultCreate',
+      () => ipc.vaultCreate({ path: '/v.keywarden', passphrase: 'pp', keyfilePath: null }),
+      'vault_create',
+      { path: '/v.keywarden', passphrase: 'pp', keyfilePath: null },
+    ],
+    [
+      'vaultUnlock',
+      () => ipc.vaultUnlock({ passphrase: 'pp', keyfilePath: '/k' }),
+      'vault_unlock',
+      { passphrase: 'pp', keyfilePath: '/k' },
+    ],
+    ['vaultLock', () => ipc.vaultLock(), 'vault_lock', undefined],
+    ['vaultClose', () => ipc.vaultClose(), 'vault_close', undefined],
+    [
+      'vaultChangePassphrase',
+      () => ipc.vaultChangePassphrase({ currentPassphrase: 'old', newPassphrase: 'new', keyfilePath: null }),
+      'vault_change_passphrase',
+      { currentPassphrase: 'old', newPassphrase: 'new', keyfilePath: null },
+    ],
+    ['settingsSetAutoLock', () => ipc.settingsSetAutoLock(15), 'settings_set_auto_lock', { minutes: 15 }],
+    ['activity', () => ipc.activity(), 'activity', undefined],
+    ['keyAlgorithms', () => ipc.keyAlgorithms(), 'key_algorithms', undefined],
+    ['keysList (all)', () => ipc.keysList(null), 'keys_list', { query: null }],
+    ['keysList (query)', () => ipc.keysList('prod'), 'keys_list', { query: 'prod' }],
+    ['keyGet', () => ipc.keyGet('id-1'), 'key_get', { id: 'id-1' }],
+    [
+      'keyGenerate',
+      () => ipc.keyGenerate({ name: 'n', algorithm: 'aes-256', notes: '', tags: ['a', 'b'] }),
+      'key_generate',
+      { name: 'n', algorithm: 'aes-256', notes: '', tags: ['a', 'b'] },
+    ],
+    ['keyRename', () => ipc.keyRename('id-1', 'New'), 'key_rename', { id: 'id-1', name: 'New' }],
+    ['keyDelete', () => ipc.keyDelete('id-1'), 'key_delete', { id: 'id-1' }],
+  ];
+
+  it.each(cases)('%s sends the contract arguments', async (_, run, command, args) => {
+    await expect(run()).resolves.toBe('result');
+    expect(invokeMock).toHaveBeenCalledTimes(1);
+    const call = invokeMock.mock.calls[0];
+    expect(call[0]).toBe(command);
+    if (args === undefined) {
+      expect(call).toHaveLength(1);
+    } else {
+      // Exact keys: nothing extra, nothing snake_case.
+      expect(call[1]).toStrictEqual(args);
+    }
+  });
+
+  it('covers every command in the contract', () => {
+    const commands = new Set(cases.map(([, , command]) => command));
+    expect([...commands].sort()).toEqual(
+      [
+        'activity',
+        'key_algorithms',
+        'key_delete',
+        'key_generate',
+        'key_get',
+        'key_rename',
+        'keys_list',
+        'settings_set_auto_lock',
+        'vault_change_passphrase',
+        'vault_close',
+        'vault_create',
+        'vault_lock',
+        'vault_select',
+        'vault_status',
+        'vault_unlock',
+      ].sort(),
+    );
+  });
+
+  it('does not pass fields the contract does not name', async () => {
+    const extra = { path: '/v', passphrase: 'pp', keyfilePath: null, secret: 'x' };
+    await ipc.vaultCreate(extra);
+    expect(invokeMock.mock.calls[0][1]).toStrictEqual({ path: '/v', passphrase: 'pp', keyfilePath: null });
+  });
+
+  it('rejects with an IpcError carrying the code and message of a {code, message} rejection', async () => {
+    invokeMock.mockRejectedValue({ code: 'wrong_passphrase', message: 'That passphrase does not open this vault.' });
+    const error = await ipc.vaultUnlock({ passphrase: 'x', keyfilePath: null }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ipc.IpcError);
+    expect(error).toMatchObject({ code: 'wrong_passphrase', message: 'That passphrase does not open this vault.' });
+  });
+
+  it.each([
+    ['a plain string', 'command vault_unlock not found'],
+    ['an Error', new Error('boom')],
+    ['undefined', undefined],
+    ['an object without a code', { message: 'hi' }],
+    ['an unknown code', { code: 'exploded', message: 'hi' }],
+    ['a non-string message', { code: 'io', message: 42 }],
+  ])('turns %s into an internal IpcError', async (_, reason) => {
+    invokeMock.mockRejectedValue(reason);
+    const error = await ipc.vaultStatus().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ipc.IpcError);
+    expect((error as ipc.IpcError).code).toBe('internal');
+    expect((error as ipc.IpcError).message).toMatch(/report/);
+  });
+
+  it('never shows the text of a non-contract rejection, which might echo an argument', async () => {
+    invokeMock.mockRejectedValue('invalid args `passphrase`: hunter2hunter2');
+    const error = (await ipc.vaultUnlock({ passphrase: 'hunter2hunter2', keyfilePath: null }).catch((e) => e)) as Error;
+    expect(error.message).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,53 @@
+import { open, save } from '@tauri-apps/plugin-dialog';
+import { describe, expect, it, vi } from 'vitest';
+import { IpcError, pickKeyFile, pickVaultLocationToCreate, pickVaultToOpen } from '.';
+
+vi.mock('@tauri-apps/plugin-dialog', () => ({ open: vi.fn(), save: vi.fn() }));
+vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
+
+describe('dialogs', () => {
+  it('opens a single .keywarden file', async () => {
+    vi.mocked(open).mockResolvedValue('/home/a/team.keywarden');
+    await expect(pickVaultToOpen()).resolves.toBe('/home/a/team.keywarden');
+    expect(open).toHaveBeenCalledWith(
+      expect.objectContaining({
+        multiple: false,
+        directory: false,
+        filters: [{ name: 'Keywarden vault', extensions: ['keywarden'] }],
+      }),
+    );
+  });
+
+  it('resolves null when the person cancels', async () => {
+    vi.mocked(open).mockResolvedValue(null);
+    await expect(pickVaultToOpen()).resolves.toBeNull();
+    vi.mocked(save).mockResolvedValue(null);
+    await expect(pickVaultLocationToCreate('/d/vault.keywarden')).resolves.toBeNull();
+  });
+
+  it('starts the save dialog at the given path and adds a missing extension', async () => {
+    vi.mocked(save).mockResolvedValue('/home/a/team');
+    await expect(pickVaultLocationToCreate('/d/vault.keywarden')).resolves.toBe('/home/a/team.keywarden');
+    expect(save).toHaveBeenCalledWith(expect.objectContaining({ defaultPath: '/d/vault.keywarden' }));
+  });
+
+  it('keeps the extension when it is there', async () => {
+    vi.mocked(save).mockResolvedValue('/home/a/Team.KEYWARDEN');
+    await expect(pickVaultLocationToCreate()).resolves.toBe('/home/a/Team.KEYWARDEN');
+  });
+
+  it('picks any single file as a key file', async () => {
+    vi.mocked(open).mockResolvedValue('/home/a/photo.jpg');
+    await expect(pickKeyFile()).resolves.toBe('/home/a/photo.jpg');
+    const options = vi.mocked(open).mock.calls[0][0];
+    expect(options).toMatchObject({ multiple: false, directory: false });
+    expect(options?.filters).toBeUndefined();
+  });
+
+  it('normalises dialog failures into IpcError', async () => {
+    vi.mocked(open).mockRejectedValue('dialog.open not allowed');
+    const error = await pickKeyFile().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IpcError);
+    expect((error as IpcError).code).toBe('internal');
+  });
+});

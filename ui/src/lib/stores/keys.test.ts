@@ -1,0 +1,151 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { KeySummary } from '$lib/ipc';
+import { ALGORITHMS, answer, callsTo, key, reject, unlocked } from '../../test/shell';
+import { KeyStore, SEARCH_DEBOUNCE_MS } from './keys.svelte';
+import { VaultStore } from './vault.svelte';
+
+vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
+
+const alpha = key('Alpha', { id: 'id-alpha', tags: ['prod'] });
+const beta = key('Beta', { id: 'id-beta' });
+const summary = ({ notes: _notes, updatedAt: _updated, ...rest }: typeof alpha): KeySummary => rest;
+
+async function setup() {
+  const vault = new VaultStore();
+  answer({ vault_status: () => unlocked() });
+  await vault.load();
+  return { vault, keys: new KeyStore(vault) };
+}
+
+describe('KeyStore', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('lists all keys with a null query and tells an empty vault from no matches', async () => {
+    const { keys } = await setup();
+    answer({ keys_list: () => [] });
+    await keys.refresh();
+    expect(callsTo('keys_list')).toEqual([{ query: null }]);
+    expect(keys.vaultEmpty).toBe(true);
+
+    keys.query = 'zzz';
+    await keys.refresh();
+    expect(callsTo('keys_list')[1]).toEqual({ query: 'zzz' });
+    expect(keys.vaultEmpty).toBe(false);
+  });
+
+  describe('search', () => {
+    beforeEach(() => {
+      vi.useFakeTimers();
+    });
+
+    it('waits for typing to pause, then sends only the last trimmed query', async () => {
+      const { keys } = await setup();
+      answer({ keys_list: () => [summary(alpha)] });
+
+      keys.search('p');
+      keys.search('pr');
+      vi.advanceTimersByTime(SEARCH_DEBOUNCE_MS - 1);
+      keys.search(' prod ');
+      vi.advanceTimersByTime(SEARCH_DEBOUNCE_MS - 1);
+      expect(callsTo('keys_list')).toHaveLength(0);
+
+      await vi.advanceTimersByTimeAsync(1);
+      expect(callsTo('keys_list')).toEqual([{ query: 'prod' }]);
+      expect(keys.keys.map((k) => k.name)).toEqual(['Alpha']);
+      expect(keys.listedQuery).toBe('prod');
+    });
+
+    it('sends null when the query is cleared', async () => {
+      const { keys } = await setup();
+      answer({ keys_list: () => [] });
+      keys.search('   ');
+      await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS);
+      expect(callsTo('keys_list')).toEqual([{ query: null }]);
+    });
+  });
+
+  it('never lets a slow, older answer replace a newer one', async () => {
+    const { keys } = await setup();
+    let releaseOld: (value: KeySummary[]) => void = () => {};
+    answer({
+      keys_list: (args) =>
+        args.query === 'old' ? new Promise<KeySummary[]>((resolve) => (releaseOld = resolve)) : [summary(beta)],
+    });
+    keys.query = 'old';
+    const first = keys.refresh();
+    keys.query = 'new';
+    await keys.refresh();
+    releaseOld([summary(alpha)]);
+    await first;
+    expect(keys.keys.map((k) => k.name)).toEqual(['Beta']);
+    expect(keys.listedQuery).toBe('new');
+  });
+
+  it('keeps a list error to show, and clears it on success', async () => {
+    const { keys } = await setup();
+    answer({ keys_list: reject('io', 'Disk trouble.') });
+    await keys.refresh();
+    expect(keys.listError?.message).toBe('Disk trouble.');
+    answer({ keys_list: () => [] });
+    await keys.refresh();
+    expect(keys.listError).toBeNull();
+  });
+
+  it('sends the vault to the Unlock screen when listing answers `locked`', async () => {
+    const { vault, keys } = await setup();
+    answer({ keys_list: reject('locked') });
+    await keys.refresh();
+    expect(vault.screen).toBe('unlock');
+  });
+
+  it('generates a key, clears the search, refreshes, and selects the new key', async () => {
+    const { keys } = await setup();
+    keys.query = 'something else';
+    answer({ key_generate: () => alpha, keys_list: () => [summary(alpha), summary(beta)] });
+    await keys.generate({ name: 'Alpha', algorithm: 'aes-256', notes: '', tags: ['prod'] });
+    expect(callsTo('key_generate')).toEqual([{ name: 'Alpha', algorithm: 'aes-256', notes: '', tags: ['prod'] }]);
+    expect(keys.query).toBe('');
+    expect(callsTo('keys_list')).toEqual([{ query: null }]);
+    expect(keys.selected).toEqual(alpha);
+    expect(keys.keys).toHaveLength(2);
+  });
+
+  it('renames the selected key and refreshes the list', async () => {
+    const { keys } = await setup();
+    const renamed = { ...alpha, name: 'Aleph' };
+    answer({ key_get: () => alpha, key_rename: () => renamed, keys_list: () => [summary(renamed)] });
+    await keys.select('id-alpha');
+    await keys.rename('id-alpha', 'Aleph');
+    expect(callsTo('key_rename')).toEqual([{ id: 'id-alpha', name: 'Aleph' }]);
+    expect(keys.selected?.name).toBe('Aleph');
+    expect(keys.keys[0].name).toBe('Aleph');
+  });
+
+  it('deletes a key and deselects it', async () => {
+    const { keys } = await setup();
+    answer({ key_get: () => alpha, key_delete: () => null, keys_list: () => [summary(beta)] });
+    await keys.select('id-alpha');
+    await keys.remove('id-alpha');
+    expect(callsTo('key_delete')).toEqual([{ id: 'id-alpha' }]);
+    expect(keys.selected).toBeNull();
+    expect(keys.keys.map((k) => k.name)).toEqual(['Beta']);
+  });
+
+  it('drops a selection whose key has gone, and refreshes', async () => {
+    const { keys } = await setup();
+    answer({ key_get: reject('key_not_found'), keys_list: () => [summary(beta)] });
+    await expect(keys.select('id-gone')).rejects.toMatchObject({ code: 'key_not_found' });
+    expect(keys.selected).toBeNull();
+    expect(callsTo('keys_list')).toHaveLength(1);
+  });
+
+  it('loads algorithms and looks them up by id', async () => {
+    const { keys } = await setup();
+    answer({ key_algorithms: () => ALGORITHMS });
+    await keys.loadAlgorithms();
+    expect(keys.algorithm('hmac-sha256')?.label).toBe('HMAC-SHA-256');
+    expect(keys.algorithm('nope')).toBeUndefined();
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addTags,
+  autoLockProblem,
+  charCount,
+  keyNameProblem,
+  newPassphraseProblem,
+  notesProblem,
+  splitTags,
+  tagProblem,
+  tagsProblem,
+} from './validation';
+
+describe('key names', () => {
+  it('needs 1 to 200 characters after trimming', () => {
+    expect(keyNameProblem('')).not.toBeNull();
+    expect(keyNameProblem('   ')).not.toBeNull();
+    expect(keyNameProblem('a')).toBeNull();
+    expect(keyNameProblem(`  ${'a'.repeat(200)}  `)).toBeNull();
+    expect(keyNameProblem('a'.repeat(201))).toMatch(/200/);
+  });
+
+  it('counts characters, not UTF-16 units', () => {
+    expect(charCount('🔑')).toBe(1);
+    expect(keyNameProblem('🔑'.repeat(200))).toBeNull();
+    expect(keyNameProblem('🔑'.repeat(201))).not.toBeNull();
+  });
+});
+
+describe('notes', () => {
+  it('allows up to 10,000 characters', () => {
+    expect(notesProblem('')).toBeNull();
+    expect(notesProblem('n'.repeat(10_000))).toBeNull();
+    expect(notesProblem('n'.repeat(10_001))).toMatch(/10,000/);
+  });
+});
+
+describe('tags', () => {
+  it('splits on commas, trims, and drops empties', () => {
+    expect(splitTags(' prod, payments ,, eu-west ,')).toEqual(['prod', 'payments', 'eu-west']);
+    expect(splitTags('   ')).toEqual([]);
+  });
+
+  it('adds without duplicates, keeping order', () => {
+    expect(addTags(['a', 'b'], ['b', 'c', 'a', 'd'])).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('each tag is 1 to 64 characters without commas', () => {
+    expect(tagProblem('')).not.toBeNull();
+    expect(tagProblem('a,b')).toMatch(/comma/);
+    expect(tagProblem('t'.repeat(64))).toBeNull();
+    expect(tagProblem('t'.repeat(65))).toMatch(/64/);
+  });
+
+  it('allows at most 32 tags', () => {
+    const tags = Array.from({ length: 32 }, (_, i) => `t${i}`);
+    expect(tagsProblem(tags)).toBeNull();
+    expect(tagsProblem([...tags, 'one more'])).toMatch(/32/);
+    expect(tagsProblem(['ok', 'x'.repeat(65)])).toMatch(/64/);
+  });
+});
+
+describe('new passphrases', () => {
+  it('need at least 12 characters', () => {
+    expect(newPassphraseProblem('eleven chrs', 'eleven chrs')).toMatch(/12/);
+    expect(newPassphraseProblem('twelve chars', 'twelve chars')).toBeNull();
+  });
+
+  it('must match the confirmation', () => {
+    expect(newPassphraseProblem('twelve chars', 'twelve chars!')).toMatch(/match/);
+  });
+});
+
+describe('auto-lock minutes', () => {
+  it('are whole numbers from 1 to 1440', () => {
+    expect(autoLockProblem(1)).toBeNull();
+    expect(autoLockProblem(1440)).toBeNull();
+    for (const bad of [0, 1441, 2.5, Number.NaN, -3]) expect(autoLockProblem(bad)).not.toBeNull();
+  });
+});
