@@ -5,10 +5,30 @@ export const MOCK_PASSPHRASE = 'correct horse battery staple';
 const DEFAULT_PATH = '/home/alex/.local/share/keywarden/vault.keywarden';
 
 const algorithms: Algorithm[] = [
-  { id: 'aes-256', label: 'AES-256', bits: 256, description: 'A symmetric key for AES with 256-bit keys: the usual choice for encrypting data.' },
-  { id: 'aes-128', label: 'AES-128', bits: 128, description: 'A symmetric key for AES with 128-bit keys, for systems that require them.' },
-  { id: 'chacha20', label: 'ChaCha20', bits: 256, description: 'A 256-bit key for ChaCha20-Poly1305, fast without AES hardware.' },
-  { id: 'hmac-sha256', label: 'HMAC-SHA-256', bits: 256, description: 'A 256-bit secret for signing and verifying messages with HMAC-SHA-256.' },
+  {
+    id: 'aes-256',
+    label: 'AES-256',
+    bits: 256,
+    description: 'A symmetric key for AES with 256-bit keys: the usual choice for encrypting data.',
+  },
+  {
+    id: 'aes-128',
+    label: 'AES-128',
+    bits: 128,
+    description: 'A symmetric key for AES with 128-bit keys, for systems that require them.',
+  },
+  {
+    id: 'chacha20',
+    label: 'ChaCha20',
+    bits: 256,
+    description: 'A 256-bit key for ChaCha20-Poly1305, fast without AES hardware.',
+  },
+  {
+    id: 'hmac-sha256',
+    label: 'HMAC-SHA-256',
+    bits: 256,
+    description: 'A 256-bit secret for signing and verifying messages with HMAC-SHA-256.',
+  },
 ];
 
 const sample: [string, string, string[], string][] = [
@@ -69,12 +89,18 @@ export class MockShell {
   }
 
   async handle(command: string, args: Record<string, any> = {}): Promise<unknown> {
-    await new Promise((resolve) => setTimeout(resolve, command === 'vault_create' ? (this.slow ? 60_000 : 1500) : command === 'vault_unlock' ? 500 : 40));
+    await new Promise((resolve) =>
+      setTimeout(
+        resolve,
+        command === 'vault_create' ? (this.slow ? 60_000 : 1500) : command === 'vault_unlock' ? 500 : 40,
+      ),
+    );
     const fail = (code: string, message: string) => {
       throw { code, message };
     };
     const needUnlocked = () => this.status.state !== 'unlocked' && fail('locked', 'Unlock the vault first.');
-    const find = (id: string) => this.keys.find((k) => k.id === id) ?? fail('key_not_found', 'That key no longer exists.');
+    const find = (id: string) =>
+      this.keys.find((k) => k.id === id) ?? fail('key_not_found', 'That key no longer exists.');
     const summary = ({ notes: _n, updatedAt: _u, ...rest }: KeyDetail) => rest;
     const status = () => ({ ...this.status });
 
@@ -85,8 +111,14 @@ export class MockShell {
         Object.assign(this.status, { state: 'locked', path: args.path, keyfileRequired: false });
         return status();
       case 'vault_create':
-        if (args.path === DEFAULT_PATH && this.status.defaultVaultExists) fail('vault_exists', 'A file already exists at that location.');
-        Object.assign(this.status, { state: 'unlocked', path: args.path, keyfileRequired: args.keyfilePath !== null, autoLockMinutes: this.autoLock });
+        if (args.path === DEFAULT_PATH && this.status.defaultVaultExists)
+          fail('vault_exists', 'A file already exists at that location.');
+        Object.assign(this.status, {
+          state: 'unlocked',
+          path: args.path,
+          keyfileRequired: args.keyfilePath !== null,
+          autoLockMinutes: this.autoLock,
+        });
         return status();
       case 'vault_unlock':
         if (args.passphrase !== MOCK_PASSPHRASE) fail('wrong_passphrase', 'That passphrase does not open this vault.');
@@ -101,7 +133,8 @@ export class MockShell {
         return status();
       case 'vault_change_passphrase':
         needUnlocked();
-        if (args.currentPassphrase !== MOCK_PASSPHRASE) fail('wrong_passphrase', 'The current passphrase is not right.');
+        if (args.currentPassphrase !== MOCK_PASSPHRASE)
+          fail('wrong_passphrase', 'The current passphrase is not right.');
         return null;
       case 'settings_set_auto_lock':
         needUnlocked();
@@ -126,9 +159,18 @@ export class MockShell {
         return find(args.id);
       case 'key_generate': {
         needUnlocked();
-        if (this.keys.some((k) => k.name === args.name)) fail('name_taken', `A key named “${args.name}” already exists.`);
+        if (this.keys.some((k) => k.name === args.name))
+          fail('name_taken', `A key named “${args.name}” already exists.`);
         const now = new Date().toISOString();
-        const key: KeyDetail = { id: uuid(), name: args.name, algorithm: args.algorithm, tags: args.tags, notes: args.notes, createdAt: now, updatedAt: now };
+        const key: KeyDetail = {
+          id: uuid(),
+          name: args.name,
+          algorithm: args.algorithm,
+          tags: args.tags,
+          notes: args.notes,
+          createdAt: now,
+          updatedAt: now,
+        };
         this.keys.push(key);
         return key;
       }

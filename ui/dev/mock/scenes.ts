@@ -42,7 +42,13 @@ const scenes: Record<string, Scene> = {
   'idle-lock': { setup: ['unlocked', { keys: true }], steps: [['wait', 300], ['idle-lock']] },
   'home-empty': { setup: ['unlocked'] },
   home: { setup: ['unlocked', { keys: true }] },
-  search: { setup: ['unlocked', { keys: true }], steps: [['type', 'key-search', 'prod'], ['wait', 500]] },
+  search: {
+    setup: ['unlocked', { keys: true }],
+    steps: [
+      ['type', 'key-search', 'prod'],
+      ['wait', 500],
+    ],
+  },
   generate: {
     setup: ['unlocked', { keys: true }],
     steps: [
@@ -55,11 +61,17 @@ const scenes: Record<string, Scene> = {
   detail: { setup: ['unlocked', { keys: true }], steps: [['click', 'key-row', 'Database column key']] },
   rename: {
     setup: ['unlocked', { keys: true }],
-    steps: [['click', 'key-row', 'Database column key'], ['click', 'key-rename']],
+    steps: [
+      ['click', 'key-row', 'Database column key'],
+      ['click', 'key-rename'],
+    ],
   },
   delete: {
     setup: ['unlocked', { keys: true }],
-    steps: [['click', 'key-row', 'Billing webhook secret'], ['click', 'key-delete']],
+    steps: [
+      ['click', 'key-row', 'Billing webhook secret'],
+      ['click', 'key-delete'],
+    ],
   },
   settings: {
     setup: ['unlocked', { keys: true }],

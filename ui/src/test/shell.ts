@@ -61,6 +61,8 @@ export function key(name: string, overrides: Partial<KeyDetail> = {}): KeyDetail
   };
 }
 
-export const reject = (code: string, message = `failed: ${code}`) => () => {
-  throw { code, message };
-};
+export const reject =
+  (code: string, message = `failed: ${code}`) =>
+  () => {
+    throw { code, message };
+  };

@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { invoke } from '@tauri-apps/api/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as ipc from '.';

@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { open, save } from '@tauri-apps/plugin-dialog';
 import { describe, expect, it, vi } from 'vitest';
 import { IpcError, pickKeyFile, pickVaultLocationToCreate, pickVaultToOpen } from '.';

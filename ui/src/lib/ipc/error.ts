@@ -24,8 +24,7 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-const INTERNAL_MESSAGE =
-  'Keywarden ran into an unexpected problem. Please report it, along with what you were doing.';
+const INTERNAL_MESSAGE = 'Keywarden ran into an unexpected problem. Please report it, along with what you were doing.';
 
 function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);

@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { listen } from '@tauri-apps/api/event';
 import { describe, expect, it, vi } from 'vitest';
 import { onVaultLocked } from '.';

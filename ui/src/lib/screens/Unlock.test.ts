@@ -62,6 +62,20 @@ describe('Unlock', () => {
     expect(await screen.findByTestId('unlock-error')).toHaveTextContent('That is not this vault’s key file.');
   });
 
+  it('asks for the key file when the shell answers keyfile_required', async () => {
+    const { user } = await showUnlock(false);
+    answer({ vault_unlock: reject('keyfile_required', 'This vault needs its key file.') });
+    await user.type(screen.getByTestId('unlock-passphrase'), 'the passphrase{Enter}');
+    expect(await screen.findByTestId('unlock-keyfile')).toBeInTheDocument();
+    expect(screen.getByTestId('unlock-error')).toHaveTextContent('This vault needs its key file.');
+
+    answer({ vault_unlock: () => unlocked() });
+    await user.type(screen.getByTestId('unlock-passphrase'), 'the passphrase');
+    await user.type(screen.getByTestId('unlock-keyfile'), '/k');
+    await user.click(screen.getByTestId('unlock-submit'));
+    expect(callsTo('vault_unlock')[1]).toEqual({ passphrase: 'the passphrase', keyfilePath: '/k' });
+  });
+
   it('closes the vault to open a different one', async () => {
     const { vault, user } = await showUnlock();
     answer({ vault_close: () => status() });

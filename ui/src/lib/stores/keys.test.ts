@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { KeySummary } from '$lib/ipc';
 import { ALGORITHMS, answer, callsTo, key, reject, unlocked } from '../../test/shell';

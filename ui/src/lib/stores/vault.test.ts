@@ -1,3 +1,4 @@
+// @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IpcError } from '$lib/ipc';
 import { answer, callsTo, locked, reject, status, unlocked } from '../../test/shell';

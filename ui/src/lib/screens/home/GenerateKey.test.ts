@@ -43,7 +43,12 @@ describe('GenerateKey', () => {
     await user.click(screen.getByTestId('generate-submit'));
 
     expect(callsTo('key_generate')).toEqual([
-      { name: 'Partner archive', algorithm: 'hmac-sha256', notes: 'Monthly export.', tags: ['partners', 'archive', 'eu'] },
+      {
+        name: 'Partner archive',
+        algorithm: 'hmac-sha256',
+        notes: 'Monthly export.',
+        tags: ['partners', 'archive', 'eu'],
+      },
     ]);
     await vi.waitFor(() => expect(onclose).toHaveBeenCalled());
     expect(keys.selected).toEqual(created);
