@@ -4,6 +4,7 @@ import {
   addTags,
   autoLockProblem,
   charCount,
+  confirmationDiffers,
   keyNameProblem,
   newPassphraseProblem,
   notesProblem,
@@ -69,6 +70,13 @@ describe('new passphrases', () => {
 
   it('must match the confirmation', () => {
     expect(newPassphraseProblem('twelve chars', 'twelve chars!')).toMatch(/match/);
+  });
+
+  it('flag a differing confirmation only once both are worth comparing', () => {
+    expect(confirmationDiffers('twelve chars', '')).toBe(false);
+    expect(confirmationDiffers('short', 'shorter')).toBe(false);
+    expect(confirmationDiffers('twelve chars', 'twelve')).toBe(true);
+    expect(confirmationDiffers('twelve chars', 'twelve chars')).toBe(false);
   });
 });
 

@@ -65,6 +65,11 @@ export function newPassphraseProblem(passphrase: string, confirmation: string): 
   return null;
 }
 
+/** True once a long-enough passphrase and a typed confirmation differ: worth saying so. */
+export function confirmationDiffers(passphrase: string, confirmation: string): boolean {
+  return confirmation !== '' && charCount(passphrase) >= PASSPHRASE_MIN && passphrase !== confirmation;
+}
+
 export function autoLockProblem(minutes: number): string | null {
   if (!Number.isInteger(minutes) || minutes < AUTO_LOCK_MIN || minutes > AUTO_LOCK_MAX) {
     return `Choose a whole number of minutes from ${AUTO_LOCK_MIN} to ${AUTO_LOCK_MAX}.`;

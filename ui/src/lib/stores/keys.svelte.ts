@@ -68,10 +68,6 @@ export class KeyStore {
     }
   }
 
-  deselect(): void {
-    this.selected = null;
-  }
-
   /** Generates a key, then clears the search so the new key shows, selected, in the list. */
   async generate(key: NewKey): Promise<KeyDetail> {
     const created = await this.vault.run(() => ipc.keyGenerate(key));

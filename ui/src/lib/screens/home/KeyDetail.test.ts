@@ -1,0 +1,72 @@
+import { render, screen } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { KeyStore } from '$lib/stores/keys.svelte';
+import { VaultStore } from '$lib/stores/vault.svelte';
+import { ALGORITHMS, answer, callsTo, key, reject, unlocked } from '../../../test/shell';
+import KeyDetail from './KeyDetail.svelte';
+
+vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
+
+const backup = key('Backup key', { id: 'id-backup', tags: ['backup', 'prod'], notes: 'Nightly.' });
+
+async function showDetail() {
+  const vault = new VaultStore();
+  answer({ vault_status: () => unlocked(), key_algorithms: () => ALGORITHMS, key_get: () => backup });
+  await vault.load();
+  const keys = new KeyStore(vault);
+  await keys.loadAlgorithms();
+  await keys.select('id-backup');
+  render(KeyDetail, { keys });
+  return { keys, user: userEvent.setup() };
+}
+
+describe('KeyDetail', () => {
+  it('shows the key’s details but no material', async () => {
+    await showDetail();
+    const detail = screen.getByTestId('key-detail');
+    expect(screen.getByTestId('key-detail-name')).toHaveTextContent('Backup key');
+    expect(detail).toHaveTextContent('AES-256');
+    expect(detail).toHaveTextContent('id-backup');
+    expect(detail).toHaveTextContent('Nightly.');
+    expect(detail).toHaveTextContent('prod');
+  });
+
+  it('renames inline with Enter', async () => {
+    const { user } = await showDetail();
+    answer({ key_rename: () => ({ ...backup, name: 'Backups 2025' }), keys_list: () => [] });
+    await user.click(screen.getByTestId('key-rename'));
+    const input = screen.getByTestId('key-rename-input');
+    expect(input).toHaveValue('Backup key');
+    await user.clear(input);
+    await user.type(input, ' Backups 2025 {Enter}');
+    expect(callsTo('key_rename')).toEqual([{ id: 'id-backup', name: 'Backups 2025' }]);
+    expect(await screen.findByTestId('key-detail-name')).toHaveTextContent('Backups 2025');
+  });
+
+  it('shows a rename failure and keeps editing', async () => {
+    const { user } = await showDetail();
+    answer({ key_rename: reject('name_taken', 'Another key already has that name.') });
+    await user.click(screen.getByTestId('key-rename'));
+    await user.type(screen.getByTestId('key-rename-input'), '2{Enter}');
+    expect(await screen.findByTestId('key-rename-error')).toHaveTextContent('Another key already has that name.');
+    expect(screen.getByTestId('key-rename-input')).toBeInTheDocument();
+  });
+
+  it('asks, naming the key, before deleting it; Cancel keeps it', async () => {
+    const { keys, user } = await showDetail();
+    answer({ key_delete: () => null, keys_list: () => [] });
+
+    await user.click(screen.getByTestId('key-delete'));
+    expect(screen.getByRole('alertdialog')).toHaveTextContent('Delete “Backup key”?');
+    await user.click(screen.getByTestId('confirm-cancel'));
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    expect(callsTo('key_delete')).toHaveLength(0);
+
+    await user.click(screen.getByTestId('key-delete'));
+    await user.click(screen.getByTestId('confirm-ok'));
+    expect(callsTo('key_delete')).toEqual([{ id: 'id-backup' }]);
+    await vi.waitFor(() => expect(screen.queryByTestId('key-detail')).not.toBeInTheDocument());
+    expect(keys.selected).toBeNull();
+  });
+});
