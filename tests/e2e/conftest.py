@@ -18,6 +18,7 @@ Environment:
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import select
@@ -34,6 +35,9 @@ from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.common.proxy import Proxy, ProxyType
+from selenium.webdriver.remote.client_config import ClientConfig
+from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -49,6 +53,7 @@ NATIVE_DRIVER = os.environ.get("WEBKIT_WEBDRIVER", "/usr/bin/WebKitWebDriver")
 SLOW = 30
 NORMAL = 10
 DRIVER_START = 30
+COMMAND = 120
 
 
 def _tauri_driver() -> str:
@@ -114,6 +119,23 @@ def _kill_group(proc: subprocess.Popen, timeout: float = 5) -> None:
         pass
 
 
+def _die_with_parent() -> None:
+    """preexec_fn: the child gets SIGTERM when the test process dies, however it dies."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A plain SIGTERM (a CI timeout, `kill`) would end Python without running the
+    # fixtures' cleanup; as KeyboardInterrupt, pytest stops and tears them down, which
+    # ends Xvfb, the drivers and the app.
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGHUP, interrupt)
+
+
 def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
 
@@ -138,6 +160,7 @@ def display() -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
     os.close(write_fd)
     number = b""
@@ -174,6 +197,7 @@ def session_bus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
     os.close(write_fd)
     address = b""
@@ -217,7 +241,10 @@ class App:
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("XDG_", "DBUS_", "WAYLAND_")) and k not in ("DISPLAY",)
+            if not k.startswith(("XDG_", "DBUS_", "WAYLAND_"))
+            and k != "DISPLAY"
+            # WebKitWebDriver talks HTTP to the app and would send that through a proxy.
+            and k.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
         }
         env.update(
             HOME=str(self.home),
@@ -229,9 +256,7 @@ class App:
             GDK_BACKEND="x11",
             # No accessibility bus under Xvfb; without this GTK warns on every start.
             NO_AT_BRIDGE="1",
-            # Xvfb has no GPU: render in software, without DMA-BUF.
-            LIBGL_ALWAYS_SOFTWARE="1",
-            WEBKIT_DISABLE_DMABUF_RENDERER="1",
+            # Not WEBKIT_DISABLE_DMABUF_RENDERER=1: under Xvfb it makes screenshots hang.
             RUST_BACKTRACE="1",
         )
         if bus:
@@ -258,6 +283,7 @@ class App:
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         # tauri-driver starts WebKitWebDriver itself and forwards to it: both must listen.
         _wait_for_port(self.port, self.driver_proc, "tauri-driver", self.log)
@@ -272,9 +298,16 @@ class App:
         options = ArgOptions()
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": str(APP)})
+        # Straight to the local driver, whatever http_proxy says; and no command may hang
+        # the run (a WebDriver command normally answers in well under a second).
+        direct = Proxy()
+        direct.proxy_type = ProxyType.DIRECT
+        config = ClientConfig(
+            remote_server_addr=f"http://127.0.0.1:{self.port}", proxy=direct, timeout=COMMAND
+        )
         try:
             self.driver = webdriver.Remote(
-                command_executor=f"http://127.0.0.1:{self.port}", options=options
+                command_executor=RemoteConnection(client_config=config), options=options
             )
         except WebDriverException as e:
             raise RuntimeError(
