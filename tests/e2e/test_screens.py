@@ -47,10 +47,11 @@ def test_screenshots_of_each_screen(app):
     shot("key-detail")
 
     app.click("settings-open")
+    app.wait_screen("settings")
     app.visible("settings-autolock")
     shot("settings")
     app.click("settings-close")
-    app.gone("settings-autolock")
+    app.wait_screen("home")
 
     app.click("lock-button")
     app.wait_screen("unlock")
