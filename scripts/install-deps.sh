@@ -103,6 +103,14 @@ if [ "$mode" = run ]; then
   exit 0
 fi
 
+# --- Rust components for make lint ----------------------------------------------------
+if cargo fmt --version >/dev/null 2>&1 && cargo clippy --version >/dev/null 2>&1; then
+  say "rust: rustfmt and clippy present"
+else
+  say "rust: rustup component add rustfmt clippy"
+  rustup component add rustfmt clippy
+fi
+
 # --- tauri-driver ---------------------------------------------------------------------
 if command -v tauri-driver >/dev/null 2>&1 &&
   cargo install --list | grep -q "^tauri-driver v${tauri_driver_version}:"; then
