@@ -1,0 +1,23 @@
+//! The commands, one module each: they do the work and return a [`Report`].
+
+mod init;
+mod key;
+mod passwd;
+
+use crate::args::{Cli, Command};
+use crate::failure::Failure;
+use crate::output::Report;
+use crate::session::Session;
+
+/// Runs the command the command line names.
+///
+/// # Errors
+/// The command's [`Failure`]; nothing was changed unless the failure says otherwise.
+pub fn run(cli: &Cli) -> Result<Report, Failure> {
+    let session = Session::from_cli(cli)?;
+    match &cli.command {
+        Command::Init(args) => init::run(&session, args),
+        Command::Passwd(args) => passwd::run(&session, args),
+        Command::Key(command) => key::run(&session, command),
+    }
+}

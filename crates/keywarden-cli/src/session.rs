@@ -1,0 +1,117 @@
+//! What every command shares: the global options, the vault's path, and the way from a
+//! path to an unlocked vault.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use keywarden_core::{KeyFile, LockedVault, Passphrase, SystemClock, UnlockedVault};
+
+use crate::args::Cli;
+use crate::failure::Failure;
+use crate::passphrase::{ENV_PASSPHRASE, Source};
+
+/// The global options, resolved.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The vault file.
+    pub vault: PathBuf,
+    /// `--passphrase-file`.
+    pub passphrase_file: Option<PathBuf>,
+    /// `--keyfile`.
+    pub keyfile: Option<PathBuf>,
+}
+
+/// A vault unlocked for one command, with the secrets that unlocked it (`passwd` needs
+/// them again).
+#[derive(Debug)]
+pub struct Unlocked {
+    /// The vault.
+    pub vault: UnlockedVault,
+    /// The passphrase that opened it.
+    pub passphrase: Passphrase,
+    /// The key file that opened it, if the vault has one.
+    pub key_file: Option<KeyFile>,
+}
+
+impl Session {
+    /// Resolves the global options: `--vault`, else `KEYWARDEN_VAULT` (clap reads both),
+    /// else the platform's default path.
+    ///
+    /// # Errors
+    /// A usage error when no path was given and the platform has no data directory.
+    pub fn from_cli(cli: &Cli) -> Result<Self, Failure> {
+        let vault = match &cli.vault {
+            Some(path) => path.clone(),
+            None => keywarden_core::default_vault_path().ok_or_else(|| {
+                Failure::usage(
+                    "this system has no data directory for the default vault: \
+                     give --vault PATH or set KEYWARDEN_VAULT",
+                )
+            })?,
+        };
+        Ok(Session {
+            vault,
+            passphrase_file: cli.passphrase_file.clone(),
+            keyfile: cli.keyfile.clone(),
+        })
+    }
+
+    /// Where the vault's passphrase comes from.
+    pub fn passphrase_source<'a>(&'a self, prompt: &'a str) -> Source<'a> {
+        Source {
+            file: self.passphrase_file.as_deref(),
+            file_option: "--passphrase-file",
+            env: ENV_PASSPHRASE,
+            prompt,
+        }
+    }
+
+    /// Reads `--keyfile`, if given.
+    ///
+    /// # Errors
+    /// [`crate::failure::Code::KeyfileUnreadable`].
+    pub fn read_key_file(&self) -> Result<Option<KeyFile>, Failure> {
+        self.keyfile
+            .as_deref()
+            .map(KeyFile::read)
+            .transpose()
+            .map_err(Failure::key_file_read)
+    }
+
+    /// Opens the vault, locked.
+    ///
+    /// # Errors
+    /// Not found, not a vault, damaged, newer format, in use, I/O.
+    pub fn open(&self) -> Result<LockedVault, Failure> {
+        LockedVault::open(&self.vault, Arc::new(SystemClock))
+            .map_err(|e| Failure::open(e, &self.vault))
+    }
+
+    /// Opens the vault, checks the key file options against it, obtains the passphrase
+    /// (only then: a missing or foreign vault is reported before anyone types), and
+    /// unlocks it.
+    ///
+    /// # Errors
+    /// Everything [`Session::open`] reports, a missing, unreadable or wrong key file,
+    /// no passphrase available, a wrong passphrase, a damaged vault.
+    pub fn unlock(&self) -> Result<Unlocked, Failure> {
+        let locked = self.open()?;
+        if self.keyfile.is_none() && locked.requires_key_file()? {
+            return Err(keywarden_core::UnlockError::KeyFileRequired.into());
+        }
+        let key_file = self.read_key_file()?;
+        let prompt = format!("Passphrase for {}", display(locked.path()));
+        let passphrase = self.passphrase_source(&prompt).existing()?;
+        let vault = locked.unlock(&passphrase, key_file.as_ref())?;
+        Ok(Unlocked {
+            vault,
+            passphrase,
+            key_file,
+        })
+    }
+}
+
+/// A path as shown to people and in JSON: as given, lossily converted to UTF-8.
+pub fn display(path: &Path) -> String {
+    path.display().to_string()
+}
