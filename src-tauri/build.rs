@@ -1,0 +1,30 @@
+//! Generates the app's permissions: each command below needs a grant in `capabilities/`.
+
+/// Every app command. Keep in step with `generate_handler!` in `src/lib.rs`.
+const COMMANDS: &[&str] = &[
+    "vault_status",
+    "vault_select",
+    "vault_create",
+    "vault_unlock",
+    "vault_lock",
+    "vault_close",
+    "vault_change_passphrase",
+    "settings_set_auto_lock",
+    "activity",
+    "key_algorithms",
+    "keys_list",
+    "key_get",
+    "key_generate",
+    "key_rename",
+    "key_delete",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        // Cargo shows a build script's stdout when it fails.
+        println!("{error:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,139 @@
+//! Commands on the vault as a whole: select, create, unlock, lock, close, passphrase,
+//! auto-lock, and the activity heartbeat.
+
+use keywarden_core::settings::MAX_AUTO_LOCK_MINUTES;
+use tauri::State;
+
+use super::{file_path, key_file, passphrase};
+use crate::dto::{Arg, VaultStatus};
+use crate::error::IpcError;
+use crate::state::AppState;
+
+/// `vault_status`: the vault's state and the default vault's path.
+///
+/// # Errors
+/// None in practice; the `Result` lets the command borrow the state.
+#[tauri::command]
+pub async fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, IpcError> {
+    state.touch();
+    Ok(state.status().await)
+}
+
+/// `vault_select`: opens an existing vault file, locked.
+///
+/// # Errors
+/// `invalid_input` for a bad path; `vault_not_found`, `not_a_vault`, `vault_damaged`,
+/// `vault_unsupported`, `vault_busy` or `io` from opening the file.
+#[tauri::command]
+pub async fn vault_select(
+    state: State<'_, AppState>,
+    path: Arg<String>,
+) -> Result<VaultStatus, IpcError> {
+    state.touch();
+    let path = file_path(path.0, "vault file")?;
+    state.select(path).await
+}
+
+/// `vault_create`: makes a new vault (calibrating Argon2id to this machine, a second or
+/// two) and selects it, unlocked.
+///
+/// # Errors
+/// `invalid_input` (bad path, weak passphrase), `vault_exists`, `keyfile_unreadable`,
+/// `io`.
+#[tauri::command]
+pub async fn vault_create(
+    state: State<'_, AppState>,
+    path: Arg<String>,
+    passphrase: Arg<String>,
+    keyfile_path: Arg<Option<String>>,
+) -> Result<VaultStatus, IpcError> {
+    state.touch();
+    let passphrase = super::passphrase(passphrase.0)?;
+    let path = file_path(path.0, "vault file")?;
+    let key_file = key_file(keyfile_path.0)?;
+    state.create(path, passphrase, key_file).await
+}
+
+/// `vault_unlock`: unlocks the selected vault.
+///
+/// # Errors
+/// `wrong_passphrase`, `keyfile_required`, `wrong_keyfile`, `keyfile_not_used`,
+/// `keyfile_unreadable`, `no_vault`, `vault_damaged`, `vault_busy`, `io`.
+#[tauri::command]
+pub async fn vault_unlock(
+    state: State<'_, AppState>,
+    passphrase: Arg<String>,
+    keyfile_path: Arg<Option<String>>,
+) -> Result<VaultStatus, IpcError> {
+    state.touch();
+    let passphrase = super::passphrase(passphrase.0)?;
+    let key_file = key_file(keyfile_path.0)?;
+    state.unlock(passphrase, key_file).await
+}
+
+/// `vault_lock`: forgets every secret; emits `vault-locked` with reason `user`.
+///
+/// # Errors
+/// `no_vault`.
+#[tauri::command]
+pub async fn vault_lock(state: State<'_, AppState>) -> Result<VaultStatus, IpcError> {
+    state.touch();
+    state.lock().await
+}
+
+/// `vault_close`: forgets the selected vault; back to the welcome screen.
+///
+/// # Errors
+/// None in practice; the `Result` lets the command borrow the state.
+#[tauri::command]
+pub async fn vault_close(state: State<'_, AppState>) -> Result<VaultStatus, IpcError> {
+    state.touch();
+    Ok(state.close().await)
+}
+
+/// `vault_change_passphrase`: replaces the passphrase of the unlocked vault.
+///
+/// # Errors
+/// `wrong_passphrase` (the current one), `invalid_input` (the new one is weak),
+/// key-file errors, `locked`, `no_vault`, `io`.
+#[tauri::command]
+pub async fn vault_change_passphrase(
+    state: State<'_, AppState>,
+    current_passphrase: Arg<String>,
+    new_passphrase: Arg<String>,
+    keyfile_path: Arg<Option<String>>,
+) -> Result<(), IpcError> {
+    state.touch();
+    let current = passphrase(current_passphrase.0)?;
+    let new = passphrase(new_passphrase.0)?;
+    let key_file = key_file(keyfile_path.0)?;
+    state.change_passphrase(current, new, key_file).await
+}
+
+/// `settings_set_auto_lock`: minutes without activity (1 to 1440) before the vault
+/// locks itself.
+///
+/// # Errors
+/// `invalid_input`, `locked`, `no_vault`, `io`.
+#[tauri::command]
+pub async fn settings_set_auto_lock(
+    state: State<'_, AppState>,
+    minutes: Arg<i64>,
+) -> Result<VaultStatus, IpcError> {
+    state.touch();
+    let minutes = u32::try_from(minutes.0)
+        .ok()
+        .filter(|m| (1..=MAX_AUTO_LOCK_MINUTES).contains(m))
+        .ok_or_else(|| {
+            IpcError::invalid_input(format!(
+                "Auto-lock minutes must be between 1 and {MAX_AUTO_LOCK_MINUTES}."
+            ))
+        })?;
+    state.set_auto_lock(minutes).await
+}
+
+/// `activity`: the person did something; the idle timer starts again.
+#[tauri::command]
+pub fn activity(state: State<'_, AppState>) {
+    state.touch();
+}

@@ -1,0 +1,84 @@
+//! Keywarden's desktop shell: thin Tauri commands over the engine (`keywarden-core`).
+//!
+//! The web UI calls the commands of `docs/ipc.md` ([`commands`]); each checks its
+//! arguments, calls the engine through the shared [`state::AppState`] and answers with a
+//! wire type ([`dto`]) or an [`error::IpcError`]. The [`autolock`] timer locks the vault
+//! when nobody has used the app for a while.
+//!
+//! [`run`] starts the real app; [`build_app`] configures any [`tauri::Builder`], so tests
+//! drive the same commands on Tauri's mock runtime.
+
+pub mod autolock;
+pub mod commands;
+pub mod dto;
+pub mod error;
+pub mod state;
+
+#[cfg(test)]
+mod tests;
+
+use tauri::{Builder, Context, Emitter, Manager, Runtime};
+
+use crate::dto::{VAULT_LOCKED, VaultLocked};
+use crate::state::AppState;
+
+/// The label of the app's one window (capabilities are granted to it by name).
+pub const MAIN_WINDOW: &str = "main";
+
+/// Starts the desktop app and returns when it quits.
+pub fn run() {
+    let builder = Builder::default()
+        // First, so that a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }));
+    if let Err(error) = build_app(builder, AppState::from_env()).run(context()) {
+        eprintln!("keywarden: the app stopped: {error}");
+        std::process::exit(1);
+    }
+}
+
+/// Configures `builder` as the Keywarden app: plugins, the shared `state`, the commands,
+/// the idle timer and the `vault-locked` event.
+pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+    builder
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state)
+        .setup(|app| {
+            let handle = app.handle().clone();
+            app.state::<AppState>().set_lock_listener(move |reason| {
+                if let Err(error) = handle.emit(VAULT_LOCKED, VaultLocked { reason }) {
+                    eprintln!("keywarden: cannot tell the window that the vault locked: {error}");
+                }
+            });
+            autolock::start(app.handle().clone())?;
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::vault::vault_status,
+            commands::vault::vault_select,
+            commands::vault::vault_create,
+            commands::vault::vault_unlock,
+            commands::vault::vault_lock,
+            commands::vault::vault_close,
+            commands::vault::vault_change_passphrase,
+            commands::vault::settings_set_auto_lock,
+            commands::vault::activity,
+            commands::keys::key_algorithms,
+            commands::keys::keys_list,
+            commands::keys::key_get,
+            commands::keys::key_generate,
+            commands::keys::key_rename,
+            commands::keys::key_delete,
+        ])
+}
+
+/// The app's configuration (`tauri.conf.json`), capabilities and, in release builds,
+/// the embedded UI.
+pub fn context<R: Runtime>() -> Context<R> {
+    tauri::generate_context!()
+}

@@ -1,0 +1,421 @@
+//! The app's state: the selected vault (closed, locked or unlocked) behind one lock, the
+//! time of the last activity for the idle timer, and where the default vault lives.
+//!
+//! The vault's lock is an async mutex: a command waiting for it (while another unlocks,
+//! say) waits without holding a thread, and the main thread never waits at all, because
+//! every command that takes the lock is `async`. Argon2id work (create, unlock, change
+//! passphrase) runs on Tauri's blocking-task threads.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex as StdMutex, OnceLock, PoisonError};
+use std::time::Instant;
+
+use keywarden_core::{
+    ChangePassphraseError, Clock, CreateError, KdfParams, KeyFile, LockedVault, Passphrase,
+    Settings, SystemClock, UnlockFailure, UnlockedVault,
+};
+use tauri::async_runtime::{self, Mutex};
+
+use crate::dto::{LockReason, VaultState, VaultStatus};
+use crate::error::IpcError;
+
+/// The environment variable that names the vault file to use instead of the default.
+pub const VAULT_ENV: &str = "KEYWARDEN_VAULT";
+
+/// The selected vault, if any, in its one current state.
+pub(crate) enum Vault {
+    /// No vault is selected.
+    Closed,
+    /// A vault file is open; nothing secret is in memory.
+    Locked {
+        /// The vault.
+        vault: LockedVault,
+        /// Whether unlocking needs a key file, read when the vault was opened.
+        keyfile_required: bool,
+    },
+    /// The vault is unlocked.
+    Unlocked {
+        /// The vault.
+        vault: UnlockedVault,
+        /// Whether unlocking needs a key file.
+        keyfile_required: bool,
+    },
+}
+
+impl Vault {
+    /// Opens the vault file at `path`, locked.
+    fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self, IpcError> {
+        let vault = LockedVault::open(path, clock)?;
+        let keyfile_required = vault.requires_key_file()?;
+        Ok(Vault::Locked {
+            vault,
+            keyfile_required,
+        })
+    }
+
+    fn path(&self) -> Option<&Path> {
+        match self {
+            Vault::Closed => None,
+            Vault::Locked { vault, .. } => Some(vault.path()),
+            Vault::Unlocked { vault, .. } => Some(vault.path()),
+        }
+    }
+
+    /// The unlocked vault, or `locked` / `no_vault`.
+    pub(crate) fn unlocked_mut(&mut self) -> Result<&mut UnlockedVault, IpcError> {
+        match self {
+            Vault::Unlocked { vault, .. } => Ok(vault),
+            Vault::Locked { .. } => Err(IpcError::locked()),
+            Vault::Closed => Err(IpcError::no_vault()),
+        }
+    }
+
+    /// Forgets every secret: an unlocked vault becomes locked. Answers whether it was
+    /// unlocked.
+    pub(crate) fn lock(&mut self) -> Result<bool, IpcError> {
+        match std::mem::replace(self, Vault::Closed) {
+            Vault::Unlocked {
+                vault,
+                keyfile_required,
+            } => {
+                *self = Vault::Locked {
+                    vault: vault.lock(),
+                    keyfile_required,
+                };
+                Ok(true)
+            }
+            locked @ Vault::Locked { .. } => {
+                *self = locked;
+                Ok(false)
+            }
+            Vault::Closed => Err(IpcError::no_vault()),
+        }
+    }
+
+    /// Unlocks a locked vault (Argon2id: call it off the main thread). An unlocked vault
+    /// stays as it is; on failure the vault stays locked.
+    fn unlock(&mut self, passphrase: &Passphrase, key_file: Option<&KeyFile>) -> Result<(), IpcError> {
+        match std::mem::replace(self, Vault::Closed) {
+            Vault::Locked {
+                vault,
+                keyfile_required,
+            } => match vault.unlock(passphrase, key_file) {
+                Ok(vault) => {
+                    *self = Vault::Unlocked {
+                        vault,
+                        keyfile_required,
+                    };
+                    Ok(())
+                }
+                Err(failure) => {
+                    let UnlockFailure { vault, error } = *failure;
+                    *self = Vault::Locked {
+                        vault,
+                        keyfile_required,
+                    };
+                    Err(error.into())
+                }
+            },
+            unlocked @ Vault::Unlocked { .. } => {
+                *self = unlocked;
+                Ok(())
+            }
+            Vault::Closed => Err(IpcError::no_vault()),
+        }
+    }
+}
+
+/// How `vault_create` chooses Argon2id parameters.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum KdfChoice {
+    /// Measure this machine (the real thing: about a second of work per unlock).
+    Calibrate,
+    /// Fixed, deliberately weak parameters so that tests run fast. Exists only in test
+    /// builds; no command can choose it.
+    #[cfg(test)]
+    InsecureForTests,
+}
+
+type LockListener = Box<dyn Fn(LockReason) + Send + Sync>;
+
+/// Everything the commands share, managed by Tauri.
+pub struct AppState {
+    pub(crate) vault: Arc<Mutex<Vault>>,
+    last_activity: StdMutex<Instant>,
+    default_path: Option<PathBuf>,
+    kdf: KdfChoice,
+    clock: Arc<dyn Clock>,
+    lock_listener: OnceLock<LockListener>,
+}
+
+impl AppState {
+    /// The state of a starting app: the default vault is `$KEYWARDEN_VAULT` when set,
+    /// else [`keywarden_core::default_vault_path`]; see [`AppState::new`].
+    pub fn from_env() -> Self {
+        let from_env = std::env::var_os(VAULT_ENV)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .map(|p| std::path::absolute(&p).unwrap_or(p));
+        Self::new(from_env.or_else(keywarden_core::default_vault_path))
+    }
+
+    /// The state of a starting app whose default vault is `default_path`. If a file is
+    /// there it is opened, locked; if it cannot be opened the app starts with no vault
+    /// (the person sees why when they open it) and the reason is logged.
+    pub fn new(default_path: Option<PathBuf>) -> Self {
+        Self::with_kdf(default_path, KdfChoice::Calibrate)
+    }
+
+    /// Like [`AppState::new`], with weak KDF parameters for fast tests.
+    #[cfg(test)]
+    pub(crate) fn insecure_for_tests(default_path: Option<PathBuf>) -> Self {
+        Self::with_kdf(default_path, KdfChoice::InsecureForTests)
+    }
+
+    fn with_kdf(default_path: Option<PathBuf>, kdf: KdfChoice) -> Self {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let vault = match &default_path {
+            Some(path) if path.exists() => Vault::open(path, clock.clone()).unwrap_or_else(|e| {
+                eprintln!(
+                    "keywarden: the vault at {} was not opened: {}",
+                    path.display(),
+                    e.message
+                );
+                Vault::Closed
+            }),
+            _ => Vault::Closed,
+        };
+        Self {
+            vault: Arc::new(Mutex::new(vault)),
+            last_activity: StdMutex::new(Instant::now()),
+            default_path,
+            kdf,
+            clock,
+            lock_listener: OnceLock::new(),
+        }
+    }
+
+    /// Records that the person did something now: the idle timer starts again.
+    pub(crate) fn touch(&self) {
+        *self
+            .last_activity
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Instant::now();
+    }
+
+    /// When the person last did something.
+    pub(crate) fn last_activity(&self) -> Instant {
+        *self
+            .last_activity
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sets what happens when the vault locks (the app emits `vault-locked`). Only the
+    /// first call counts.
+    pub(crate) fn set_lock_listener(&self, listener: impl Fn(LockReason) + Send + Sync + 'static) {
+        let _ = self.lock_listener.set(Box::new(listener));
+    }
+
+    pub(crate) fn vault_locked(&self, reason: LockReason) {
+        if let Some(listener) = self.lock_listener.get() {
+            listener(reason);
+        }
+    }
+
+    /// The status of `vault`.
+    pub(crate) fn status_of(&self, vault: &Vault) -> VaultStatus {
+        let (state, keyfile_required, auto_lock_minutes) = match vault {
+            Vault::Closed => (VaultState::Closed, None, None),
+            Vault::Locked {
+                keyfile_required, ..
+            } => (VaultState::Locked, Some(*keyfile_required), None),
+            Vault::Unlocked {
+                vault,
+                keyfile_required,
+            } => (
+                VaultState::Unlocked,
+                Some(*keyfile_required),
+                Some(vault.settings().auto_lock_minutes),
+            ),
+        };
+        VaultStatus {
+            state,
+            path: vault.path().map(display),
+            default_vault_path: self.default_path.as_deref().map(display).unwrap_or_default(),
+            default_vault_exists: self.default_path.as_deref().is_some_and(Path::exists),
+            keyfile_required,
+            auto_lock_minutes,
+        }
+    }
+
+    /// The current status.
+    pub async fn status(&self) -> VaultStatus {
+        let vault = self.vault.lock().await;
+        self.status_of(&vault)
+    }
+
+    /// Opens the vault at `path`, locked, in place of the selected one. If it cannot be
+    /// opened the selection does not change, unless it was that same file.
+    pub(crate) async fn select(&self, path: PathBuf) -> Result<VaultStatus, IpcError> {
+        let clock = self.clock.clone();
+        let vault = self
+            .on_vault_blocking(move |current| {
+                if current.path().is_some_and(|p| same_file(p, &path)) {
+                    // The vault holds an exclusive lock on its file: let go of it first.
+                    *current = Vault::Closed;
+                }
+                *current = Vault::open(&path, clock)?;
+                Ok(())
+            })
+            .await?;
+        Ok(self.status_of(&vault))
+    }
+
+    /// Creates a vault at `path` and selects it, unlocked.
+    pub(crate) async fn create(
+        &self,
+        path: PathBuf,
+        passphrase: Passphrase,
+        key_file: Option<KeyFile>,
+    ) -> Result<VaultStatus, IpcError> {
+        // The engine checks these too; checking first spares a second of calibration.
+        if std::fs::symlink_metadata(&path).is_ok() {
+            return Err(CreateError::Exists { path }.into());
+        }
+        if !passphrase.is_strong_enough() {
+            return Err(CreateError::WeakPassphrase.into());
+        }
+        let keyfile_required = key_file.is_some();
+        let kdf = self.kdf;
+        let clock = self.clock.clone();
+        let vault = blocking(move || {
+            let (params, allow_insecure) = match kdf {
+                KdfChoice::Calibrate => (
+                    KdfParams::calibrate(KdfParams::DEFAULT_MEMORY_KIB, KdfParams::DEFAULT_TARGET)?,
+                    false,
+                ),
+                #[cfg(test)]
+                KdfChoice::InsecureForTests => (KdfParams::INSECURE_TEST, true),
+            };
+            LockedVault::create(
+                &path,
+                &passphrase,
+                key_file.as_ref(),
+                params,
+                allow_insecure,
+                clock,
+            )
+            .map_err(IpcError::from)
+        })
+        .await??;
+        let mut current = self.vault.lock().await;
+        *current = Vault::Unlocked {
+            vault,
+            keyfile_required,
+        };
+        Ok(self.status_of(&current))
+    }
+
+    /// Unlocks the selected vault.
+    pub(crate) async fn unlock(
+        &self,
+        passphrase: Passphrase,
+        key_file: Option<KeyFile>,
+    ) -> Result<VaultStatus, IpcError> {
+        let vault = self
+            .on_vault_blocking(move |vault| vault.unlock(&passphrase, key_file.as_ref()))
+            .await?;
+        Ok(self.status_of(&vault))
+    }
+
+    /// Locks the selected vault; emits `vault-locked` (user) if it was unlocked.
+    pub(crate) async fn lock(&self) -> Result<VaultStatus, IpcError> {
+        let mut vault = self.vault.lock().await;
+        let was_unlocked = vault.lock()?;
+        let status = self.status_of(&vault);
+        drop(vault);
+        if was_unlocked {
+            self.vault_locked(LockReason::User);
+        }
+        Ok(status)
+    }
+
+    /// Forgets the selected vault.
+    pub(crate) async fn close(&self) -> VaultStatus {
+        let mut vault = self.vault.lock().await;
+        *vault = Vault::Closed;
+        self.status_of(&vault)
+    }
+
+    /// Replaces the passphrase of the unlocked vault.
+    pub(crate) async fn change_passphrase(
+        &self,
+        current: Passphrase,
+        new: Passphrase,
+        key_file: Option<KeyFile>,
+    ) -> Result<(), IpcError> {
+        if !new.is_strong_enough() {
+            return Err(ChangePassphraseError::WeakPassphrase.into());
+        }
+        self.on_vault_blocking(move |vault| {
+            vault
+                .unlocked_mut()?
+                .change_passphrase(&current, key_file.as_ref(), &new)
+                .map_err(IpcError::from)
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Sets the idle time after which the vault locks itself.
+    pub(crate) async fn set_auto_lock(&self, minutes: u32) -> Result<VaultStatus, IpcError> {
+        let mut vault = self.vault.lock().await;
+        let unlocked = vault.unlocked_mut()?;
+        unlocked.set_settings(Settings {
+            auto_lock_minutes: minutes,
+            ..unlocked.settings()
+        })?;
+        Ok(self.status_of(&vault))
+    }
+
+    /// Runs `f` on the unlocked vault (quick work only: it holds the vault's lock).
+    pub(crate) async fn with_unlocked<T>(
+        &self,
+        f: impl FnOnce(&mut UnlockedVault) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
+        let mut vault = self.vault.lock().await;
+        f(vault.unlocked_mut()?)
+    }
+
+    /// Runs `f` on the vault on a blocking-task thread, holding the vault's lock
+    /// throughout, and gives the lock back for the status that follows.
+    async fn on_vault_blocking<F>(
+        &self,
+        f: F,
+    ) -> Result<impl std::ops::Deref<Target = Vault> + use<F>, IpcError>
+    where
+        F: FnOnce(&mut Vault) -> Result<(), IpcError> + Send + 'static,
+    {
+        let mut vault = self.vault.clone().lock_owned().await;
+        blocking(move || f(&mut vault).map(|()| vault)).await?
+    }
+}
+
+/// Runs `f` on a thread meant for blocking work.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, IpcError> {
+    async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|_| IpcError::internal("a background task stopped"))
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
