@@ -416,6 +416,22 @@ mod tests {
     }
 
     #[test]
+    fn docs_list_every_code_with_its_exit_code() {
+        let doc =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cli.md"))
+                .unwrap();
+        for code in Code::ALL {
+            let row = format!("| `{}` | {} |", code.as_str(), code.exit_code());
+            assert!(doc.contains(&row), "docs/cli.md lacks the row {row}");
+        }
+        let rows = doc
+            .lines()
+            .filter(|l| l.starts_with("| `") && l.contains("` | "))
+            .count();
+        assert!(rows >= Code::ALL.len());
+    }
+
+    #[test]
     fn a_missing_vault_suggests_init() {
         let f = Failure::open(
             OpenError::NotFound {
