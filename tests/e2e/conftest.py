@@ -436,9 +436,22 @@ class App:
 
     # -- artifacts --
 
+    def painted(self) -> None:
+        """Waits until the page has painted its current state (two animation frames)."""
+        self.d.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "requestAnimationFrame(() => requestAnimationFrame(() => done()));"
+        )
+
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{_safe_name(name)}.png"
+        # Right after a screen appears in the DOM, WebKit may still hand out the last
+        # frame it painted (the loading spinner on the first screen).
+        try:
+            self.painted()
+        except WebDriverException:
+            pass
         if not self.d.save_screenshot(str(path)):
             raise RuntimeError(f"the driver could not take a screenshot for {path}")
         return path
