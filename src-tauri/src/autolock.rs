@@ -38,7 +38,10 @@ pub(crate) fn lock_if_idle(state: &AppState, now: Instant) -> bool {
     let Ok(mut vault) = state.vault.try_lock() else {
         return false;
     };
-    let Vault::Unlocked { vault: unlocked, .. } = &*vault else {
+    let Vault::Unlocked {
+        vault: unlocked, ..
+    } = &*vault
+    else {
         return false;
     };
     let limit = Duration::from_secs(u64::from(unlocked.settings().auto_lock_minutes) * 60);

@@ -200,7 +200,10 @@ mod tests {
     fn args_are_read_by_key() {
         let b = body(json!({"name": "n", "keyfilePath": null}));
         assert_eq!(parse_arg::<String>(&b, "name").unwrap(), "n");
-        assert_eq!(parse_arg::<Option<String>>(&b, "keyfilePath").unwrap(), None);
+        assert_eq!(
+            parse_arg::<Option<String>>(&b, "keyfilePath").unwrap(),
+            None
+        );
         assert_eq!(parse_arg::<Option<String>>(&b, "absent").unwrap(), None);
     }
 

@@ -236,9 +236,9 @@ impl From<RecordError> for IpcError {
             RecordError::Invalid { field, reason } => {
                 Self::invalid_input(sentence(&format!("{}: {reason}", capitalise(field))))
             }
-            RecordError::UnknownAlgorithm { given } => {
-                Self::invalid_input(format!("Keywarden does not know the algorithm \"{given}\"."))
-            }
+            RecordError::UnknownAlgorithm { given } => Self::invalid_input(format!(
+                "Keywarden does not know the algorithm \"{given}\"."
+            )),
             RecordError::Storage(s) => s.into(),
         }
     }
@@ -253,7 +253,10 @@ impl From<KeyFileError> for IpcError {
             ),
             KeyFileError::NotAFile { path } => Self::new(
                 ErrorCode::KeyfileUnreadable,
-                format!("{} is not a file; choose a file as the key file.", path.display()),
+                format!(
+                    "{} is not a file; choose a file as the key file.",
+                    path.display()
+                ),
             ),
             KeyFileError::Empty { path } => Self::new(
                 ErrorCode::KeyfileUnreadable,
@@ -385,7 +388,10 @@ mod tests {
             ErrorCode::VaultUnsupported
         );
         assert_eq!(code(OpenError::Storage(damaged())), ErrorCode::VaultDamaged);
-        assert_eq!(code(OpenError::Storage(StorageError::Busy)), ErrorCode::VaultBusy);
+        assert_eq!(
+            code(OpenError::Storage(StorageError::Busy)),
+            ErrorCode::VaultBusy
+        );
         assert_eq!(code(OpenError::Storage(io())), ErrorCode::Io);
     }
 
@@ -410,16 +416,28 @@ mod tests {
         );
         assert_eq!(code(CreateError::WeakPassphrase), ErrorCode::InvalidInput);
         assert_eq!(code(CreateError::Storage(io())), ErrorCode::Io);
-        assert_eq!(code(CreateError::Storage(damaged())), ErrorCode::VaultDamaged);
+        assert_eq!(
+            code(CreateError::Storage(damaged())),
+            ErrorCode::VaultDamaged
+        );
     }
 
     #[test]
     fn unlock_errors() {
-        assert_eq!(code(UnlockError::WrongPassphrase), ErrorCode::WrongPassphrase);
-        assert_eq!(code(UnlockError::KeyFileRequired), ErrorCode::KeyfileRequired);
+        assert_eq!(
+            code(UnlockError::WrongPassphrase),
+            ErrorCode::WrongPassphrase
+        );
+        assert_eq!(
+            code(UnlockError::KeyFileRequired),
+            ErrorCode::KeyfileRequired
+        );
         assert_eq!(code(UnlockError::WrongKeyFile), ErrorCode::WrongKeyfile);
         assert_eq!(code(UnlockError::KeyFileNotUsed), ErrorCode::KeyfileNotUsed);
-        assert_eq!(code(UnlockError::Storage(damaged())), ErrorCode::VaultDamaged);
+        assert_eq!(
+            code(UnlockError::Storage(damaged())),
+            ErrorCode::VaultDamaged
+        );
         assert_eq!(
             code(UnlockError::Storage(StorageError::Busy)),
             ErrorCode::VaultBusy
@@ -437,7 +455,10 @@ mod tests {
             code(Current(UnlockError::KeyFileRequired)),
             ErrorCode::KeyfileRequired
         );
-        assert_eq!(code(Current(UnlockError::WrongKeyFile)), ErrorCode::WrongKeyfile);
+        assert_eq!(
+            code(Current(UnlockError::WrongKeyFile)),
+            ErrorCode::WrongKeyfile
+        );
         assert_eq!(
             code(Current(UnlockError::KeyFileNotUsed)),
             ErrorCode::KeyfileNotUsed
@@ -478,7 +499,10 @@ mod tests {
             }),
             ErrorCode::InvalidInput
         );
-        assert_eq!(code(RecordError::Storage(damaged())), ErrorCode::VaultDamaged);
+        assert_eq!(
+            code(RecordError::Storage(damaged())),
+            ErrorCode::VaultDamaged
+        );
         assert_eq!(code(RecordError::Storage(io())), ErrorCode::Io);
     }
 
@@ -515,7 +539,10 @@ mod tests {
         });
         assert_eq!(e.message, "Name: a key needs a name.");
         let e = IpcError::from(CreateError::WeakPassphrase);
-        assert_eq!(e.message, "The passphrase must have at least 12 characters.");
+        assert_eq!(
+            e.message,
+            "The passphrase must have at least 12 characters."
+        );
         assert!(IpcError::internal("x").message.contains("report"));
     }
 }

@@ -17,6 +17,7 @@ pub mod state;
 #[cfg(test)]
 mod tests;
 
+use tauri::plugin::TauriPlugin;
 use tauri::{Builder, Context, Emitter, Manager, Runtime};
 
 use crate::dto::{VAULT_LOCKED, VaultLocked};
@@ -47,17 +48,8 @@ pub fn run() {
 pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        .plugin(wiring())
         .manage(state)
-        .setup(|app| {
-            let handle = app.handle().clone();
-            app.state::<AppState>().set_lock_listener(move |reason| {
-                if let Err(error) = handle.emit(VAULT_LOCKED, VaultLocked { reason }) {
-                    eprintln!("keywarden: cannot tell the window that the vault locked: {error}");
-                }
-            });
-            autolock::start(app.handle().clone())?;
-            Ok(())
-        })
         .invoke_handler(tauri::generate_handler![
             commands::vault::vault_status,
             commands::vault::vault_select,
@@ -75,6 +67,26 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::keys::key_rename,
             commands::keys::key_delete,
         ])
+}
+
+/// Connects the shared state to the app: the `vault-locked` event and the idle timer.
+///
+/// A plugin rather than [`Builder::setup`] because plugins start when the app is built,
+/// setup hooks only when its event loop runs, which the mock runtime of the tests never
+/// does: this way the tests run exactly this code.
+fn wiring<R: Runtime>() -> TauriPlugin<R> {
+    tauri::plugin::Builder::new("keywarden")
+        .setup(|app, _api| {
+            let handle = app.clone();
+            app.state::<AppState>().set_lock_listener(move |reason| {
+                if let Err(error) = handle.emit(VAULT_LOCKED, VaultLocked { reason }) {
+                    eprintln!("keywarden: cannot tell the window that the vault locked: {error}");
+                }
+            });
+            autolock::start(app.clone())?;
+            Ok(())
+        })
+        .build()
 }
 
 /// The app's configuration (`tauri.conf.json`), capabilities and, in release builds,

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use keywarden_core::{
     ChangePassphraseError, Clock, CreateError, KdfParams, KeyFile, LockedVault, Passphrase,
-    Settings, SystemClock, UnlockFailure, UnlockedVault,
+    SystemClock, UnlockFailure, UnlockedVault,
 };
 use tauri::async_runtime::{self, Mutex};
 
@@ -94,7 +94,11 @@ impl Vault {
 
     /// Unlocks a locked vault (Argon2id: call it off the main thread). An unlocked vault
     /// stays as it is; on failure the vault stays locked.
-    fn unlock(&mut self, passphrase: &Passphrase, key_file: Option<&KeyFile>) -> Result<(), IpcError> {
+    fn unlock(
+        &mut self,
+        passphrase: &Passphrase,
+        key_file: Option<&KeyFile>,
+    ) -> Result<(), IpcError> {
         match std::mem::replace(self, Vault::Closed) {
             Vault::Locked {
                 vault,
@@ -242,7 +246,11 @@ impl AppState {
         VaultStatus {
             state,
             path: vault.path().map(display),
-            default_vault_path: self.default_path.as_deref().map(display).unwrap_or_default(),
+            default_vault_path: self
+                .default_path
+                .as_deref()
+                .map(display)
+                .unwrap_or_default(),
             default_vault_exists: self.default_path.as_deref().is_some_and(Path::exists),
             keyfile_required,
             auto_lock_minutes,
@@ -372,10 +380,10 @@ impl AppState {
     pub(crate) async fn set_auto_lock(&self, minutes: u32) -> Result<VaultStatus, IpcError> {
         let mut vault = self.vault.lock().await;
         let unlocked = vault.unlocked_mut()?;
-        unlocked.set_settings(Settings {
-            auto_lock_minutes: minutes,
-            ..unlocked.settings()
-        })?;
+        // The other settings, should there be any, stay as they are.
+        let mut settings = unlocked.settings();
+        settings.auto_lock_minutes = minutes;
+        unlocked.set_settings(settings)?;
         Ok(self.status_of(&vault))
     }
 
@@ -403,7 +411,9 @@ impl AppState {
 }
 
 /// Runs `f` on a thread meant for blocking work.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, IpcError> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, IpcError> {
     async_runtime::spawn_blocking(f)
         .await
         .map_err(|_| IpcError::internal("a background task stopped"))

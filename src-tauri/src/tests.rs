@@ -37,7 +37,11 @@ impl Harness {
         let app = build_app(mock_builder(), state(Some(default)))
             .build(context())
             .unwrap();
-        let window = app.get_webview_window(MAIN_WINDOW).unwrap();
+        // The real app makes its window from tauri.conf.json when its event loop starts;
+        // the mock runtime has no event loop.
+        let window = WebviewWindowBuilder::new(&app, MAIN_WINDOW, Default::default())
+            .build()
+            .unwrap();
         let events = Arc::new(Mutex::new(Vec::new()));
         let sink = events.clone();
         app.listen(VAULT_LOCKED, move |event| {
@@ -92,7 +96,9 @@ impl Harness {
             Ok(v) => panic!("{cmd} succeeded with {v}"),
             Err(error) => error,
         };
-        let message = error["message"].as_str().unwrap_or_else(|| panic!("{error}"));
+        let message = error["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{error}"));
         assert!(!message.trim().is_empty(), "{error}");
         error["code"].as_str().unwrap().to_owned()
     }
@@ -252,7 +258,13 @@ fn algorithms_are_listed_for_people() {
         .collect();
     assert_eq!(
         ids,
-        ["aes-256", "aes-128", "chacha20", "hmac-sha256", "hmac-sha512"]
+        [
+            "aes-256",
+            "aes-128",
+            "chacha20",
+            "hmac-sha256",
+            "hmac-sha512"
+        ]
     );
     assert_eq!(algorithms[0]["label"], "AES-256");
     assert_eq!(algorithms[0]["bits"], 256);
@@ -346,7 +358,10 @@ fn bad_arguments_are_invalid_input_and_change_nothing() {
             "vault_change_passphrase",
             json!({"currentPassphrase": PASS, "keyfilePath": null}),
         ),
-        ("vault_unlock", json!({"passphrase": null, "keyfilePath": null})),
+        (
+            "vault_unlock",
+            json!({"passphrase": null, "keyfilePath": null}),
+        ),
     ];
     for (cmd, args) in bad {
         let error = h.invoke(cmd, args.clone()).unwrap_err();
@@ -404,7 +419,10 @@ fn commands_need_an_unlocked_vault() {
         assert_eq!(h.code(cmd, args.clone()), "no_vault", "{cmd}");
     }
     assert_eq!(
-        h.code("vault_unlock", json!({"passphrase": PASS, "keyfilePath": null})),
+        h.code(
+            "vault_unlock",
+            json!({"passphrase": PASS, "keyfilePath": null})
+        ),
         "no_vault"
     );
     assert_eq!(h.code("vault_lock", json!({})), "no_vault");
@@ -510,8 +528,14 @@ fn key_files() {
     assert_eq!(status["keyfileRequired"], true);
     h.ok("vault_lock", json!({}));
     let unlock = |keyfile: Value| json!({"passphrase": PASS, "keyfilePath": keyfile});
-    assert_eq!(h.code("vault_unlock", unlock(Value::Null)), "keyfile_required");
-    assert_eq!(h.code("vault_unlock", unlock(json!(other))), "wrong_keyfile");
+    assert_eq!(
+        h.code("vault_unlock", unlock(Value::Null)),
+        "keyfile_required"
+    );
+    assert_eq!(
+        h.code("vault_unlock", unlock(json!(other))),
+        "wrong_keyfile"
+    );
     assert_eq!(
         h.code("vault_unlock", unlock(json!(h.path("missing")))),
         "keyfile_unreadable"
@@ -522,9 +546,15 @@ fn key_files() {
     );
     let empty = h.path("empty");
     std::fs::write(&empty, b"").unwrap();
-    assert_eq!(h.code("vault_unlock", unlock(json!(empty))), "keyfile_unreadable");
+    assert_eq!(
+        h.code("vault_unlock", unlock(json!(empty))),
+        "keyfile_unreadable"
+    );
     assert_eq!(h.status()["state"], "locked");
-    assert_eq!(h.ok("vault_unlock", unlock(json!(key_file)))["state"], "unlocked");
+    assert_eq!(
+        h.ok("vault_unlock", unlock(json!(key_file)))["state"],
+        "unlocked"
+    );
 
     // Selected again, the vault says it needs its key file before any unlock.
     h.ok("vault_close", json!({}));
@@ -533,8 +563,14 @@ fn key_files() {
 
     h.create("plain.keywarden", None);
     h.ok("vault_lock", json!({}));
-    assert_eq!(h.code("vault_unlock", unlock(json!(key_file))), "keyfile_not_used");
-    assert_eq!(h.ok("vault_unlock", unlock(Value::Null))["state"], "unlocked");
+    assert_eq!(
+        h.code("vault_unlock", unlock(json!(key_file))),
+        "keyfile_not_used"
+    );
+    assert_eq!(
+        h.ok("vault_unlock", unlock(Value::Null))["state"],
+        "unlocked"
+    );
 }
 
 #[test]
@@ -592,14 +628,20 @@ fn the_vault_locks_itself_when_idle() {
         now + Duration::from_secs(120) + Duration::from_millis(10)
     ));
 
-    assert!(lock_if_idle(&h.state(), Instant::now() + Duration::from_secs(121)));
+    assert!(lock_if_idle(
+        &h.state(),
+        Instant::now() + Duration::from_secs(121)
+    ));
     assert_eq!(h.events(), vec![json!({"reason": "idle"})]);
     let status = h.status();
     assert_eq!(status["state"], "locked");
     assert_eq!(status["autoLockMinutes"], Value::Null);
     assert_eq!(h.code("keys_list", json!({"query": null})), "locked");
     // Locked already: nothing more to do.
-    assert!(!lock_if_idle(&h.state(), Instant::now() + Duration::from_secs(3600)));
+    assert!(!lock_if_idle(
+        &h.state(),
+        Instant::now() + Duration::from_secs(3600)
+    ));
     assert_eq!(h.events().len(), 1);
 
     // The setting is kept in the vault.
@@ -640,10 +682,7 @@ fn a_default_file_that_is_not_a_vault_starts_closed() {
     assert_eq!(status["state"], "closed");
     assert_eq!(status["defaultVaultExists"], true);
     assert_eq!(
-        h.code(
-            "vault_select",
-            json!({"path": h.path("default.keywarden")})
-        ),
+        h.code("vault_select", json!({"path": h.path("default.keywarden")})),
         "not_a_vault"
     );
 }
@@ -672,6 +711,9 @@ fn create_calibrates_argon2id_for_real() {
         panic!("not locked");
     };
     let kdf = vault.kdf_params().unwrap();
-    assert_eq!(kdf.memory_kib, keywarden_core::KdfParams::DEFAULT_MEMORY_KIB);
+    assert_eq!(
+        kdf.memory_kib,
+        keywarden_core::KdfParams::DEFAULT_MEMORY_KIB
+    );
     assert!(!kdf.is_insecure(), "{kdf:?}");
 }

@@ -14,7 +14,10 @@ pub const MAX_QUERY_CHARS: usize = 1000;
 #[tauri::command]
 pub fn key_algorithms(state: State<'_, AppState>) -> Vec<AlgorithmInfo> {
     state.touch();
-    Algorithm::ALL.into_iter().map(AlgorithmInfo::from).collect()
+    Algorithm::ALL
+        .into_iter()
+        .map(AlgorithmInfo::from)
+        .collect()
 }
 
 /// `keys_list`: keys whose name, tags or algorithm contain the query (all keys for
@@ -35,7 +38,13 @@ pub async fn keys_list(
         )));
     }
     state
-        .with_unlocked(|vault| Ok(vault.list(&query).into_iter().map(KeySummary::from).collect()))
+        .with_unlocked(|vault| {
+            Ok(vault
+                .list(&query)
+                .into_iter()
+                .map(KeySummary::from)
+                .collect())
+        })
         .await
 }
 

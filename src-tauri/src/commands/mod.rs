@@ -42,7 +42,9 @@ fn file_path(path: String, what: &str) -> Result<PathBuf, IpcError> {
 /// A passphrase argument. The text is wiped as soon as it is read.
 fn passphrase(text: String) -> Result<Passphrase, IpcError> {
     let passphrase = Passphrase::new(text);
-    let chars = String::from_utf8_lossy(passphrase.expose_bytes()).chars().count();
+    let chars = String::from_utf8_lossy(passphrase.expose_bytes())
+        .chars()
+        .count();
     if chars > MAX_PASSPHRASE_CHARS {
         return Err(IpcError::invalid_input(format!(
             "A passphrase has at most {MAX_PASSPHRASE_CHARS} characters."
