@@ -36,14 +36,12 @@ Documentation: docs/cli.md";
     arg_required_else_help = true
 )]
 pub struct Cli {
-    /// The vault file (default in `keywarden --help`)
+    /// The vault file [env: KEYWARDEN_VAULT] (default in `keywarden --help`)
     #[arg(
         long,
         global = true,
         help_heading = "Global options",
-        value_name = "PATH",
-        env = "KEYWARDEN_VAULT",
-        hide_env_values = true
+        value_name = "PATH"
     )]
     pub vault: Option<PathBuf>,
 

@@ -424,11 +424,6 @@ mod tests {
             let row = format!("| `{}` | {} |", code.as_str(), code.exit_code());
             assert!(doc.contains(&row), "docs/cli.md lacks the row {row}");
         }
-        let rows = doc
-            .lines()
-            .filter(|l| l.starts_with("| `") && l.contains("` | "))
-            .count();
-        assert!(rows >= Code::ALL.len());
     }
 
     #[test]

@@ -10,6 +10,9 @@ use crate::args::Cli;
 use crate::failure::Failure;
 use crate::passphrase::{ENV_PASSPHRASE, Source};
 
+/// The environment variable that names the vault when `--vault` is not given.
+pub const ENV_VAULT: &str = "KEYWARDEN_VAULT";
+
 /// The global options, resolved.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -34,14 +37,17 @@ pub struct Unlocked {
 }
 
 impl Session {
-    /// Resolves the global options: `--vault`, else `KEYWARDEN_VAULT` (clap reads both),
-    /// else the platform's default path.
+    /// Resolves the global options: `--vault`, else `KEYWARDEN_VAULT` if it is set and
+    /// not empty, else the platform's default path.
     ///
     /// # Errors
     /// A usage error when no path was given and the platform has no data directory.
     pub fn from_cli(cli: &Cli) -> Result<Self, Failure> {
-        let vault = match &cli.vault {
-            Some(path) => path.clone(),
+        let from_env = std::env::var_os(ENV_VAULT)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        let vault = match cli.vault.clone().or(from_env) {
+            Some(path) => path,
             None => keywarden_core::default_vault_path().ok_or_else(|| {
                 Failure::usage(
                     "this system has no data directory for the default vault: \

@@ -292,6 +292,8 @@ fn the_default_vault_is_in_the_data_directory() {
     let data = dir.path().join("data");
     let out = run(keywarden(dir.path())
         .args(["--json", "init", "--insecure-test-kdf"])
+        // An empty variable counts as unset.
+        .env("KEYWARDEN_VAULT", "")
         .env("XDG_DATA_HOME", &data)
         .env("HOME", dir.path())
         .env("KEYWARDEN_PASSPHRASE", PASSPHRASE));
