@@ -44,16 +44,14 @@ pub fn run(session: &Session, args: &InitArgs) -> Result<Report, Failure> {
     }
     let kdf = plan.resolve(KdfParams::calibrate)?;
 
-    let (key_file, key_file_use) = match (&args.new_keyfile, existing_key_file) {
-        (Some(new), _) => (
+    // The new key file is written last, once everything else has been checked.
+    let (key_file, key_file_use) = match (&args.new_keyfile, existing_key_file, &session.keyfile) {
+        (Some(new), _, _) => (
             Some(KeyFile::generate(new).map_err(Failure::key_file_write)?),
             KeyFileUse::New(new.clone()),
         ),
-        (None, Some(k)) => (
-            Some(k),
-            KeyFileUse::Existing(session.keyfile.clone().unwrap_or_default()),
-        ),
-        (None, None) => (None, KeyFileUse::None),
+        (None, Some(k), Some(given)) => (Some(k), KeyFileUse::Existing(given.clone())),
+        (None, _, _) => (None, KeyFileUse::None),
     };
     let created = LockedVault::create(
         path,
