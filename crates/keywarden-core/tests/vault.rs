@@ -1,32 +1,47 @@
 //! Integration tests of the vault engine through its public API, on real SQLite files.
+//!
+//! One test binary (STYLE.md); each module under `tests/vault/` is one concern. Vaults
+//! use `KdfParams::INSECURE_TEST` so that tests are fast; performance is measured only by
+//! the benchmarks (`benches/vault.rs`, `docs/performance.md`), never by timed tests.
+//! (A crate root's `mod` looks beside it, hence the `#[path]`s.)
 
-use std::path::Path;
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail by panicking, like the tests that call them; clippy.toml \
+              allows it only inside #[test] functions"
+)]
+
+#[path = "vault/common.rs"]
+mod common;
+#[path = "vault/concurrency.rs"]
+mod concurrency;
+#[path = "vault/crash.rs"]
+mod crash;
+#[path = "vault/errors.rs"]
+mod errors;
+#[path = "vault/foreign_files.rs"]
+mod foreign_files;
+#[path = "vault/model.rs"]
+mod model;
+#[path = "vault/moved_rows.rs"]
+mod moved_rows;
+#[path = "vault/passphrase.rs"]
+mod passphrase;
+#[path = "vault/round_trip.rs"]
+mod round_trip;
+#[path = "vault/secrets.rs"]
+mod secrets;
+#[path = "vault/tamper.rs"]
+mod tamper;
+
 use std::sync::Arc;
 
 use keywarden_core::{
-    Algorithm, KdfParams, KeyFile, LockedVault, NewKey, OpenError, Passphrase, SystemClock,
-    UnlockError, UnlockedVault,
+    Algorithm, KeyFile, LockedVault, NewKey, OpenError, SystemClock, UnlockError,
 };
 
-fn pass(s: &str) -> Passphrase {
-    Passphrase::new(s.to_owned())
-}
-
-fn create(path: &Path, key_file: Option<&KeyFile>) -> UnlockedVault {
-    LockedVault::create(
-        path,
-        &pass("correct horse battery staple"),
-        key_file,
-        KdfParams::INSECURE_TEST,
-        true,
-        Arc::new(SystemClock),
-    )
-    .unwrap()
-}
-
-fn open(path: &Path) -> LockedVault {
-    LockedVault::open(path, Arc::new(SystemClock)).unwrap()
-}
+use common::{create, open, pass};
 
 #[test]
 fn create_generate_reopen_round_trip() {
