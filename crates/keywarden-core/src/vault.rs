@@ -152,47 +152,48 @@ impl LockedVault {
             ".{file_name}.creating-{}",
             hex(&crate::random::array::<8>())
         ));
-        let result = Self::build(&temp, passphrase, key_file, kdf, clock.as_ref()).and_then(|()| {
-            // A hard link never replaces an existing file: two creators racing for one
-            // path cannot overwrite each other.
-            fs::hard_link(&temp, path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::AlreadyExists => CreateError::Exists {
-                    path: path.to_owned(),
-                },
-                _ => io(e).into(),
-            })?;
-            if let Ok(d) = fs::File::open(&dir) {
-                // Make the new directory entry durable; not every platform allows it.
-                let _ = d.sync_all();
-            }
-            Ok(())
-        });
+        let result =
+            Self::build(&temp, passphrase, key_file, kdf, clock.as_ref()).and_then(|dek| {
+                // A hard link never replaces an existing file: two creators racing for one
+                // path cannot overwrite each other.
+                fs::hard_link(&temp, path).map_err(|e| match e.kind() {
+                    std::io::ErrorKind::AlreadyExists => CreateError::Exists {
+                        path: path.to_owned(),
+                    },
+                    _ => io(e).into(),
+                })?;
+                if let Ok(d) = fs::File::open(&dir) {
+                    // Make the new directory entry durable; not every platform allows it.
+                    let _ = d.sync_all();
+                }
+                Ok(dek)
+            });
         for leftover in ["", "-wal", "-shm", "-journal"] {
             let mut name = temp.clone().into_os_string();
             name.push(leftover);
             let _ = fs::remove_file(name);
         }
-        result?;
+        let dek = result?;
         let locked = LockedVault::open(path, clock).map_err(|e| match e {
             OpenError::Storage(s) => CreateError::Storage(s),
             other => CreateError::Storage(StorageError::damaged(other.to_string())),
         })?;
-        locked
-            .unlock(passphrase, key_file)
-            .map_err(|f| match f.error {
-                UnlockError::Storage(s) => CreateError::Storage(s),
-                other => CreateError::Storage(StorageError::damaged(other.to_string())),
-            })
+        // The data key is already in hand: no second Argon2id run.
+        UnlockedVault::load(locked, dek).map_err(|f| match f.error {
+            UnlockError::Storage(s) => CreateError::Storage(s),
+            other => CreateError::Storage(StorageError::damaged(other.to_string())),
+        })
     }
 
-    /// Writes a complete vault at `temp`, in one transaction, and closes it.
+    /// Writes a complete vault at `temp`, in one transaction, closes it, and returns its
+    /// data key.
     fn build(
         temp: &Path,
         passphrase: &Passphrase,
         key_file: Option<&KeyFile>,
         kdf: KdfParams,
         clock: &dyn Clock,
-    ) -> Result<(), CreateError> {
+    ) -> Result<SymmetricKey, CreateError> {
         let mut conn = schema::connect(temp, true)?;
         restrict_to_owner(temp)?;
         let vault_id: [u8; 16] = crate::random::array();
@@ -221,7 +222,7 @@ impl LockedVault {
         // Fold the WAL into the file so the linked file is complete on its own.
         conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")?;
         conn.close().map_err(|(_, e)| StorageError::from(e))?;
-        Ok(())
+        Ok(dek)
     }
 
     /// Opens the vault file at `path`, locked. Checks that it is a vault of a known
