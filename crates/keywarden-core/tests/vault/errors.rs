@@ -220,13 +220,29 @@ fn create_over_an_open_vault_is_refused() {
 }
 
 #[test]
-fn create_leaves_exactly_one_file_once_closed() {
+fn create_leaves_exactly_one_private_file_once_closed() {
+    use std::os::unix::fs::MetadataExt;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.keywarden");
-    let vault = create(&path, None);
+    let mut vault = create(&path, None);
+    vault
+        .generate_key(crate::common::new_key(
+            "k",
+            keywarden_core::Algorithm::Aes256,
+        ))
+        .unwrap();
+    // While open, the WAL is as private as the vault.
+    for file in std::iter::once(path.clone()).chain(sidecars(&path)) {
+        let mode = fs::metadata(&file).unwrap().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{file:?} has mode {mode:o}");
+    }
     drop(vault);
     assert_eq!(names_in(dir.path()), ["v.keywarden"]);
     assert!(sidecars(&path).is_empty());
+    let meta = fs::metadata(&path).unwrap();
+    assert_eq!(meta.mode() & 0o777, 0o600);
+    // The temporary name it was built under is gone: the file has one link.
+    assert_eq!(meta.nlink(), 1);
 }
 
 #[test]

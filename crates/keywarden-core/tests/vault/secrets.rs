@@ -346,3 +346,43 @@ fn the_file_holds_no_plaintext_names_notes_tags_or_material() {
     drop(vault);
     scan(&[path]);
 }
+
+#[test]
+fn a_deleted_key_leaves_no_trace_of_its_sealed_rows_in_the_file() {
+    // secure_delete overwrites freed content; closing folds the WAL back. The sealed
+    // blobs are ciphertext, but crypto-erase (DESIGN section 1) builds on this.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.keywarden");
+    let mut vault = crate::common::create(&path, None);
+    let gone = vault
+        .generate_key(crate::common::new_key("doomed", Algorithm::HmacSha512))
+        .unwrap()
+        .id;
+    vault
+        .generate_key(crate::common::new_key("kept", Algorithm::Aes256))
+        .unwrap();
+    drop(vault);
+    let (meta, material): (Vec<u8>, Vec<u8>) = crate::common::with_sql(&path, |c| {
+        c.query_row(
+            "SELECT meta, material FROM key JOIN key_version ON key_id = id WHERE id = ?1",
+            [gone.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    });
+    let mut vault = crate::common::unlock(&path, None);
+    vault.delete_key(&gone).unwrap();
+    drop(vault);
+    let bytes = fs::read(&path).unwrap();
+    for (what, blob) in [("meta", &meta), ("material", &material)] {
+        let window = &blob[blob.len() - 24..];
+        assert!(
+            !bytes.windows(window.len()).any(|w| w == window),
+            "the deleted key's sealed {what} is still in the file"
+        );
+    }
+    assert!(
+        !bytes.windows(36).any(|w| w == gone.to_string().as_bytes()),
+        "its id too"
+    );
+}
