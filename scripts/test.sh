@@ -59,7 +59,14 @@ step_e2e() {
   # It must come after the Rust tests: cargo test also writes target/debug/keywarden-app,
   # without the embedded frontend.
   run ui/node_modules/.bin/tauri build --debug --no-bundle || return 1
-  run tests/.venv/bin/python -m pytest tests/e2e
+  # Test a snapshot of that binary: a cargo build or test started meanwhile (another
+  # terminal, an editor) would replace target/debug/keywarden-app with one that has no
+  # frontend. A hard link keeps the built file even when cargo replaces the name.
+  local target=${CARGO_TARGET_DIR:-target}
+  mkdir -p "$target/e2e"
+  ln -f "$target/debug/keywarden-app" "$target/e2e/keywarden-app" 2>/dev/null ||
+    cp -f "$target/debug/keywarden-app" "$target/e2e/keywarden-app" || return 1
+  KEYWARDEN_APP="$target/e2e/keywarden-app" run tests/.venv/bin/python -m pytest tests/e2e
 }
 
 declare -A result=()
