@@ -10,6 +10,8 @@
 #   engine-deps  keywarden-core must not depend on tauri, serde_json or tokio
 #   rust         the workspace's tests (cargo nextest, plus doc tests; or cargo test)
 #   ui           svelte-check and vitest
+#   interop      pytest tests/interop: independent tools read what Keywarden writes (an
+#                independent Python reader of the vault format, against the real CLI)
 #   e2e          build the real app with its frontend embedded, then pytest tests/e2e
 #                under Xvfb (tests/e2e/conftest.py starts Xvfb and tauri-driver)
 set -uo pipefail
@@ -18,7 +20,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-all_steps=(engine-deps rust ui e2e)
+all_steps=(engine-deps rust ui interop e2e)
 steps=("$@")
 if [ "${#steps[@]}" -eq 0 ]; then
   steps=("${all_steps[@]}")
@@ -53,6 +55,11 @@ step_ui() {
   return "$status"
 }
 
+step_interop() {
+  run cargo build -p keywarden-cli || return 1
+  KEYWARDEN_BIN="${CARGO_TARGET_DIR:-target}/debug/keywarden" run tests/.venv/bin/python -m pytest tests/interop
+}
+
 step_e2e() {
   # `tauri build` (unlike `cargo build`) runs the config's beforeBuildCommand and embeds
   # ui/dist in the binary; --debug keeps it in target/debug next to the other builds.
@@ -74,7 +81,7 @@ declare -A took=()
 failed=0
 for step in "${steps[@]}"; do
   case "$step" in
-    engine-deps | rust | ui | e2e) ;;
+    engine-deps | rust | ui | interop | e2e) ;;
     *)
       echo "unknown step: $step (steps: ${all_steps[*]})" >&2
       exit 2

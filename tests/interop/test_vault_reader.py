@@ -14,7 +14,7 @@ import pytest
 from vault_reader import KEY_LENGTHS, VaultError, read_vault
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWARDEN = Path(os.environ.get("KEYWARDEN_BIN", ROOT / "target" / "debug" / "keywarden"))
+KEYWARDEN = Path(os.environ.get("KEYWARDEN_BIN", ROOT / "target" / "debug" / "keywarden")).resolve()
 PASSPHRASE = "Grüße aus der Schweiz, 2026"  # non-ASCII: exercises NFKC and UTF-8
 
 
