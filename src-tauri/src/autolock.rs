@@ -25,7 +25,9 @@ pub fn start<R: Runtime>(app: AppHandle<R>) -> std::io::Result<()> {
         .spawn(move || {
             loop {
                 std::thread::sleep(CHECK_EVERY);
-                lock_if_idle(&app.state::<AppState>(), Instant::now());
+                if let Some(state) = app.try_state::<AppState>() {
+                    lock_if_idle(&state, Instant::now());
+                }
             }
         })
         .map(drop)
