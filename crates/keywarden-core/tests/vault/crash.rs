@@ -8,6 +8,7 @@
 //! same under `cargo test` and `cargo nextest`.
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -23,6 +24,11 @@ const CHILD_ENV: &str = "KEYWARDEN_TEST_CRASH_CHILD_VAULT";
 const TARGET: usize = 1000;
 /// The seed of the kill schedule; change it to explore other moments.
 const SEED: u64 = 0x6B65_7977_6172_6465;
+/// What the writer prints once the vault is unlocked, before its first write.
+const READY: &str = "crash-writer-ready";
+/// Rounds that end in a kill; then the writer is left to finish, so that the test's
+/// length does not depend on how busy the machine is.
+const KILL_ROUNDS: usize = 60;
 
 /// Adds keys, one transaction each, until the vault holds [`TARGET`].
 #[test]
@@ -36,6 +42,7 @@ fn child_writer() {
         .unlock(&pass(PASSPHRASE), None)
         .unwrap();
     let mut n = vault.key_count();
+    println!("{READY}");
     while n < TARGET {
         let algorithm = Algorithm::ALL[n % Algorithm::ALL.len()];
         vault
@@ -119,7 +126,10 @@ fn sigkill_at_random_moments_loses_nothing() {
     let mut kills = 0;
     let started = Instant::now();
     for round in 0.. {
-        assert!(round < 500, "the writer made no progress in 500 rounds");
+        assert!(
+            round <= KILL_ROUNDS,
+            "the writer did not finish when left alone"
+        );
         let mut child = Command::new(&exe)
             .args([
                 &child_test_name(),
@@ -130,19 +140,33 @@ fn sigkill_at_random_moments_loses_nothing() {
             ])
             .env(CHILD_ENV, &path)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        // The writer adds a key in well under a millisecond here, so kills come within
-        // 10–120 ms of the start (some 30 land mid-write); one round in eight kills during
-        // start-up, while the vault is being opened and its WAL recovered.
-        let delay = if rng.range(0, 7) == 0 {
-            rng.range(1, 15)
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        if round == KILL_ROUNDS {
+            // The last round: no kill, the writer finishes.
+            let status = child.wait().unwrap();
+            assert!(status.success(), "the last writer failed: {status:?}");
+            seen = verify(&path, &seen, round);
+            assert_eq!(seen.len(), TARGET, "the writer exited early");
+            break;
+        }
+        if rng.range(0, 7) == 0 {
+            // One round in eight: a kill during start-up, while the vault is opened and
+            // its WAL recovered.
+            std::thread::sleep(Duration::from_millis(rng.range(1, 40)));
         } else {
-            rng.range(10, 120)
-        };
-        std::thread::sleep(Duration::from_millis(delay));
+            // Otherwise while writing: the writer adds a key in about a millisecond, so a
+            // kill 1–40 ms after its first write lands among the next few dozen commits.
+            let mut line = String::new();
+            // libtest prints "test crash::child_writer ... " before the test's own output.
+            while stdout.read_line(&mut line).unwrap() > 0 && !line.contains(READY) {
+                line.clear();
+            }
+            std::thread::sleep(Duration::from_millis(rng.range(1, 40)));
+        }
         // SIGKILL on Unix; harmless if the child has already exited.
         child.kill().unwrap();
         let output = child.wait_with_output().unwrap();
@@ -171,6 +195,7 @@ fn sigkill_at_random_moments_loses_nothing() {
             assert_eq!(seen.len(), TARGET, "the writer exited early");
             break;
         }
+        drop(stdout);
     }
     eprintln!(
         "crash test: {TARGET} keys, {kills} kills, {kills_mid_write} of them mid-write, {:.1} s",
