@@ -324,3 +324,54 @@ fn open_of_a_missing_path_is_not_found() {
         "open must never create a file"
     );
 }
+
+#[test]
+fn key_file_errors_are_specific_and_a_16_mib_key_file_works() {
+    use keywarden_core::KeyFileError;
+    let dir = tempfile::tempdir().unwrap();
+    let limit = 16 * 1024 * 1024;
+    let big = dir.path().join("big");
+    fs::File::create(&big).unwrap().set_len(limit).unwrap();
+    let at_limit = KeyFile::read(&big).unwrap();
+    let path = dir.path().join("v.keywarden");
+    drop(create(&path, Some(&at_limit)));
+    open(&path)
+        .unlock(&pass(PASSPHRASE), Some(&KeyFile::read(&big).unwrap()))
+        .unwrap();
+
+    fs::File::options()
+        .write(true)
+        .open(&big)
+        .unwrap()
+        .set_len(limit + 1)
+        .unwrap();
+    assert!(matches!(
+        KeyFile::read(&big),
+        Err(KeyFileError::TooLarge { .. })
+    ));
+    let empty = dir.path().join("empty");
+    fs::write(&empty, b"").unwrap();
+    assert!(matches!(
+        KeyFile::read(&empty),
+        Err(KeyFileError::Empty { .. })
+    ));
+    assert!(matches!(
+        KeyFile::read(dir.path()),
+        Err(KeyFileError::NotAFile { .. })
+    ));
+    assert!(matches!(
+        KeyFile::read(&dir.path().join("missing")),
+        Err(KeyFileError::Unreadable { .. })
+    ));
+    // A new key file is never written over anything, and the old content stays.
+    let before = fs::read(&empty).unwrap();
+    assert!(matches!(
+        KeyFile::generate(&empty),
+        Err(KeyFileError::Exists { .. })
+    ));
+    assert_eq!(fs::read(&empty).unwrap(), before);
+    // A one-byte key file is a key file.
+    let one = dir.path().join("one");
+    fs::write(&one, b"x").unwrap();
+    KeyFile::read(&one).unwrap();
+}
