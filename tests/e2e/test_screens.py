@@ -45,6 +45,12 @@ def test_screenshots_of_each_screen(app):
     app.visible("key-detail")
     app.visible("key-detail-name")
     shot("key-detail")
+    app.click("key-delete")
+    app.visible("confirm-ok")
+    shot("key-delete-confirm")
+    app.click("confirm-cancel")
+    app.gone("confirm-ok")
+    app.key_row("Backup encryption key")
 
     app.click("settings-open")
     app.wait_screen("settings")
