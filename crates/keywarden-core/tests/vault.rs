@@ -22,6 +22,8 @@ mod crash;
 mod errors;
 #[path = "vault/foreign_files.rs"]
 mod foreign_files;
+#[path = "vault/format_spec.rs"]
+mod format_spec;
 #[path = "vault/model.rs"]
 mod model;
 #[path = "vault/moved_rows.rs"]
