@@ -445,6 +445,12 @@ impl UnlockedVault {
         Ok((records, settings, settings_version))
     }
 
+    /// The current time in whole seconds, as the file stores it, so a record reads the
+    /// same before and after a reopen.
+    fn now(&self) -> crate::clock::Timestamp {
+        clock::from_unix(clock::to_unix(self.locked.clock.now()))
+    }
+
     /// Forgets the data key, the sub-keys and every record, and returns the vault locked.
     pub fn lock(self) -> LockedVault {
         self.locked
@@ -584,7 +590,7 @@ impl UnlockedVault {
     pub fn generate_key(&mut self, new: NewKey) -> Result<&KeyRecord, RecordError> {
         let name = key::clean_name(&new.name)?;
         self.ensure_name_free(&name, None)?;
-        let now = self.locked.clock.now();
+        let now = self.now();
         let record = KeyRecord {
             id: KeyId::random(),
             name,
@@ -643,7 +649,7 @@ impl UnlockedVault {
         }
         let previous = record.row_version;
         record.row_version += 1;
-        record.updated_at = self.locked.clock.now();
+        record.updated_at = self.now();
         let meta = self.seal_meta(&record)?;
         let changed = self.locked.conn.execute(
             "UPDATE key SET row_version = ?1, meta = ?2 WHERE id = ?3 AND row_version = ?4",
