@@ -348,3 +348,20 @@ fn records_are_identical_after_relock_with_a_subsecond_clock() {
     let vault = vault.lock().unlock(&pass(PASSPHRASE), None).unwrap();
     assert_eq!(vault.get(&id).unwrap(), &in_memory);
 }
+
+#[test]
+#[ignore = "engine weakness: key names are compared with to_lowercase() only, without \
+            Unicode normalisation, so two keys can have names that look the same"]
+fn names_that_look_the_same_are_the_same_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = create(&dir.path().join("v.keywarden"), None);
+    // "café" composed (NFC) and decomposed (NFD): the same text on screen.
+    vault
+        .generate_key(new_key("caf\u{E9}", Algorithm::Aes256))
+        .unwrap();
+    let second = vault.generate_key(new_key("cafe\u{301}", Algorithm::Aes256));
+    assert!(
+        matches!(second, Err(RecordError::NameTaken { .. })),
+        "{second:?}"
+    );
+}
