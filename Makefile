@@ -4,7 +4,7 @@
 #   make test   install what is missing, then run every test (scripts/test.sh)
 #   make lint   rustfmt and clippy, as CI runs them
 #
-# One part of the tests: scripts/test.sh engine-deps|rust|ui|e2e (after make test once).
+# One part of the tests: scripts/test.sh engine-deps|rust|ui|interop|e2e (after make test once).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
