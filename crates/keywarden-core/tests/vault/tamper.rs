@@ -250,6 +250,7 @@ fn every_byte_of(fx: &Fixture, table: &str, column: &str, expected: Expected) {
         }
     }
     fx.restore();
+    eprintln!("{table}.{column}: {tried} bit flips");
     assert!(
         wrong.is_empty(),
         "{table}.{column}: {} of {tried} bit flips were not refused as expected:\n{}",
@@ -284,6 +285,7 @@ fn every_value_of(
     }
     fx.restore();
     assert!(tried > 0, "{table}.{column} has no values");
+    eprintln!("{table}.{column}: {tried} changed values");
     assert!(
         wrong.is_empty(),
         "{table}.{column}: {} of {tried} changes were not refused as expected:\n{}",
