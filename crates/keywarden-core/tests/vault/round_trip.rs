@@ -325,9 +325,9 @@ fn subsecond_clock() -> Arc<FixedClock> {
     ))
 }
 
+/// Regression: records were kept with the clock's sub-second part in memory but stored in
+/// whole seconds, so they changed across lock/unlock (fixed in 43057b0).
 #[test]
-#[ignore = "engine bug: generate_key/update_key keep sub-second timestamps in memory but the \
-            file stores whole seconds, so a record changes across lock/unlock"]
 fn records_are_identical_after_relock_with_a_subsecond_clock() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.keywarden");
@@ -345,8 +345,20 @@ fn records_are_identical_after_relock_with_a_subsecond_clock() {
         .unwrap()
         .id;
     let in_memory = vault.get(&id).unwrap().clone();
-    let vault = vault.lock().unlock(&pass(PASSPHRASE), None).unwrap();
+    let mut vault = vault.lock().unlock(&pass(PASSPHRASE), None).unwrap();
     assert_eq!(vault.get(&id).unwrap(), &in_memory);
+    let updated = vault
+        .update_key(
+            &id,
+            KeyUpdate {
+                notes: Some("changed".into()),
+                ..KeyUpdate::default()
+            },
+        )
+        .unwrap()
+        .clone();
+    let vault = vault.lock().unlock(&pass(PASSPHRASE), None).unwrap();
+    assert_eq!(vault.get(&id).unwrap(), &updated);
 }
 
 #[test]
