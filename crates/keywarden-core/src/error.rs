@@ -97,6 +97,9 @@ impl From<rusqlite::Error> for StorageError {
                 StorageError::damaged(e.to_string())
             }
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StorageError::Busy,
+            // Keywarden's statements are fixed: a generic SQL error (no such table or
+            // column) means the file's schema is not a vault's.
+            Some(ErrorCode::Unknown) => StorageError::damaged(e.to_string()),
             _ => match e {
                 rusqlite::Error::FromSqlConversionFailure(..)
                 | rusqlite::Error::InvalidColumnType(..)

@@ -57,7 +57,7 @@ impl KdfParams {
     /// [`KdfError::OutOfRange`] naming the parameter and its allowed range.
     pub fn validate(&self, insecure: bool) -> Result<(), KdfError> {
         let (min_mem, min_iter) = if insecure {
-            (8 * self.lanes.max(1), 1)
+            (self.lanes.max(1).saturating_mul(8), 1)
         } else {
             (Self::MIN_MEMORY_KIB, Self::MIN_ITERATIONS)
         };

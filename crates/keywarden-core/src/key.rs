@@ -214,6 +214,13 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> RecordError {
     }
 }
 
+/// The form in which two names are compared: NFKC, then lowercase, so names that look
+/// the same (composed and decomposed accents, ligatures, case) are the same name.
+pub(crate) fn comparable_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkc().collect::<String>().to_lowercase()
+}
+
 /// Trims and checks a name.
 pub(crate) fn clean_name(name: &str) -> Result<String, RecordError> {
     let name = name.trim();

@@ -115,7 +115,10 @@ pub(crate) fn check_header(path: &Path) -> Result<(), OpenError> {
         ));
     }
     match be32(60) {
-        FORMAT_VERSION => Ok(()),
+        // Vaults are always in WAL mode (header bytes 18 and 19 are 2); refusing others
+        // here keeps SQLite from rewriting the header of a file that only looks like one.
+        FORMAT_VERSION if header[18] == 2 && header[19] == 2 => Ok(()),
+        FORMAT_VERSION => Err(not_a_vault("its journal is not a vault's")),
         0 => Err(not_a_vault("its creation was never completed")),
         v => Err(OpenError::Unsupported {
             found: i64::from(v),

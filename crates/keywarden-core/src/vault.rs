@@ -536,10 +536,10 @@ impl UnlockedVault {
     }
 
     fn by_name(&self, name: &str) -> Option<&KeyRecord> {
-        let name = name.to_lowercase();
+        let name = key::comparable_name(name);
         self.records
             .values()
-            .find(|r| r.name.to_lowercase() == name)
+            .find(|r| key::comparable_name(&r.name) == name)
     }
 
     fn ensure_name_free(&self, name: &str, except: Option<KeyId>) -> Result<(), RecordError> {
@@ -704,9 +704,21 @@ impl UnlockedVault {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let (row_v, blob) = row.ok_or_else(|| RecordError::NotFound {
-            reference: format!("{text} version {version}"),
-        })?;
+        let (row_v, blob) = match row {
+            Some(found) => found,
+            // The record names its current version: that row must exist.
+            None if version == record.current_version => {
+                return Err(StorageError::damaged(format!(
+                    "key {text}: the material of version {version} is missing"
+                ))
+                .into());
+            }
+            None => {
+                return Err(RecordError::NotFound {
+                    reference: format!("{text} version {version}"),
+                });
+            }
+        };
         let damaged =
             |what: &str| StorageError::damaged(format!("key {text} version {version}: {what}"));
         let material_row = format!("{text}/{version}");
@@ -780,6 +792,13 @@ impl UnlockedVault {
                     )
                     .map_err(|e| StorageError::damaged(e.to_string()))?;
                     replacement.replace(&self.locked.conn, slot.row_version)?;
+                    // Fold the change into the main file now: a copy of that file alone
+                    // (a backup, a sync) must not open with the old passphrase.
+                    self.locked.conn.query_row(
+                        "PRAGMA wal_checkpoint(TRUNCATE)",
+                        [],
+                        |_| Ok(()),
+                    )?;
                     return Ok(());
                 }
                 Ok(_) => last = StorageError::damaged("a keyslot holds a foreign data key").into(),

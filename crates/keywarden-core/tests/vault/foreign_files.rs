@@ -234,9 +234,6 @@ fn a_vault_with_a_zeroed_page_is_refused_unchanged() {
 }
 
 #[test]
-#[ignore = "engine bug: a file with a vault header but no vault tables is converted to WAL \
-            mode by open (modified) and reported as StorageError::Io(\"no such table\") \
-            instead of NotAVault or Damaged"]
 fn a_file_with_a_vault_header_but_no_vault_tables_is_refused_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hollow.keywarden");
@@ -245,8 +242,6 @@ fn a_file_with_a_vault_header_but_no_vault_tables_is_refused_unchanged() {
 }
 
 #[test]
-#[ignore = "engine bug: a vault missing one of its tables unlocks to StorageError::Io \
-            (\"no such table\") instead of Damaged: error.rs maps SQLITE_ERROR to Io"]
 fn a_vault_missing_a_table_is_damaged() {
     for table in ["key", "key_version", "setting", "keyslot", "vault"] {
         let fx = Fixture::new(false);

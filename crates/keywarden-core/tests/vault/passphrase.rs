@@ -212,9 +212,6 @@ fn changing_to_the_same_passphrase_still_rewrites_the_salt() {
 }
 
 #[test]
-#[ignore = "engine weakness: change_passphrase leaves the old keyslot in the main file until \
-            the next checkpoint (WAL); a copy of the main file alone, as a sync or backup tool \
-            takes it, still opens with the old passphrase"]
 fn after_a_change_a_copy_of_the_main_file_does_not_open_with_the_old_passphrase() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.keywarden");

@@ -362,8 +362,6 @@ fn records_are_identical_after_relock_with_a_subsecond_clock() {
 }
 
 #[test]
-#[ignore = "engine weakness: key names are compared with to_lowercase() only, without \
-            Unicode normalisation, so two keys can have names that look the same"]
 fn names_that_look_the_same_are_the_same_name() {
     let dir = tempfile::tempdir().unwrap();
     let mut vault = create(&dir.path().join("v.keywarden"), None);

@@ -388,9 +388,6 @@ fn keyslot_kdf_parameters_are_bound() {
 }
 
 #[test]
-#[ignore = "engine bug: KdfParams::validate (kdf.rs:60) computes 8 * lanes before checking \
-            lanes, so a keyslot with kdf_lanes in 2^29..2^32 panics with an overflow in \
-            debug builds (and wraps in release) when the vault is opened"]
 fn huge_lanes_are_damage_not_a_panic() {
     let fx = Fixture::new(false);
     let either = |o: &Outcome| damaged_at_open(o);
@@ -500,9 +497,6 @@ fn key_version_version_change_is_never_accepted() {
 }
 
 #[test]
-#[ignore = "engine bug: key_material() reports a missing current-version row as \
-            RecordError::NotFound (\"no key matches\") for a key the vault lists, \
-            instead of StorageError::Damaged"]
 fn missing_current_material_is_reported_as_damage() {
     let fx = Fixture::new(false);
     every_value_of(&fx, "key_version", "version", |_| vec![2], damaged_material);
