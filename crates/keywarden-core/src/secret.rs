@@ -288,23 +288,4 @@ mod tests {
             Err(KeyFileError::Exists { .. })
         ));
     }
-
-    #[test]
-    fn key_file_errors_are_specific() {
-        let dir = tempfile::tempdir().unwrap();
-        let empty = dir.path().join("empty");
-        fs::write(&empty, b"").unwrap();
-        assert!(matches!(
-            KeyFile::read(&empty),
-            Err(KeyFileError::Empty { .. })
-        ));
-        assert!(matches!(
-            KeyFile::read(dir.path()),
-            Err(KeyFileError::NotAFile { .. })
-        ));
-        assert!(matches!(
-            KeyFile::read(&dir.path().join("missing")),
-            Err(KeyFileError::Unreadable { .. })
-        ));
-    }
 }
