@@ -67,12 +67,17 @@ CREATE TABLE setting (
 ";
 
 /// Reads the 100-byte SQLite header and checks that the file is a Keywarden vault of a
-/// version this code reads. The file is opened read-only by the operating system, never
-/// by SQLite, so a foreign file is left exactly as it was.
+/// version this code reads, then takes the vault's advisory lock. The file is opened
+/// read-only by the operating system, never by SQLite, so a foreign file is left exactly
+/// as it was.
+///
+/// The returned file holds the lock (an exclusive `flock`) until it is dropped; keep it
+/// open for as long as the SQLite connection, and close it after the connection.
 ///
 /// # Errors
-/// [`OpenError::NotFound`], [`OpenError::NotAVault`] or [`OpenError::Unsupported`].
-pub(crate) fn check_header(path: &Path) -> Result<(), OpenError> {
+/// [`OpenError::NotFound`], [`OpenError::NotAVault`], [`OpenError::Unsupported`], or
+/// [`StorageError::Busy`] when another handle holds the vault.
+pub(crate) fn check_header(path: &Path) -> Result<fs::File, OpenError> {
     let not_a_vault = |reason| OpenError::NotAVault {
         path: path.to_owned(),
         reason,
@@ -117,11 +122,30 @@ pub(crate) fn check_header(path: &Path) -> Result<(), OpenError> {
     match be32(60) {
         // Vaults are always in WAL mode (header bytes 18 and 19 are 2); refusing others
         // here keeps SQLite from rewriting the header of a file that only looks like one.
-        FORMAT_VERSION if header[18] == 2 && header[19] == 2 => Ok(()),
-        FORMAT_VERSION => Err(not_a_vault("its journal is not a vault's")),
-        0 => Err(not_a_vault("its creation was never completed")),
-        v => Err(OpenError::Unsupported {
-            found: i64::from(v),
+        FORMAT_VERSION if header[18] == 2 && header[19] == 2 => {}
+        FORMAT_VERSION => return Err(not_a_vault("its journal is not a vault's")),
+        0 => return Err(not_a_vault("its creation was never completed")),
+        v => {
+            return Err(OpenError::Unsupported {
+                found: i64::from(v),
+            });
+        }
+    }
+    lock(&file)?;
+    Ok(file)
+}
+
+/// Takes the exclusive advisory lock that makes one handle per vault the rule.
+///
+/// SQLite's own exclusive locking mode is kept as well, but two connections that start
+/// at the same moment can both take its shared lock and then both fail to upgrade it, so
+/// neither would win. An exclusive `flock` is all-or-nothing: exactly one racer gets it.
+fn lock(file: &fs::File) -> Result<(), StorageError> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(fs::TryLockError::WouldBlock) => Err(StorageError::Busy),
+        Err(fs::TryLockError::Error(e)) => Err(StorageError::Io {
+            reason: e.to_string(),
         }),
     }
 }

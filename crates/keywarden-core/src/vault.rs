@@ -46,6 +46,9 @@ pub struct LockedVault {
     conn: Connection,
     vault_id: [u8; 16],
     clock: Arc<dyn Clock>,
+    /// Holds the vault's advisory lock. Declared after `conn` so that it is dropped (and
+    /// the lock released) only once the connection is closed.
+    _lock: fs::File,
 }
 
 impl fmt::Debug for LockedVault {
@@ -232,7 +235,7 @@ impl LockedVault {
     /// [`OpenError`]: nothing there, not a vault (a foreign or empty file, a directory),
     /// a newer format, damaged, or in use by another process. The file is not changed.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<LockedVault, OpenError> {
-        schema::check_header(path)?;
+        let lock = schema::check_header(path)?;
         let conn = schema::connect(path, false)?;
         schema::quick_check(&conn)?;
         let vault_id: Vec<u8> = conn
@@ -251,6 +254,7 @@ impl LockedVault {
             conn,
             vault_id,
             clock,
+            _lock: lock,
         })
     }
 

@@ -67,9 +67,11 @@ fn two_threads_racing_to_open_one_wins() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.keywarden");
     drop(create(&path, None));
-    for _ in 0..5 {
-        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
-        let handles: Vec<_> = (0..2)
+    // SQLite's locking alone let both racers lose now and then (both took the shared
+    // lock, neither could upgrade); many rounds of three racers keep that from coming back.
+    for _ in 0..200 {
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(3));
+        let handles: Vec<_> = (0..3)
             .map(|_| {
                 let path = path.clone();
                 let barrier = barrier.clone();
