@@ -48,7 +48,7 @@ pub struct AlgorithmInfo {
     /// A label for people, such as `AES-256`.
     pub label: String,
     /// Key length in bits.
-    pub bits: usize,
+    pub bits: u32,
     /// One sentence on what the key is for.
     pub description: String,
 }

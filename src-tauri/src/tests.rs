@@ -263,7 +263,18 @@ fn algorithms_are_listed_for_people() {
             "aes-128",
             "chacha20",
             "hmac-sha256",
-            "hmac-sha512"
+            "hmac-sha512",
+            "ed25519",
+            "ecdsa-p256",
+            "ecdsa-p384",
+            "rsa-3072",
+            "rsa-4096",
+            "rsa-2048",
+            "x25519",
+            "age-x25519",
+            "password",
+            "diceware",
+            "api-token"
         ]
     );
     assert_eq!(algorithms[0]["label"], "AES-256");

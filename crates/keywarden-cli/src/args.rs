@@ -156,7 +156,9 @@ pub struct GenArgs {
     #[arg(long, value_name = "NAME")]
     pub name: String,
 
-    /// Kind of key: aes-256, aes-128, chacha20, hmac-sha256 or hmac-sha512
+    /// Kind of key: aes-256, aes-128, chacha20, hmac-sha256, hmac-sha512, ed25519,
+    /// ecdsa-p256, ecdsa-p384, rsa-3072, rsa-4096, rsa-2048, x25519, age-x25519,
+    /// password, diceware or api-token
     #[arg(long, value_name = "ALG", value_parser = parse_algorithm)]
     pub alg: Algorithm,
 

@@ -32,6 +32,13 @@ const RARE_EVERY: usize = 100;
 /// A search that matches nothing.
 const NO_MATCH: &str = "no-such-key";
 
+/// Algorithms whose keys are generated instantly, as in a vault of data keys.
+const SYMMETRIC: [Algorithm; 3] = [
+    Algorithm::Aes256,
+    Algorithm::HmacSha256,
+    Algorithm::ChaCha20,
+];
+
 fn clock() -> Arc<dyn Clock> {
     Arc::new(SystemClock)
 }
@@ -61,7 +68,7 @@ fn build(keys: usize, kdf: KdfParams, insecure: bool) -> Fixture {
         vault
             .generate_key(NewKey {
                 name: format!("service {i:05} key"),
-                algorithm: Algorithm::ALL[i % Algorithm::ALL.len()],
+                algorithm: SYMMETRIC[i % SYMMETRIC.len()],
                 notes: format!("benchmark key number {i}, rotated yearly"),
                 tags,
             })

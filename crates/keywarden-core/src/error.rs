@@ -230,7 +230,8 @@ pub enum RecordError {
     },
     /// The algorithm name is not one Keywarden generates.
     #[error(
-        "unknown algorithm \"{given}\"; known: aes-128, aes-256, chacha20, hmac-sha256, hmac-sha512"
+        "unknown algorithm \"{given}\"; known: {}",
+        crate::algorithm::Algorithm::ALL.map(|a| a.id()).join(", ")
     )]
     UnknownAlgorithm {
         /// The name given.

@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::algorithm::Algorithm;
 use crate::clock::Timestamp;
 use crate::error::RecordError;
 
@@ -41,100 +42,6 @@ impl FromStr for KeyId {
                     "\"{}\" is not a key id",
                     s.chars().take(64).collect::<String>()
                 ),
-            })
-    }
-}
-
-/// The kinds of key Keywarden generates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Algorithm {
-    /// AES with a 128-bit key.
-    Aes128,
-    /// AES with a 256-bit key.
-    Aes256,
-    /// ChaCha20 (and ChaCha20-Poly1305) with a 256-bit key.
-    ChaCha20,
-    /// HMAC-SHA-256 with a 256-bit key.
-    HmacSha256,
-    /// HMAC-SHA-512 with a 512-bit key.
-    HmacSha512,
-}
-
-impl Algorithm {
-    /// Every algorithm, in the order a person would choose from.
-    pub const ALL: [Algorithm; 5] = [
-        Algorithm::Aes256,
-        Algorithm::Aes128,
-        Algorithm::ChaCha20,
-        Algorithm::HmacSha256,
-        Algorithm::HmacSha512,
-    ];
-
-    /// The stable identifier used in the file, the CLI and the app.
-    pub fn id(self) -> &'static str {
-        match self {
-            Algorithm::Aes128 => "aes-128",
-            Algorithm::Aes256 => "aes-256",
-            Algorithm::ChaCha20 => "chacha20",
-            Algorithm::HmacSha256 => "hmac-sha256",
-            Algorithm::HmacSha512 => "hmac-sha512",
-        }
-    }
-
-    /// A label for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Algorithm::Aes128 => "AES-128",
-            Algorithm::Aes256 => "AES-256",
-            Algorithm::ChaCha20 => "ChaCha20",
-            Algorithm::HmacSha256 => "HMAC-SHA-256",
-            Algorithm::HmacSha512 => "HMAC-SHA-512",
-        }
-    }
-
-    /// One sentence on what the key is for.
-    pub fn description(self) -> &'static str {
-        match self {
-            Algorithm::Aes128 => "Symmetric encryption key, 128 bits (AES-GCM, AES-CTR).",
-            Algorithm::Aes256 => {
-                "Symmetric encryption key, 256 bits: the usual choice for data encryption."
-            }
-            Algorithm::ChaCha20 => "Symmetric encryption key, 256 bits, for ChaCha20-Poly1305.",
-            Algorithm::HmacSha256 => "Message authentication key, 256 bits, for HMAC-SHA-256.",
-            Algorithm::HmacSha512 => "Message authentication key, 512 bits, for HMAC-SHA-512.",
-        }
-    }
-
-    /// Length of the key in bytes.
-    pub fn key_len(self) -> usize {
-        match self {
-            Algorithm::Aes128 => 16,
-            Algorithm::Aes256 | Algorithm::ChaCha20 | Algorithm::HmacSha256 => 32,
-            Algorithm::HmacSha512 => 64,
-        }
-    }
-
-    /// Length of the key in bits.
-    pub fn bits(self) -> usize {
-        self.key_len() * 8
-    }
-}
-
-impl fmt::Display for Algorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-impl FromStr for Algorithm {
-    type Err = RecordError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim().to_ascii_lowercase();
-        Algorithm::ALL
-            .into_iter()
-            .find(|a| a.id() == wanted)
-            .ok_or_else(|| RecordError::UnknownAlgorithm {
-                given: s.chars().take(64).collect(),
             })
     }
 }
@@ -300,18 +207,6 @@ pub(crate) struct KeyMetaV1 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn algorithms_round_trip_through_their_ids() {
-        for a in Algorithm::ALL {
-            assert_eq!(a.id().parse::<Algorithm>().unwrap(), a);
-        }
-        assert_eq!(" AES-256 ".parse::<Algorithm>().unwrap(), Algorithm::Aes256);
-        assert!(matches!(
-            "des".parse::<Algorithm>(),
-            Err(RecordError::UnknownAlgorithm { .. })
-        ));
-    }
 
     #[test]
     fn names_are_trimmed_and_bounded() {

@@ -9,6 +9,7 @@
 //! This crate has no UI, no async runtime and no JSON: the CLI and the desktop shell
 //! are thin layers over it.
 
+pub mod algorithm;
 pub mod clock;
 pub mod error;
 pub mod kdf;
@@ -21,13 +22,14 @@ pub mod secret;
 pub mod settings;
 pub mod vault;
 
+pub use algorithm::{Algorithm, Family, Purpose};
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
 pub use error::{
     ChangePassphraseError, CreateError, KdfError, KeyFileError, OpenError, RecordError,
     StorageError, UnlockError,
 };
 pub use kdf::KdfParams;
-pub use key::{Algorithm, KeyId, KeyRecord, KeyUpdate, NewKey};
+pub use key::{KeyId, KeyRecord, KeyUpdate, NewKey};
 pub use secret::{KeyFile, KeyMaterial, Passphrase};
 pub use settings::Settings;
 pub use vault::{LockedVault, UnlockFailure, UnlockedVault, default_vault_path};

@@ -13,12 +13,13 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
+use crate::algorithm::Algorithm;
 use crate::clock::{self, Clock};
 use crate::error::{
     ChangePassphraseError, CreateError, OpenError, RecordError, StorageError, UnlockError,
 };
 use crate::kdf::KdfParams;
-use crate::key::{self, Algorithm, KeyId, KeyMetaV1, KeyRecord, KeyUpdate, NewKey};
+use crate::key::{self, KeyId, KeyMetaV1, KeyRecord, KeyUpdate, NewKey};
 use crate::keyslot::{Keyslot, KeyslotKind, to_i64};
 use crate::schema::{self, APPLICATION_ID, FORMAT_VERSION, SCHEMA_V1, table};
 use crate::seal::{self, Place};
@@ -606,7 +607,13 @@ impl UnlockedVault {
             current_version: 1,
             row_version: 1,
         };
-        let material = KeyMaterial::random(new.algorithm.key_len());
+        let Some(len) = new.algorithm.symmetric_key_len() else {
+            return Err(RecordError::Invalid {
+                field: "algorithm",
+                reason: format!("{} keys cannot be generated yet", new.algorithm.label()),
+            });
+        };
+        let material = KeyMaterial::random(len);
         let meta = self.seal_meta(&record)?;
         let id = record.id.to_string();
         let mut plain = Zeroizing::new(Vec::with_capacity(1 + material.len()));
@@ -729,7 +736,11 @@ impl UnlockedVault {
         let place = self.material_place(&material_row, row_version(row_v, &text)?);
         let mut plain = seal::open(&self.keys.material, &place, &blob)
             .map_err(|_| damaged("the material failed authentication"))?;
-        if plain.first() != Some(&MATERIAL_RAW) || plain.len() != 1 + record.algorithm.key_len() {
+        let length_ok = record
+            .algorithm
+            .symmetric_key_len()
+            .is_none_or(|n| plain.len() == 1 + n);
+        if plain.first() != Some(&MATERIAL_RAW) || !length_ok {
             return Err(damaged("the material has an unexpected encoding").into());
         }
         plain.remove(0);

@@ -10,6 +10,15 @@ use keywarden_core::{
 };
 
 /// The passphrase of every test vault.
+/// The algorithms whose keys are raw bytes of a fixed length.
+pub const SYMMETRIC: [Algorithm; 5] = [
+    Algorithm::Aes256,
+    Algorithm::Aes128,
+    Algorithm::ChaCha20,
+    Algorithm::HmacSha256,
+    Algorithm::HmacSha512,
+];
+
 pub const PASSPHRASE: &str = "correct horse battery staple";
 /// A passphrase that is long enough but wrong.
 pub const WRONG: &str = "incorrect horse battery staple";

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use keywarden_core::{Algorithm, ChangePassphraseError, KeyFile, UnlockError, UnlockedVault};
 
-use crate::common::{PASSPHRASE, WRONG, create, materials, new_key, open, pass, records};
+use crate::common::{
+    PASSPHRASE, SYMMETRIC, WRONG, create, materials, new_key, open, pass, records,
+};
 
 const NEW: &str = "a brand new passphrase";
 
@@ -34,7 +36,7 @@ fn keyslot(path: &Path) -> (Vec<u8>, Vec<u8>, i64) {
 
 fn vault_with_keys(path: &Path, key_file: Option<&KeyFile>) -> UnlockedVault {
     let mut vault = create(path, key_file);
-    for (i, a) in Algorithm::ALL.into_iter().enumerate() {
+    for (i, a) in SYMMETRIC.into_iter().enumerate() {
         vault.generate_key(new_key(&format!("k{i}"), a)).unwrap();
     }
     vault
