@@ -15,11 +15,13 @@ pub mod error;
 pub mod kdf;
 pub mod key;
 mod keyslot;
+pub mod policy;
 mod random;
 pub mod schema;
 pub mod seal;
 pub mod secret;
 pub mod settings;
+pub mod state;
 pub mod vault;
 
 pub use algorithm::{Algorithm, Family, Purpose};
@@ -31,5 +33,7 @@ pub use error::{
 pub use kdf::KdfParams;
 pub use key::{KeyId, KeyRecord, KeyUpdate, NewKey};
 pub use secret::{KeyFile, KeyMaterial, Passphrase};
+pub use policy::{Finding, Policy, Severity};
 pub use settings::Settings;
+pub use state::{KeyState, Transition};
 pub use vault::{LockedVault, UnlockFailure, UnlockedVault, default_vault_path};
