@@ -47,6 +47,10 @@ pub enum ErrorCode {
     KeyNotFound,
     /// Another key already has that name.
     NameTaken,
+    /// The vault's policy forbids it; the message says which rule.
+    PolicyViolation,
+    /// The key's state or the lifecycle rules forbid it; the message says why.
+    NotAllowed,
     /// A file-system error.
     Io,
     /// A bug.
@@ -239,6 +243,19 @@ impl From<RecordError> for IpcError {
             RecordError::UnknownAlgorithm { given } => Self::invalid_input(format!(
                 "Keywarden does not know the algorithm \"{given}\"."
             )),
+            RecordError::PolicyViolation { reasons } => Self::new(
+                ErrorCode::PolicyViolation,
+                sentence(&format!(
+                    "The vault's policy does not allow this: {reasons}"
+                )),
+            ),
+            RecordError::NotAllowed { reason } => {
+                Self::new(ErrorCode::NotAllowed, sentence(&capitalise(&reason)))
+            }
+            RecordError::Confirmation { .. } => Self::new(
+                ErrorCode::WrongPassphrase,
+                "That passphrase (or key file) is not this vault's. Nothing was revealed.",
+            ),
             RecordError::Storage(s) => s.into(),
         }
     }

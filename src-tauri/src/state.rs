@@ -35,8 +35,8 @@ pub(crate) enum Vault {
     },
     /// The vault is unlocked.
     Unlocked {
-        /// The vault.
-        vault: UnlockedVault,
+        /// The vault (boxed: it is much larger than a locked one).
+        vault: Box<UnlockedVault>,
         /// Whether unlocking needs a key file.
         keyfile_required: bool,
     },
@@ -106,7 +106,7 @@ impl Vault {
             } => match vault.unlock(passphrase, key_file) {
                 Ok(vault) => {
                     *self = Vault::Unlocked {
-                        vault,
+                        vault: Box::new(vault),
                         keyfile_required,
                     };
                     Ok(())
@@ -319,7 +319,7 @@ impl AppState {
         .await??;
         let mut current = self.vault.lock().await;
         *current = Vault::Unlocked {
-            vault,
+            vault: Box::new(vault),
             keyfile_required,
         };
         Ok(self.status_of(&current))

@@ -283,10 +283,25 @@ impl Policy {
         Ok(())
     }
 
+    /// Checks every setting against the ranges [`Policy::set`] enforces.
+    ///
+    /// # Errors
+    /// [`RecordError::Invalid`] naming the first setting out of range.
+    pub fn validate(&self) -> Result<(), RecordError> {
+        let mut check = Policy::default();
+        for (name, value) in self.entries() {
+            check.set(&name, &value)?;
+        }
+        Ok(())
+    }
+
     /// Every setting as `(name, value)` text, in the form [`Policy::set`] accepts.
     pub fn entries(&self) -> Vec<(String, String)> {
         let mut out = vec![
-            ("min-strength".to_owned(), self.min_strength_bits.to_string()),
+            (
+                "min-strength".to_owned(),
+                self.min_strength_bits.to_string(),
+            ),
             (
                 "allowed-algorithms".to_owned(),
                 if self.allowed_algorithms.len() == Algorithm::ALL.len() {

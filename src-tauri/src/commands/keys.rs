@@ -80,6 +80,7 @@ pub async fn key_generate(
         algorithm: algorithm.0.parse::<Algorithm>()?,
         notes: notes.0,
         tags: tags.0,
+        ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
     };
     state
         .with_unlocked(|vault| Ok(vault.generate_key(new)?.into()))

@@ -290,6 +290,7 @@ fn fill(vault: &mut keywarden_core::UnlockedVault) {
                     String::new()
                 },
                 tags: (0..i).map(|t| format!("tag{t}")).collect(),
+                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
             })
             .unwrap()
             .id;

@@ -44,6 +44,7 @@ impl Fixture {
                 algorithm: Algorithm::Aes128,
                 notes: "n".into(),
                 tags: vec!["t".into()],
+                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
             })
             .unwrap();
         let beta = vault
@@ -52,6 +53,7 @@ impl Fixture {
                 algorithm: Algorithm::HmacSha512,
                 notes: String::new(),
                 tags: Vec::new(),
+                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
             })
             .unwrap()
             .id;
@@ -88,6 +90,9 @@ impl Fixture {
             matches!(fixture.attempt(), Outcome::Accepted { identical: true }),
             "the untouched fixture must open"
         );
+        // A successful unlock appends to the audit log: start every test from the
+        // pristine bytes.
+        fixture.restore();
         fixture
     }
 
