@@ -558,15 +558,14 @@ pub(crate) fn verify(
         }
         let text = row.seq.to_string();
         let opened = seal::open(&keys.seal, &entry_place(vault_id, &text), &row.entry);
-        if let Ok(plain) = &opened {
-            if let Ok(e) = ciborium::from_reader::<EntryV1, _>(plain.as_slice()) {
-                if e.action == Action::AuditTampered.id() {
-                    problems.push(AuditProblem::Recorded {
-                        seq: row.seq,
-                        detail: e.detail,
-                    });
-                }
-            }
+        if let Ok(plain) = &opened
+            && let Ok(e) = ciborium::from_reader::<EntryV1, _>(plain.as_slice())
+            && e.action == Action::AuditTampered.id()
+        {
+            problems.push(AuditProblem::Recorded {
+                seq: row.seq,
+                detail: e.detail,
+            });
         }
         if opened.is_err() {
             let belongs = (1..=max.max(head.seq)).filter(|s| *s != row.seq).find(|s| {
@@ -592,10 +591,10 @@ pub(crate) fn verify(
         previous = row.mac.as_slice().try_into().unwrap_or([0; 32]);
         expected = row.seq + 1;
     }
-    if let (Some(p), _) = check_head(conn, head)? {
-        if !problems.contains(&p) {
-            problems.push(p);
-        }
+    if let (Some(p), _) = check_head(conn, head)?
+        && !problems.contains(&p)
+    {
+        problems.push(p);
     }
     Ok(AuditVerification {
         entries: rows.len() as u64,
