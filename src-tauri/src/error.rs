@@ -305,7 +305,7 @@ fn weak_passphrase(which: &str) -> IpcError {
     ))
 }
 
-fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     chars
         .next()
@@ -314,7 +314,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Ends `s` with a full stop unless it already ends a sentence.
-fn sentence(s: &str) -> String {
+pub(crate) fn sentence(s: &str) -> String {
     if s.ends_with(['.', '!', '?']) {
         s.to_owned()
     } else {
@@ -367,6 +367,8 @@ mod tests {
             (ErrorCode::InvalidInput, "invalid_input"),
             (ErrorCode::KeyNotFound, "key_not_found"),
             (ErrorCode::NameTaken, "name_taken"),
+            (ErrorCode::PolicyViolation, "policy_violation"),
+            (ErrorCode::NotAllowed, "not_allowed"),
             (ErrorCode::Io, "io"),
             (ErrorCode::Internal, "internal"),
         ];
