@@ -251,6 +251,9 @@ struct EntryV1 {
 struct HeadV1 {
     seq: u64,
     mac: String,
+    /// [`row_digest`] of the vault after the change the entry records.
+    #[serde(default)]
+    rows: Option<String>,
 }
 
 /// The newest entry: its position and chain value. Position 0 is the empty log.
@@ -356,6 +359,7 @@ pub(crate) fn append(
         &crate::vault::encode_cbor(&HeadV1 {
             seq,
             mac: crate::vault::hex(&mac),
+            rows: Some(row_digest(conn)?),
         })?,
     );
     let changed = if head.row_version == 0 {
@@ -380,12 +384,45 @@ pub(crate) fn append(
     Ok(next)
 }
 
-/// Reads the sealed head; a vault without one has an empty log.
+/// A digest of which rows the vault holds, at which row versions: SHA-256 over
+/// `"keywarden/v1/rows\n"` then one line `table NUL row_id NUL row_version LF` per row of
+/// `keyslot`, `key`, `key_version` (row id `<key id>/<version>`) and `setting` (except
+/// `audit-head`), sorted by table then row id (bytewise). The head carries it, so a row
+/// deleted, added or rolled back to an older version outside Keywarden is detected at
+/// unlock; contents are bound to their row versions by the seals.
+pub(crate) fn row_digest(conn: &Connection) -> Result<String, StorageError> {
+    use sha2::Digest;
+    let mut stmt = conn.prepare_cached(
+        "SELECT 'key', id, row_version FROM key
+         UNION ALL SELECT 'key_version', key_id || '/' || version, row_version FROM key_version
+         UNION ALL SELECT 'keyslot', CAST(id AS TEXT), row_version FROM keyslot
+         UNION ALL SELECT 'setting', name, row_version FROM setting WHERE name != 'audit-head'
+         ORDER BY 1, 2",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut hash = Sha256::new();
+    hash.update(b"keywarden/v1/rows\n");
+    while let Some(row) = rows.next()? {
+        let table: String = row.get(0)?;
+        let id: String = row.get(1)?;
+        let version: i64 = row.get(2)?;
+        hash.update(table.as_bytes());
+        hash.update([0]);
+        hash.update(id.as_bytes());
+        hash.update([0]);
+        hash.update(version.to_string().as_bytes());
+        hash.update(b"\n");
+    }
+    Ok(crate::vault::hex(&hash.finalize()))
+}
+
+/// Reads the sealed head (a vault without one has an empty log) and the row digest it
+/// carries, if any.
 pub(crate) fn read_head(
     conn: &Connection,
     keys: &AuditKeys,
     vault_id: &[u8; 16],
-) -> Result<Head, StorageError> {
+) -> Result<(Head, Option<String>), StorageError> {
     let row: Option<(i64, Vec<u8>)> = conn
         .query_row(
             "SELECT row_version, value FROM setting WHERE name = ?1",
@@ -394,7 +431,7 @@ pub(crate) fn read_head(
         )
         .optional()?;
     let Some((row_version, blob)) = row else {
-        return Ok(Head::EMPTY);
+        return Ok((Head::EMPTY, None));
     };
     let row_version = u64::try_from(row_version)
         .map_err(|_| StorageError::damaged("the audit head has a negative version"))?;
@@ -412,11 +449,14 @@ pub(crate) fn read_head(
         .collect::<Option<Vec<u8>>>()
         .and_then(|v| <[u8; 32]>::try_from(v).ok())
         .ok_or_else(|| StorageError::damaged("the audit head has a malformed chain value"))?;
-    Ok(Head {
-        seq: head.seq,
-        mac,
-        row_version,
-    })
+    Ok((
+        Head {
+            seq: head.seq,
+            mac,
+            row_version,
+        },
+        head.rows,
+    ))
 }
 
 /// One thing wrong with the log.

@@ -445,7 +445,12 @@ impl UnlockedVault {
         let keys = SubKeys::derive(&dek, &locked.vault_id);
         let loaded = Self::read_all(&locked, &keys).and_then(|all| {
             let (policy, policy_row_version) = Self::read_policy(&locked, &keys)?;
-            let head = audit::read_head(&locked.conn, &keys.audit, &locked.vault_id)?;
+            let (head, rows) = audit::read_head(&locked.conn, &keys.audit, &locked.vault_id)?;
+            if rows.is_some_and(|r| r != audit::row_digest(&locked.conn).unwrap_or_default()) {
+                return Err(StorageError::damaged(
+                    "rows were deleted, added or put back from an older copy outside Keywarden: they do not match the audit head",
+                ));
+            }
             let (problem, end) = audit::check_head(&locked.conn, head)?;
             Ok((all, policy, policy_row_version, end, problem))
         });

@@ -237,9 +237,10 @@ fn cutting_off_the_newest_entries_is_detected_even_after_new_ones() {
 
 #[test]
 fn a_head_rolled_back_behind_the_log_is_detected() {
-    // Deleting the newest entries *and* putting back the older sealed head with them
-    // passes every check: a known limit (docs/threat-model.md, "rollback"). A head put
-    // back alone is older than the log, and that is detected.
+    // Deleting the newest entries *and* the rows they describe *and* putting back the
+    // older sealed head with them passes every check: that is a rollback of the whole
+    // file, a known limit (docs/threat-model.md). A head put back alone no longer
+    // matches the vault's rows, and the unlock refuses.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.keywarden");
     busy_vault(&path);
@@ -262,11 +263,13 @@ fn a_head_rolled_back_behind_the_log_is_detected() {
             rusqlite::params![old_head.0, old_head.1],
         )
         .unwrap();
-    let problems = verify(&path);
+    let failure = open(&path).unlock(&pass(PASSPHRASE), None).unwrap_err();
     assert!(
-        problems
-            .iter()
-            .any(|p| matches!(p, AuditProblem::BeyondHead { .. })),
-        "{problems:?}"
+        failure
+            .error
+            .to_string()
+            .contains("do not match the audit head"),
+        "{:?}",
+        failure.error
     );
 }
