@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
-use keywarden_core::Algorithm;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use keywarden_core::{Action, Algorithm, KeyState, Purpose};
 
 /// Text shown at the end of `keywarden --help`: where secrets come from and what the exit
 /// codes mean. `docs/cli.md` says the same at more length.
@@ -14,11 +14,15 @@ keywarden/vault.keywarden in the platform data directory (~/.local/share on Linu
 Passphrase: --passphrase-file FILE (its first line), else the KEYWARDEN_PASSPHRASE
 environment variable, else a prompt when standard input is a terminal.
 
+Actor: --actor NAME names the person in the audit log and state history; by
+default, the operating system's user.
+
 Exit codes:
   0  success
-  1  a check failed or something is due (reserved for later commands)
+  1  a check failed (audit verify found the log tampered with)
   2  usage error or invalid input (bad name, unknown algorithm, weak passphrase,
-     unknown or ambiguous key reference, name taken, file exists)
+     unknown or ambiguous key reference, name taken, file exists), a policy
+     violation, or a step the key's state does not allow
   3  wrong passphrase or key file (missing, wrong, unexpected or unreadable)
   4  no vault at the path, or a damaged, foreign or newer file
   5  the vault is in use by another process, or an I/O or system error
@@ -67,6 +71,15 @@ pub struct Cli {
     )]
     pub keyfile: Option<PathBuf>,
 
+    /// Who is acting, for the audit log [default: the operating system's user]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "NAME"
+    )]
+    pub actor: Option<String>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -79,9 +92,15 @@ pub enum Command {
     Init(InitArgs),
     /// Change the vault's passphrase
     Passwd(PasswdArgs),
-    /// Generate, list, show, rename and delete keys
+    /// Generate, list, show and manage keys through their lifecycle
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Show or change the vault's key-management policy
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// List, verify and export the audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 /// `keywarden init`.
@@ -121,9 +140,10 @@ pub struct PasswdArgs {
 pub enum KeyCommand {
     /// Generate a new key from the operating system's random generator
     Gen(GenArgs),
-    /// List keys, sorted by name
+    /// List keys, with filters; sorted by name unless --sort says otherwise
     List(ListArgs),
-    /// Show one key's details (never its secret material)
+    /// Show one key's details, versions, state timeline and policy findings (never its
+    /// secret material)
     Show {
         /// The key: its id, its name, or a unique id prefix (4+ characters)
         #[arg(value_name = "REF")]
@@ -138,7 +158,7 @@ pub enum KeyCommand {
         #[arg(value_name = "NEW_NAME")]
         new_name: String,
     },
-    /// Delete a key and erase its material
+    /// Delete a key and erase its material, leaving no record (see also destroy)
     Delete {
         /// The key: its id, its name, or a unique id prefix (4+ characters)
         #[arg(value_name = "REF")]
@@ -147,6 +167,14 @@ pub enum KeyCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// Move a key to another state, as NIST SP 800-57 allows
+    State(StateArgs),
+    /// Give an active key a new version; the old one is deactivated
+    Rotate(RotateArgs),
+    /// Schedule a key's destruction after a waiting period, or cancel it
+    Destroy(DestroyArgs),
+    /// Print a key's secret material (asks for the passphrase again; audited)
+    Reveal(RevealArgs),
 }
 
 /// `keywarden key gen`.
@@ -162,6 +190,28 @@ pub struct GenArgs {
     #[arg(long, value_name = "ALG", value_parser = parse_algorithm)]
     pub alg: Algorithm,
 
+    /// What the key is for: data-encryption, key-wrapping, authentication, signature,
+    /// key-agreement, key-transport, key-derivation or secret [default: the
+    /// algorithm's usual purpose]
+    #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose)]
+    pub purpose: Option<Purpose>,
+
+    /// The person or team responsible for the key
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+
+    /// A person who holds or may recover the key (repeat for several)
+    #[arg(long = "custodian", value_name = "NAME")]
+    pub custodians: Vec<String>,
+
+    /// Leave the key in pre-activation instead of activating it now
+    #[arg(long)]
+    pub pre_activation: bool,
+
+    /// Rotate every N days instead of the policy's cryptoperiod for the purpose
+    #[arg(long, value_name = "N")]
+    pub rotation_days: Option<u32>,
+
     /// Free text kept with the key
     #[arg(long, value_name = "TEXT")]
     pub notes: Option<String>,
@@ -174,15 +224,245 @@ pub struct GenArgs {
 /// `keywarden key list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only keys whose name, tags or algorithm contain TEXT, in any case
+    /// Only keys whose name, tags, owner, algorithm, purpose or state contain TEXT, in
+    /// any case
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
+
+    /// Only keys in this state: pre-activation, active, suspended, deactivated,
+    /// compromised or destroyed
+    #[arg(long, value_name = "STATE", value_parser = parse_state)]
+    pub state: Option<KeyState>,
+
+    /// Only keys with this purpose
+    #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose)]
+    pub purpose: Option<Purpose>,
+
+    /// Only keys of this algorithm
+    #[arg(long, value_name = "ALG", value_parser = parse_algorithm)]
+    pub alg: Option<Algorithm>,
+
+    /// Only keys due for rotation within DAYS days (overdue ones included)
+    #[arg(long, value_name = "DAYS")]
+    pub due_within: Option<u32>,
+
+    /// Only keys not revealed, exported or rotated (or made) for N days or more
+    #[arg(long, value_name = "N")]
+    pub unused_days: Option<u32>,
+
+    /// Order of the list (state: lifecycle order; due: soonest first; created: oldest
+    /// first)
+    #[arg(long, value_enum, default_value_t = SortKey::Name)]
+    pub sort: SortKey,
+}
+
+/// How `key list` orders keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortKey {
+    // By name, in any case.
+    Name,
+    // By state in lifecycle order, then by name.
+    State,
+    // By next rotation, soonest first; keys with none last.
+    Due,
+    // By creation time, oldest first.
+    Created,
+}
+
+/// `keywarden key state`.
+#[derive(Debug, Args)]
+pub struct StateArgs {
+    /// The key: its id, its name, or a unique id prefix (4+ characters)
+    #[arg(value_name = "REF")]
+    pub reference: String,
+
+    /// The new state: active, suspended, deactivated or compromised
+    #[arg(value_name = "STATE", value_parser = parse_state)]
+    pub state: KeyState,
+
+    /// Why, for the state history and the audit log
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+/// `keywarden key rotate`.
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// The key: its id, its name, or a unique id prefix (4+ characters)
+    #[arg(value_name = "REF")]
+    pub reference: String,
+
+    /// Why, for the audit log
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+
+    /// The new version's algorithm, of the same family [default: the key's own, or
+    /// the first the policy allows]
+    #[arg(long, value_name = "ALG", value_parser = parse_algorithm)]
+    pub alg: Option<Algorithm>,
+}
+
+/// `keywarden key destroy`.
+#[derive(Debug, Args)]
+pub struct DestroyArgs {
+    /// The key: its id, its name, or a unique id prefix (4+ characters)
+    #[arg(value_name = "REF")]
+    pub reference: String,
+
+    /// Wait DAYS days before erasing [default: the policy's destruction-wait-days]
+    #[arg(long, value_name = "DAYS", conflicts_with = "cancel")]
+    pub after: Option<u32>,
+
+    /// Cancel the scheduled destruction instead
+    #[arg(long)]
+    pub cancel: bool,
+
+    /// Why, for the state history and the audit log
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+/// `keywarden key reveal`.
+#[derive(Debug, Args)]
+pub struct RevealArgs {
+    /// The key: its id, its name, or a unique id prefix (4+ characters)
+    #[arg(value_name = "REF")]
+    pub reference: String,
+
+    /// The version to reveal [default: the current one]
+    #[arg(long, value_name = "N")]
+    pub version: Option<u32>,
+
+    /// Print to a terminal without asking first
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `keywarden policy …`.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Show every setting of the policy
+    Show,
+    /// Change one setting (see `policy show` for the names)
+    Set {
+        /// min-strength, allowed-algorithms, destruction-wait-days or
+        /// cryptoperiod.PURPOSE
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The new value, as `policy show` prints it
+        #[arg(value_name = "VALUE")]
+        value: String,
+        /// Why, for the audit log
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+}
+
+/// `keywarden audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// List audit entries, oldest first
+    List {
+        /// Which entries
+        #[command(flatten)]
+        filter: AuditFilterArgs,
+        /// Only the N newest of the entries that match
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+    /// Check every entry, the chain and its head (exit 1 when the log was tampered with)
+    Verify,
+    /// Write the audit log as CSV or JSON Lines
+    Export {
+        /// CSV (RFC 4180, with a header line) or JSON Lines (one object per line)
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: ExportFormat,
+        /// Write to FILE (created or replaced, readable only by you) instead of standard
+        /// output
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Which entries
+        #[command(flatten)]
+        filter: AuditFilterArgs,
+    },
+}
+
+/// The filters of `audit list` and `audit export`.
+#[derive(Debug, Args)]
+pub struct AuditFilterArgs {
+    /// Only this action (such as key-rotated, state-changed, secret-revealed)
+    #[arg(long, value_name = "ACTION", value_parser = parse_action)]
+    pub action: Option<Action>,
+
+    /// Only entries about this key: a reference, or the full id of a deleted key
+    #[arg(long, value_name = "REF")]
+    pub key: Option<String>,
+
+    /// Only this outcome
+    #[arg(long, value_enum, value_name = "OUTCOME")]
+    pub outcome: Option<OutcomeArg>,
+
+    /// Only entries at or after DATE (YYYY-MM-DD, UTC, or an RFC 3339 time)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+
+    /// Only entries before DATE (a day: up to its end; a time: before it)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// Only entries whose actor, key name, reason or detail contain TEXT, in any case
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+}
+
+/// `--outcome`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutcomeArg {
+    // The operation was done.
+    Success,
+    // It was refused or failed.
+    Failure,
+}
+
+/// `audit export --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    // Comma-separated values (RFC 4180), with a header line.
+    Csv,
+    // JSON Lines: one JSON object per entry, one per line.
+    Jsonl,
 }
 
 /// Parses an algorithm name with the engine's own parser, so the CLI accepts exactly
 /// what the engine knows.
 fn parse_algorithm(text: &str) -> Result<Algorithm, keywarden_core::RecordError> {
     text.parse()
+}
+
+/// Parses a purpose with the engine's parser.
+fn parse_purpose(text: &str) -> Result<Purpose, String> {
+    text.parse()
+        .map_err(|e: keywarden_core::RecordError| reason_only(&e))
+}
+
+/// Parses a key state with the engine's parser.
+fn parse_state(text: &str) -> Result<KeyState, String> {
+    text.parse()
+        .map_err(|e: keywarden_core::RecordError| reason_only(&e))
+}
+
+/// Parses an audit action with the engine's parser.
+fn parse_action(text: &str) -> Result<Action, String> {
+    text.parse()
+        .map_err(|e: keywarden_core::RecordError| reason_only(&e))
+}
+
+/// An engine validation error without its field name, which clap already shows.
+fn reason_only(error: &keywarden_core::RecordError) -> String {
+    match error {
+        keywarden_core::RecordError::Invalid { reason, .. } => reason.clone(),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -170,6 +170,9 @@ pub struct Failure {
     pub code: Code,
     /// One sentence, safe to show and to log; never a secret.
     pub message: String,
+    /// The items of a list the message announces (the problems `audit verify` found);
+    /// usually empty.
+    pub details: Vec<String>,
 }
 
 impl Failure {
@@ -178,7 +181,14 @@ impl Failure {
         Failure {
             code,
             message: message.into(),
+            details: Vec::new(),
         }
+    }
+
+    /// This failure with a list of details (each one line, safe to show).
+    pub fn with_details(mut self, details: Vec<String>) -> Self {
+        self.details = details;
+        self
     }
 
     /// A usage error (exit 2).

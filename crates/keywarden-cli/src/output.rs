@@ -1,17 +1,28 @@
 //! What a command reports, and how it is printed: text for people, or one JSON document
 //! (`--json`) whose shape is documented in `docs/cli.md` and kept stable.
 //!
-//! Nothing here can print key material: the reports hold key records, which have none.
+//! Only [`Report::Revealed`] holds key material, because a person asked for it with
+//! `key reveal`; every other report holds records, which have none.
+
+mod audit;
+mod keys;
+mod policy;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use keywarden_core::{KdfParams, KeyRecord, Timestamp};
+use keywarden_core::{AuditEntry, KdfParams, KeyRecord, Timestamp};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
+use zeroize::Zeroizing;
 
+use crate::args::ExportFormat;
 use crate::failure::{Code, Failure};
 use crate::session::display;
+
+pub use audit::to_jsonl;
+pub use keys::{KeyAction, KeyView, Revealed};
+pub use policy::PolicyChange;
 
 /// The key file a new vault uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,19 +35,8 @@ pub enum KeyFileUse {
     New(PathBuf),
 }
 
-/// What happened to the key a command reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyAction {
-    /// `key gen`.
-    Generated,
-    /// `key show`.
-    Shown,
-    /// `key rename`, with the old name.
-    Renamed(String),
-}
-
 /// The result of a successful command.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Report {
     /// `init`.
     Init {
@@ -52,54 +52,58 @@ pub enum Report {
         /// The vault.
         vault: PathBuf,
     },
-    /// `key gen`, `key show`, `key rename`.
+    /// `key gen`, `show`, `rename`, `state`, `rotate`, `destroy`.
     Key {
         /// The key as it now is.
-        record: KeyRecord,
+        key: Box<KeyView>,
         /// What was done to it.
         action: KeyAction,
     },
     /// `key list`.
     Keys {
-        /// The keys found, sorted by name.
-        keys: Vec<KeyRecord>,
-        /// The search text (empty: every key).
+        /// The keys found, in the order asked for.
+        keys: Vec<KeyView>,
+        /// Whether any filter (search text or option) was given.
+        filtered: bool,
+        /// The search text (empty: none).
         search: String,
     },
     /// `key delete`.
     Deleted {
         /// The key as it was.
-        record: KeyRecord,
+        record: Box<KeyRecord>,
     },
-}
-
-/// A key in JSON.
-#[derive(Serialize)]
-struct KeyJson<'a> {
-    id: String,
-    name: &'a str,
-    algorithm: &'static str,
-    tags: &'a [String],
-    #[serde(skip_serializing_if = "str::is_empty")]
-    notes: &'a str,
-    created_at: String,
-    updated_at: String,
-    current_version: u32,
-}
-
-impl<'a> From<&'a KeyRecord> for KeyJson<'a> {
-    fn from(r: &'a KeyRecord) -> Self {
-        KeyJson {
-            id: r.id.to_string(),
-            name: &r.name,
-            algorithm: r.algorithm.id(),
-            tags: &r.tags,
-            notes: &r.notes,
-            created_at: rfc3339(r.created_at),
-            updated_at: rfc3339(r.updated_at),
-            current_version: r.current_version,
-        }
-    }
+    /// `key reveal`: secret material, at a person's explicit request.
+    Revealed(Revealed),
+    /// `policy show` and `policy set`.
+    Policy {
+        /// Every setting, as `(name, value)`.
+        entries: Vec<(String, String)>,
+        /// The setting `policy set` changed.
+        change: Option<PolicyChange>,
+    },
+    /// `audit list`.
+    AuditEntries {
+        /// The entries, oldest first.
+        entries: Vec<AuditEntry>,
+    },
+    /// `audit verify`, when the log is intact.
+    AuditIntact {
+        /// How many entries it holds.
+        entries: u64,
+    },
+    /// `audit export --out FILE`.
+    AuditExported {
+        /// How many entries were written.
+        entries: usize,
+        /// In which format.
+        format: ExportFormat,
+        /// Where.
+        path: PathBuf,
+    },
+    /// Text printed as it is, with or without `--json`: `audit export` to standard
+    /// output, whose format the command line chose.
+    Raw(String),
 }
 
 #[derive(Serialize)]
@@ -121,14 +125,25 @@ enum ReportJson<'a> {
         vault: String,
         passphrase_changed: bool,
     },
-    Key {
-        key: KeyJson<'a>,
-    },
+    Key(Box<keys::KeyReportJson<'a>>),
     Keys {
-        keys: Vec<KeyJson<'a>>,
+        keys: Vec<keys::KeyJson<'a>>,
     },
     Deleted {
         deleted: DeletedJson<'a>,
+    },
+    Secret {
+        secret: keys::SecretJson<'a>,
+    },
+    Policy(policy::PolicyJson<'a>),
+    AuditEntries {
+        entries: Vec<audit::EntryJson<'a>>,
+    },
+    AuditIntact {
+        audit: audit::VerifiedJson,
+    },
+    AuditExported {
+        exported: audit::ExportedJson,
     },
 }
 
@@ -147,11 +162,14 @@ struct ErrorJson<'a> {
 struct ErrorBody<'a> {
     code: &'static str,
     message: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    details: &'a [String],
 }
 
 impl Report {
-    fn to_json(&self) -> ReportJson<'_> {
-        match self {
+    /// The JSON document, or `None` for [`Report::Raw`], which is printed as it is.
+    fn to_json(&self) -> Option<ReportJson<'_>> {
+        Some(match self {
             Report::Init {
                 vault,
                 kdf,
@@ -169,9 +187,11 @@ impl Report {
                 vault: display(vault),
                 passphrase_changed: true,
             },
-            Report::Key { record, .. } => ReportJson::Key { key: record.into() },
+            Report::Key { key, action } => {
+                ReportJson::Key(Box::new(keys::report_json(key, action)))
+            }
             Report::Keys { keys, .. } => ReportJson::Keys {
-                keys: keys.iter().map(KeyJson::from).collect(),
+                keys: keys.iter().map(keys::KeyJson::from).collect(),
             },
             Report::Deleted { record } => ReportJson::Deleted {
                 deleted: DeletedJson {
@@ -179,11 +199,38 @@ impl Report {
                     name: &record.name,
                 },
             },
-        }
+            Report::Revealed(revealed) => ReportJson::Secret {
+                secret: revealed.to_json(),
+            },
+            Report::Policy { entries, change } => {
+                ReportJson::Policy(policy::to_json(entries, change.as_ref()))
+            }
+            Report::AuditEntries { entries } => ReportJson::AuditEntries {
+                entries: entries.iter().map(audit::EntryJson::from).collect(),
+            },
+            Report::AuditIntact { entries } => ReportJson::AuditIntact {
+                audit: audit::VerifiedJson {
+                    intact: true,
+                    entries: *entries,
+                },
+            },
+            Report::AuditExported {
+                entries,
+                format,
+                path,
+            } => ReportJson::AuditExported {
+                exported: audit::ExportedJson {
+                    entries: *entries,
+                    format: audit::format_id(*format),
+                    path: display(path),
+                },
+            },
+            Report::Raw(_) => return None,
+        })
     }
 
-    fn to_text(&self) -> String {
-        match self {
+    fn to_text(&self) -> Zeroizing<String> {
+        Zeroizing::new(match self {
             Report::Init {
                 vault,
                 kdf,
@@ -217,29 +264,20 @@ impl Report {
             Report::Passwd { vault } => {
                 format!("Changed the passphrase of {}\n", display(vault))
             }
-            Report::Key { record, action } => {
-                let head = match action {
-                    KeyAction::Generated => "Generated a new key.\n".to_owned(),
-                    KeyAction::Shown => String::new(),
-                    KeyAction::Renamed(old) => {
-                        format!(
-                            "Renamed \"{}\" to \"{}\".\n",
-                            clean(old),
-                            clean(&record.name)
-                        )
-                    }
-                };
-                head + &key_block(record)
-            }
-            Report::Keys { keys, search } => {
-                if keys.is_empty() {
-                    if search.trim().is_empty() {
-                        "The vault holds no keys.\n".to_owned()
-                    } else {
-                        format!("No key matches \"{}\".\n", clean(search))
-                    }
+            Report::Key { key, action } => keys::report_text(key, action),
+            Report::Keys {
+                keys,
+                filtered,
+                search,
+            } => {
+                if !keys.is_empty() {
+                    keys::list_table(keys)
+                } else if !search.trim().is_empty() {
+                    format!("No key matches \"{}\".\n", clean(search))
+                } else if *filtered {
+                    "No key matches these filters.\n".to_owned()
                 } else {
-                    key_table(keys)
+                    "The vault holds no keys.\n".to_owned()
                 }
             }
             Report::Deleted { record } => format!(
@@ -247,7 +285,26 @@ impl Report {
                 clean(&record.name),
                 record.id
             ),
-        }
+            Report::Revealed(revealed) => return revealed.to_text(),
+            Report::Policy { entries, change } => policy::to_text(entries, change.as_ref()),
+            Report::AuditEntries { entries } => audit::table(entries),
+            Report::AuditIntact { entries } => format!(
+                "The audit log is intact: {entries} {}, each sealed and chained, and its \
+                 head matches.\n",
+                plural_u64(*entries, "entry", "entries")
+            ),
+            Report::AuditExported {
+                entries,
+                format,
+                path,
+            } => format!(
+                "Wrote {entries} audit {} to {} as {}.\n",
+                plural_u64(*entries as u64, "entry", "entries"),
+                display(path),
+                audit::format_label(*format)
+            ),
+            Report::Raw(text) => text.clone(),
+        })
     }
 }
 
@@ -257,29 +314,34 @@ impl Report {
 /// [`Code::Io`] when standard output cannot be written. A closed pipe (`keywarden key
 /// list | head -1`) is not an error.
 pub fn print(report: &Report, json: bool) -> Result<(), Failure> {
-    let text = if json {
-        to_json_text(&report.to_json())?
-    } else {
-        report.to_text()
+    let text = match report.to_json() {
+        Some(doc) if json => to_json_text(&doc)?,
+        _ => report.to_text(),
     };
     write_stdout(&text)
 }
 
-/// Prints a failure: as JSON on standard output with `--json`, else on standard error.
-/// Errors while printing it are ignored: there is nowhere left to report them.
+/// Prints a failure: as JSON on standard output with `--json`, else on standard error
+/// (with its details, one per line). Errors while printing it are ignored: there is
+/// nowhere left to report them.
 pub fn print_failure(failure: &Failure, json: bool) {
     if json {
         let doc = ErrorJson {
             error: ErrorBody {
                 code: failure.code.as_str(),
                 message: &failure.message,
+                details: &failure.details,
             },
         };
         if let Ok(text) = to_json_text(&doc) {
             let _ = write_stdout(&text);
         }
     } else {
-        let _ = writeln!(io::stderr().lock(), "error: {}", clean(&failure.message));
+        let mut err = io::stderr().lock();
+        let _ = writeln!(err, "error: {}", clean(&failure.message));
+        for detail in &failure.details {
+            let _ = writeln!(err, "  - {}", clean(detail));
+        }
     }
 }
 
@@ -288,9 +350,11 @@ pub fn warn(message: &str) {
     let _ = writeln!(io::stderr().lock(), "warning: {message}");
 }
 
-fn to_json_text<T: Serialize>(value: &T) -> Result<String, Failure> {
-    let mut text = serde_json::to_string_pretty(value)
-        .map_err(|e| Failure::new(Code::Internal, format!("cannot encode JSON: {e}")))?;
+fn to_json_text<T: Serialize>(value: &T) -> Result<Zeroizing<String>, Failure> {
+    let mut text = Zeroizing::new(
+        serde_json::to_string_pretty(value)
+            .map_err(|e| Failure::new(Code::Internal, format!("cannot encode JSON: {e}")))?,
+    );
     text.push('\n');
     Ok(text)
 }
@@ -309,6 +373,19 @@ pub fn rfc3339(t: Timestamp) -> String {
     format!("{t:.0}")
 }
 
+/// An optional time in JSON: RFC 3339, or absent.
+fn rfc3339_opt(t: Option<Timestamp>) -> Option<String> {
+    t.map(rfc3339)
+}
+
+/// The day of a time, in UTC: `2025-03-01`.
+fn day(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%d").to_string()
+}
+
+/// What the text output shows for a value that is not there.
+const NONE: &str = "—";
+
 fn memory(kib: u32) -> String {
     if kib.is_multiple_of(1024) {
         format!("{} MiB", kib / 1024)
@@ -318,12 +395,16 @@ fn memory(kib: u32) -> String {
 }
 
 fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
+    plural_u64(u64::from(n), one, many)
+}
+
+fn plural_u64(n: u64, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 { one } else { many }
 }
 
 /// Vault text as shown on a terminal: control characters other than line breaks and
 /// tabs are escaped, so stored text can never drive the terminal.
-fn clean(text: &str) -> String {
+pub fn clean(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() && c != '\n' && c != '\t' {
@@ -335,73 +416,24 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-/// The first eight characters of a key's id: enough to tell keys apart, and accepted
-/// back as a key reference.
-fn short_id(record: &KeyRecord) -> String {
-    record.id.to_string().chars().take(8).collect()
+/// Vault text for one cell of a table: [`clean`], on one line.
+fn cell(text: &str) -> String {
+    clean(text).replace(['\n', '\t'], " ")
 }
 
-fn key_block(r: &KeyRecord) -> String {
-    let tags = if r.tags.is_empty() {
-        "-".to_owned()
-    } else {
-        clean(&r.tags.join(", "))
-    };
-    let mut out = format!(
-        "Name:       {}\n\
-         Id:         {}\n\
-         Algorithm:  {} ({}, {} bits)\n\
-         Tags:       {}\n\
-         Created:    {}\n\
-         Updated:    {}\n\
-         Version:    {}\n",
-        clean(&r.name),
-        r.id,
-        r.algorithm.id(),
-        r.algorithm.label(),
-        r.algorithm.bits(),
-        tags,
-        rfc3339(r.created_at),
-        rfc3339(r.updated_at),
-        r.current_version,
-    );
-    if !r.notes.is_empty() {
-        let notes = clean(&r.notes);
-        let mut lines = notes.lines();
-        out.push_str(&format!(
-            "Notes:      {}\n",
-            lines.next().unwrap_or_default()
-        ));
-        for line in lines {
-            out.push_str(&format!("            {line}\n"));
-        }
-    }
-    out
-}
-
-fn key_table(keys: &[KeyRecord]) -> String {
-    let header = ["NAME", "ALGORITHM", "TAGS", "CREATED", "ID"].map(str::to_owned);
-    let rows: Vec<[String; 5]> = keys
-        .iter()
-        .map(|r| {
-            [
-                clean(&r.name),
-                r.algorithm.id().to_owned(),
-                clean(&r.tags.join(",")),
-                r.created_at.strftime("%Y-%m-%d").to_string(),
-                short_id(r),
-            ]
-        })
-        .collect();
-    let mut widths = [0usize; 5];
-    for row in std::iter::once(&header).chain(&rows) {
+/// A table: a header, rows, columns two spaces apart, each line after `indent`, and no
+/// trailing spaces.
+fn table<const N: usize>(indent: &str, header: [&str; N], rows: &[[String; N]]) -> String {
+    let header = header.map(str::to_owned);
+    let mut widths = [0usize; N];
+    for row in std::iter::once(&header).chain(rows) {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.width());
         }
     }
     let mut out = String::new();
-    for row in std::iter::once(&header).chain(&rows) {
-        let mut line = String::new();
+    for row in std::iter::once(&header).chain(rows) {
+        let mut line = indent.to_owned();
         for (i, cell) in row.iter().enumerate() {
             line.push_str(cell);
             if i + 1 < row.len() {
@@ -423,17 +455,31 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(clean("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
         assert_eq!(clean("line\nnext\ttab"), "line\nnext\ttab");
+        assert_eq!(cell("line\nnext\ttab"), "line next tab");
     }
 
     #[test]
     fn timestamps_are_rfc3339_utc_to_the_second() {
         let t: Timestamp = "2025-03-01T12:34:56.789Z".parse().unwrap();
         assert_eq!(rfc3339(t), "2025-03-01T12:34:56Z");
+        assert_eq!(day(t), "2025-03-01");
     }
 
     #[test]
     fn memory_is_shown_in_mib_when_whole() {
         assert_eq!(memory(262_144), "256 MiB");
         assert_eq!(memory(1000), "1000 KiB");
+    }
+
+    #[test]
+    fn tables_align_wide_characters_and_trim_line_ends() {
+        let rows = [
+            ["日本".to_owned(), "x".to_owned(), String::new()],
+            ["ab".to_owned(), "yy".to_owned(), String::new()],
+        ];
+        assert_eq!(
+            table("  ", ["A", "B", "C"], &rows),
+            "  A     B   C\n  日本  x\n  ab    yy\n"
+        );
     }
 }

@@ -8,6 +8,7 @@ use keywarden_core::{KeyFile, LockedVault, Passphrase, SystemClock, UnlockedVaul
 
 use crate::args::Cli;
 use crate::failure::Failure;
+use crate::output;
 use crate::passphrase::{ENV_PASSPHRASE, Source};
 
 /// The environment variable that names the vault when `--vault` is not given.
@@ -22,6 +23,9 @@ pub struct Session {
     pub passphrase_file: Option<PathBuf>,
     /// `--keyfile`.
     pub keyfile: Option<PathBuf>,
+    /// `--actor`: who is acting, for the audit log (`None`: the engine's default, the
+    /// operating system's user).
+    pub actor: Option<String>,
 }
 
 /// A vault unlocked for one command, with the secrets that unlocked it (`passwd` needs
@@ -59,6 +63,7 @@ impl Session {
             vault,
             passphrase_file: cli.passphrase_file.clone(),
             keyfile: cli.keyfile.clone(),
+            actor: cli.actor.clone(),
         })
     }
 
@@ -95,11 +100,14 @@ impl Session {
 
     /// Opens the vault, checks the key file options against it, obtains the passphrase
     /// (only then: a missing or foreign vault is reported before anyone types), and
-    /// unlocks it.
+    /// unlocks it. Then names the actor (`--actor`) and carries out every scheduled
+    /// destruction that is due, saying so on standard error: whatever the command, using
+    /// the vault keeps its destructions on time.
     ///
     /// # Errors
     /// Everything [`Session::open`] reports, a missing, unreadable or wrong key file,
-    /// no passphrase available, a wrong passphrase, a damaged vault.
+    /// no passphrase available, a wrong passphrase, a damaged vault, an invalid
+    /// `--actor`, a storage failure while destroying keys that are due.
     pub fn unlock(&self) -> Result<Unlocked, Failure> {
         let locked = self.open()?;
         if self.keyfile.is_none() && locked.requires_key_file()? {
@@ -108,7 +116,18 @@ impl Session {
         let key_file = self.read_key_file()?;
         let prompt = format!("Passphrase for {}", display(locked.path()));
         let passphrase = self.passphrase_source(&prompt).existing()?;
-        let vault = locked.unlock(&passphrase, key_file.as_ref())?;
+        let mut vault = locked.unlock(&passphrase, key_file.as_ref())?;
+        if let Some(actor) = &self.actor {
+            vault.set_actor(actor)?;
+        }
+        // Before the command's own work, so that it sees the keys as they now are.
+        for id in vault.destroy_due()? {
+            let name = vault.get(&id).map(|r| r.name.clone()).unwrap_or_default();
+            output::warn(&format!(
+                "destroyed the key \"{}\" ({id}) as scheduled: its material is erased",
+                output::clean(&name)
+            ));
+        }
         Ok(Unlocked {
             vault,
             passphrase,

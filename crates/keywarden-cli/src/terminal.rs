@@ -36,3 +36,8 @@ pub fn ask_line(prompt: &str) -> io::Result<String> {
     }
     Ok(line)
 }
+
+/// Whether standard output is a terminal, where printed secrets could be seen.
+pub fn stdout_is_terminal() -> bool {
+    io::stdout().is_terminal()
+}

@@ -1,57 +1,55 @@
-//! `keywarden key …`: generate, list, show, rename and delete keys.
+//! `keywarden key …`: generate, list, show, rename and delete keys, and move them
+//! through their lifecycle: state changes, rotation, scheduled destruction, reveal.
 
-use keywarden_core::{KeyUpdate, NewKey};
+use std::cmp::Ordering;
+use std::collections::HashSet;
 
-use crate::args::KeyCommand;
+use keywarden_core::{
+    KeyId, KeyRecord, KeyUpdate, NewKey, RecordError, SecretUse, Timestamp, UnlockedVault,
+};
+use zeroize::Zeroizing;
+
+use crate::args::{DestroyArgs, GenArgs, KeyCommand, ListArgs, RevealArgs, SortKey};
 use crate::failure::{Code, Failure};
-use crate::output::{KeyAction, Report};
-use crate::session::Session;
+use crate::output::{self, KeyAction, KeyView, Report, Revealed};
+use crate::session::{Session, Unlocked};
 use crate::terminal;
 
 /// Runs one `key` command.
 ///
 /// # Errors
 /// Everything [`Session::unlock`] reports, then the engine's record errors: an unknown
-/// or ambiguous reference, a name taken, an invalid field. A deletion that is not
-/// confirmed changes nothing.
+/// or ambiguous reference, a name taken, an invalid field, a policy violation, a step
+/// the key's state does not allow. A deletion or reveal that is not confirmed changes
+/// nothing.
 pub fn run(session: &Session, command: &KeyCommand) -> Result<Report, Failure> {
-    if let KeyCommand::Delete { yes: false, .. } = command {
-        // Refuse before the passphrase is asked and the KDF runs.
-        if !terminal::is_interactive() {
+    // Refuse before the passphrase is asked and the KDF runs.
+    match command {
+        KeyCommand::Delete { yes: false, .. } if !terminal::is_interactive() => {
             return Err(Failure::usage(
                 "standard input is not a terminal, so deletion cannot be confirmed: \
                  add --yes to delete without asking",
             ));
         }
+        KeyCommand::Reveal(RevealArgs { yes: false, .. })
+            if terminal::stdout_is_terminal() && !terminal::is_interactive() =>
+        {
+            return Err(Failure::usage(
+                "the secret would be printed on a terminal and standard input cannot \
+                 confirm it: add --yes, or redirect standard output",
+            ));
+        }
+        _ => {}
     }
-    let mut vault = session.unlock()?.vault;
+    let mut unlocked = session.unlock()?;
+    let vault = &mut unlocked.vault;
     match command {
-        KeyCommand::Gen(args) => {
-            let record = vault
-                .generate_key(NewKey {
-                    name: args.name.clone(),
-                    algorithm: args.alg,
-                    notes: args.notes.clone().unwrap_or_default(),
-                    tags: args.tags.clone(),
-                    ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
-                })?
-                .clone();
-            Ok(Report::Key {
-                record,
-                action: KeyAction::Generated,
-            })
+        KeyCommand::Gen(args) => generate(vault, args),
+        KeyCommand::List(args) => list(vault, args),
+        KeyCommand::Show { reference } => {
+            let record = vault.find(reference)?.clone();
+            Ok(key_report(vault, record, KeyAction::Shown))
         }
-        KeyCommand::List(args) => {
-            let search = args.search.clone().unwrap_or_default();
-            Ok(Report::Keys {
-                keys: vault.list(&search).into_iter().cloned().collect(),
-                search,
-            })
-        }
-        KeyCommand::Show { reference } => Ok(Report::Key {
-            record: vault.find(reference)?.clone(),
-            action: KeyAction::Shown,
-        }),
         KeyCommand::Rename {
             reference,
             new_name,
@@ -66,10 +64,7 @@ pub fn run(session: &Session, command: &KeyCommand) -> Result<Report, Failure> {
                     },
                 )?
                 .clone();
-            Ok(Report::Key {
-                record,
-                action: KeyAction::Renamed(old.name),
-            })
+            Ok(key_report(vault, record, KeyAction::Renamed(old.name)))
         }
         KeyCommand::Delete { reference, yes } => {
             let record = vault.find(reference)?.clone();
@@ -77,9 +72,200 @@ pub fn run(session: &Session, command: &KeyCommand) -> Result<Report, Failure> {
                 confirm_delete(&record.name, &record.id.to_string())?;
             }
             vault.delete_key(&record.id)?;
-            Ok(Report::Deleted { record })
+            Ok(Report::Deleted {
+                record: Box::new(record),
+            })
+        }
+        KeyCommand::State(args) => {
+            let id = vault.find(&args.reference)?.id;
+            let from = vault.get(&id)?.state;
+            let record = vault.set_state(&id, args.state, &args.reason)?.clone();
+            Ok(key_report(vault, record, KeyAction::StateChanged(from)))
+        }
+        KeyCommand::Rotate(args) => {
+            let id = vault.find(&args.reference)?.id;
+            let previous = vault.get(&id)?.current_version;
+            let record = vault.rotate_key(&id, args.alg, &args.reason)?.clone();
+            Ok(key_report(vault, record, KeyAction::Rotated(previous)))
+        }
+        KeyCommand::Destroy(args) => destroy(vault, args),
+        KeyCommand::Reveal(args) => reveal(session, &mut unlocked, args),
+    }
+}
+
+/// The report on one key, with what the vault says about it now.
+fn key_report(vault: &UnlockedVault, record: KeyRecord, action: KeyAction) -> Report {
+    Report::Key {
+        key: Box::new(KeyView::new(vault, record)),
+        action,
+    }
+}
+
+/// `key gen`: the policy's warnings about the new key go to standard error.
+fn generate(vault: &mut UnlockedVault, args: &GenArgs) -> Result<Report, Failure> {
+    let record = vault
+        .generate_key(NewKey {
+            purpose: args.purpose,
+            owner: args.owner.clone().unwrap_or_default(),
+            custodians: args.custodians.clone(),
+            notes: args.notes.clone().unwrap_or_default(),
+            tags: args.tags.clone(),
+            pre_activation: args.pre_activation,
+            rotation_days: args.rotation_days,
+            ..NewKey::new(args.name.clone(), args.alg)
+        })?
+        .clone();
+    let view = KeyView::new(vault, record);
+    for warning in view.warnings() {
+        output::warn(&output::clean(&warning.message));
+    }
+    Ok(Report::Key {
+        key: Box::new(view),
+        action: KeyAction::Generated,
+    })
+}
+
+/// `key list`: the engine's search, then the filters, then the order asked for.
+fn list(vault: &UnlockedVault, args: &ListArgs) -> Result<Report, Failure> {
+    let search = args.search.clone().unwrap_or_default();
+    let unused: Option<HashSet<KeyId>> = args
+        .unused_days
+        .map(|days| vault.unused_keys(days).iter().map(|r| r.id).collect());
+    let horizon = args.due_within.map(days_from_now).transpose()?;
+    let mut keys: Vec<KeyView> = vault
+        .list(&search)
+        .into_iter()
+        .filter(|r| args.state.is_none_or(|s| r.state == s))
+        .filter(|r| args.purpose.is_none_or(|p| r.purpose == p))
+        .filter(|r| args.alg.is_none_or(|a| r.algorithm == a))
+        .filter(|r| unused.as_ref().is_none_or(|set| set.contains(&r.id)))
+        .map(|r| KeyView::new(vault, r.clone()))
+        .filter(|v| horizon.is_none_or(|h| v.next_rotation.is_some_and(|due| due <= h)))
+        .collect();
+    // The engine lists by name; a stable sort keeps that order among equals.
+    match args.sort {
+        SortKey::Name => {}
+        SortKey::State => keys.sort_by_key(|v| v.record.state),
+        SortKey::Due => keys.sort_by(|a, b| by_due(a.next_rotation, b.next_rotation)),
+        SortKey::Created => keys.sort_by_key(|v| v.record.created_at),
+    }
+    let filtered = args.state.is_some()
+        || args.purpose.is_some()
+        || args.alg.is_some()
+        || args.due_within.is_some()
+        || args.unused_days.is_some();
+    Ok(Report::Keys {
+        keys,
+        filtered,
+        search,
+    })
+}
+
+/// Soonest first; keys with no rotation date last.
+fn by_due(a: Option<Timestamp>, b: Option<Timestamp>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => a.cmp(&b),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// The instant `days` days from now.
+fn days_from_now(days: u32) -> Result<Timestamp, Failure> {
+    let now = Timestamp::now();
+    Timestamp::from_second(now.as_second().saturating_add(i64::from(days) * 86_400)).map_err(|_| {
+        Failure::new(
+            Code::InvalidInput,
+            format!("--due-within {days} reaches past the end of time"),
+        )
+    })
+}
+
+/// `key destroy`: schedule, destroy at once (a wait of zero), or cancel.
+fn destroy(vault: &mut UnlockedVault, args: &DestroyArgs) -> Result<Report, Failure> {
+    let id = vault.find(&args.reference)?.id;
+    let (record, action) = if args.cancel {
+        let record = vault.cancel_destruction(&id, &args.reason)?.clone();
+        (record, KeyAction::DestructionCancelled)
+    } else {
+        let record = vault
+            .schedule_destruction(&id, args.after, &args.reason)?
+            .clone();
+        let action = if record.destruction.is_none() {
+            KeyAction::Destroyed
+        } else {
+            KeyAction::DestructionScheduled
+        };
+        (record, action)
+    };
+    Ok(key_report(vault, record, action))
+}
+
+/// `key reveal`: confirms on a terminal, asks for the passphrase again from the same
+/// sources as unlocking, and hands the material over as hex.
+fn reveal(
+    session: &Session,
+    unlocked: &mut Unlocked,
+    args: &RevealArgs,
+) -> Result<Report, Failure> {
+    let record = unlocked.vault.find(&args.reference)?.clone();
+    if !args.yes && terminal::stdout_is_terminal() {
+        let answer = terminal::ask_line(&format!(
+            "This prints the secret material of \"{}\" on the terminal, where others may \
+             see it.\nType yes to go on: ",
+            output::clean(&record.name)
+        ))
+        .map_err(|e| Failure::io("cannot read the confirmation", &e))?;
+        if !answer.trim().eq_ignore_ascii_case("yes") {
+            return Err(Failure::new(
+                Code::NotConfirmed,
+                "not confirmed; nothing was revealed",
+            ));
         }
     }
+    let prompt = format!(
+        "Passphrase again, to reveal \"{}\"",
+        output::clean(&record.name)
+    );
+    let passphrase = session.passphrase_source(&prompt).existing()?;
+    let version = args.version.unwrap_or(record.current_version);
+    let material = unlocked.vault.use_secret(
+        &record.id,
+        args.version,
+        SecretUse::Reveal,
+        &passphrase,
+        unlocked.key_file.as_ref(),
+    );
+    let material = material.map_err(|e| match e {
+        // The engine names the version as part of the reference; say it plainly.
+        RecordError::NotFound { .. } if args.version.is_some() => Failure::new(
+            Code::KeyNotFound,
+            format!(
+                "\"{}\" has no version {version}",
+                output::clean(&record.name)
+            ),
+        ),
+        other => other.into(),
+    })?;
+    // Symmetric keys are raw bytes; other kinds get their own encodings later.
+    Ok(Report::Revealed(Revealed {
+        id: record.id.to_string(),
+        name: record.name,
+        version,
+        hex: hex(material.expose_secret()),
+    }))
+}
+
+/// Lowercase hex, in a buffer wiped when dropped.
+fn hex(bytes: &[u8]) -> Zeroizing<String> {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = Zeroizing::new(String::with_capacity(bytes.len() * 2));
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 /// Asks the person to type the key's name.
@@ -96,5 +282,25 @@ fn confirm_delete(name: &str, id: &str) -> Result<(), Failure> {
             Code::NotConfirmed,
             "the name typed does not match; the key was not deleted",
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_is_lowercase_and_complete() {
+        assert_eq!(&*hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(&*hex(&[]), "");
+    }
+
+    #[test]
+    fn keys_without_a_rotation_date_sort_last() {
+        let t: Timestamp = "2030-01-01T00:00:00Z".parse().unwrap();
+        let later: Timestamp = "2031-01-01T00:00:00Z".parse().unwrap();
+        let mut dates = vec![None, Some(later), Some(t), None];
+        dates.sort_by(|a, b| by_due(*a, *b));
+        assert_eq!(dates, vec![Some(t), Some(later), None, None]);
     }
 }

@@ -1,8 +1,10 @@
 //! The commands, one module each: they do the work and return a [`Report`].
 
+mod audit;
 mod init;
 mod key;
 mod passwd;
+mod policy;
 
 use crate::args::{Cli, Command};
 use crate::failure::Failure;
@@ -19,5 +21,7 @@ pub fn run(cli: &Cli) -> Result<Report, Failure> {
         Command::Init(args) => init::run(&session, args),
         Command::Passwd(args) => passwd::run(&session, args),
         Command::Key(command) => key::run(&session, command),
+        Command::Policy(command) => policy::run(&session, command),
+        Command::Audit(command) => audit::run(&session, command),
     }
 }
