@@ -362,3 +362,646 @@ fn a_new_key_file_is_removed_when_the_vault_cannot_be_made() {
     assert!(!dir.path().join("vault.key").exists());
     assert!(!dir.path().join("vault.keywarden").exists());
 }
+
+/// Runs a command with `--json` and `--actor tester`, and expects `code`.
+fn json_ok(dir: &Path, args: &[&str], code: i32) -> serde_json::Value {
+    let mut all = vec!["--actor", "tester"];
+    all.extend_from_slice(args);
+    let (got, value) = json(dir, &all);
+    assert_eq!(got, code, "{args:?}: {value}");
+    value
+}
+
+/// Generates a key and returns its id.
+fn gen_key(dir: &Path, name: &str, extra: &[&str]) -> String {
+    let mut args = vec!["key", "gen", "--name", name, "--alg", "aes-256"];
+    args.extend_from_slice(extra);
+    let made = json_ok(dir, &args, 0);
+    made["key"]["id"].as_str().unwrap().to_owned()
+}
+
+fn state_of(dir: &Path, name: &str) -> String {
+    let shown = json_ok(dir, &["key", "show", name], 0);
+    shown["key"]["state"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn every_transition_nist_does_not_have_is_refused_with_not_allowed() {
+    use keywarden_core::KeyState;
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    // One key in each state.
+    gen_key(d, "pre-activation", &["--pre-activation"]);
+    gen_key(d, "active", &[]);
+    for (name, path) in [
+        ("suspended", &["suspended"][..]),
+        ("deactivated", &["deactivated"][..]),
+        ("compromised", &["compromised"][..]),
+    ] {
+        gen_key(d, name, &[]);
+        for step in path {
+            json_ok(d, &["key", "state", name, step, "--reason", "setup"], 0);
+        }
+    }
+    gen_key(d, "destroyed", &[]);
+    json_ok(
+        d,
+        &[
+            "policy",
+            "set",
+            "destruction-wait-days",
+            "0",
+            "--reason",
+            "test",
+        ],
+        0,
+    );
+    let gone = json_ok(
+        d,
+        &[
+            "key",
+            "destroy",
+            "destroyed",
+            "--after",
+            "0",
+            "--reason",
+            "x",
+        ],
+        0,
+    );
+    assert_eq!(gone["key"]["state"], "destroyed", "{gone}");
+    for from in KeyState::ALL {
+        assert_eq!(state_of(d, from.id()), from.id());
+    }
+
+    let mut refused = 0;
+    for from in KeyState::ALL {
+        for to in KeyState::ALL {
+            // Destruction goes through `key destroy`, never `key state`.
+            if from.can_become(to) && to != KeyState::Destroyed {
+                continue;
+            }
+            let err = json_ok(
+                d,
+                &["key", "state", from.id(), to.id(), "--reason", "try"],
+                2,
+            );
+            assert_eq!(err["error"]["code"], "not_allowed", "{from} to {to}: {err}");
+            assert_eq!(
+                state_of(d, from.id()),
+                from.id(),
+                "{from} to {to} changed it"
+            );
+            refused += 1;
+        }
+    }
+    // 36 pairs, of which the 9 transitions between living states are allowed here.
+    assert_eq!(refused, 27);
+
+    // The allowed ones go through and record who and why.
+    let moved = json_ok(
+        d,
+        &["key", "state", "suspended", "active", "--reason", "back"],
+        0,
+    );
+    assert_eq!(moved["previous_state"], "suspended");
+    assert_eq!(moved["follow_up"], serde_json::json!([]));
+    let last = moved["key"]["history"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["actor"], "tester");
+    assert_eq!(last["reason"], "back");
+    let hit = json_ok(
+        d,
+        &["key", "state", "active", "compromised", "--reason", "leak"],
+        0,
+    );
+    assert_eq!(hit["follow_up"].as_array().unwrap().len(), 3, "{hit}");
+}
+
+#[test]
+fn rotation_adds_a_version_and_deactivates_the_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    let id = gen_key(d, "k", &[]);
+    let first = json_ok(d, &["key", "reveal", &id], 0);
+    let first = first["secret"]["material"].as_str().unwrap().to_owned();
+    assert_eq!(first.len(), 64);
+    assert!(
+        first
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    );
+
+    let rotated = json_ok(d, &["key", "rotate", "k", "--reason", "yearly"], 0);
+    let key = &rotated["key"];
+    assert_eq!(rotated["previous_version"], 1);
+    assert_eq!(key["current_version"], 2);
+    let versions = key["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert!(versions[0]["deactivated_at"].is_string(), "{key}");
+    assert!(versions[1].get("deactivated_at").is_none(), "{key}");
+    assert!(key["rotated_at"].is_string());
+    let again = json_ok(d, &["key", "rotate", "k", "--reason", "again"], 0);
+    assert_eq!(again["key"]["current_version"], 3);
+
+    // Every version stays readable, and each is new material.
+    let v1 = json_ok(d, &["key", "reveal", "k", "--version", "1"], 0);
+    let v3 = json_ok(d, &["key", "reveal", "k"], 0);
+    assert_eq!(v1["secret"]["material"], first.as_str());
+    assert_eq!(v3["secret"]["version"], 3);
+    assert_ne!(v3["secret"]["material"], first.as_str());
+    let missing = json_ok(d, &["key", "reveal", "k", "--version", "4"], 2);
+    assert_eq!(missing["error"]["code"], "key_not_found");
+
+    // Only an active key rotates; another family is refused, and so is an algorithm
+    // that cannot serve the key's purpose.
+    let other = json_ok(
+        d,
+        &["key", "rotate", "k", "--alg", "ed25519", "--reason", "x"],
+        2,
+    );
+    assert_eq!(other["error"]["code"], "not_allowed");
+    let purpose = json_ok(
+        d,
+        &[
+            "key",
+            "rotate",
+            "k",
+            "--alg",
+            "hmac-sha256",
+            "--reason",
+            "x",
+        ],
+        2,
+    );
+    assert_eq!(purpose["error"]["code"], "policy_violation");
+    json_ok(
+        d,
+        &["key", "state", "k", "suspended", "--reason", "pause"],
+        0,
+    );
+    let paused = json_ok(d, &["key", "rotate", "k", "--reason", "x"], 2);
+    assert_eq!(paused["error"]["code"], "not_allowed");
+    assert_eq!(
+        json_ok(d, &["key", "show", "k"], 0)["key"]["current_version"],
+        3
+    );
+}
+
+#[test]
+fn destruction_is_scheduled_cancelled_and_carried_out_when_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = init(dir.path());
+    let d = dir.path();
+    gen_key(d, "k", &[]);
+
+    let short = json_ok(
+        d,
+        &["key", "destroy", "k", "--after", "3", "--reason", "x"],
+        2,
+    );
+    assert_eq!(short["error"]["code"], "not_allowed");
+    let scheduled = json_ok(d, &["key", "destroy", "k", "--reason", "retired"], 0);
+    let destruction = &scheduled["key"]["destruction"];
+    assert_eq!(destruction["actor"], "tester");
+    assert_eq!(destruction["reason"], "retired");
+    let at: keywarden_core::Timestamp = destruction["scheduled_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let due: keywarden_core::Timestamp = destruction["due_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        due.as_second() - at.as_second(),
+        7 * 86_400,
+        "the policy's wait"
+    );
+    assert_eq!(scheduled["key"]["state"], "active");
+    let twice = json_ok(d, &["key", "destroy", "k", "--reason", "again"], 2);
+    assert_eq!(twice["error"]["code"], "not_allowed");
+
+    let cancelled = json_ok(
+        d,
+        &["key", "destroy", "k", "--cancel", "--reason", "kept"],
+        0,
+    );
+    assert!(cancelled["key"].get("destruction").is_none(), "{cancelled}");
+    let none = json_ok(
+        d,
+        &["key", "destroy", "k", "--cancel", "--reason", "again"],
+        2,
+    );
+    assert_eq!(none["error"]["code"], "not_allowed");
+    let later = json_ok(
+        d,
+        &["key", "destroy", "k", "--after", "30", "--reason", "x"],
+        0,
+    );
+    assert!(later["key"]["destruction"]["due_at"].is_string());
+
+    // A destruction scheduled in the past is due: the next command, whatever it is,
+    // carries it out and says so on standard error.
+    let month_ago = keywarden_core::Timestamp::from_second(
+        keywarden_core::Timestamp::now().as_second() - 30 * 86_400,
+    )
+    .unwrap();
+    {
+        let locked =
+            LockedVault::open(&path, Arc::new(keywarden_core::FixedClock(month_ago))).unwrap();
+        let mut vault = locked
+            .unlock(
+                &keywarden_core::Passphrase::new(PASSPHRASE.to_owned()),
+                None,
+            )
+            .unwrap();
+        let id = vault
+            .generate_key(keywarden_core::NewKey::new(
+                "old",
+                keywarden_core::Algorithm::Aes128,
+            ))
+            .unwrap()
+            .id;
+        vault.schedule_destruction(&id, None, "long gone").unwrap();
+    }
+    let out = run(keywarden(d)
+        .args(["--vault", "vault.keywarden", "policy", "show"])
+        .env("KEYWARDEN_PASSPHRASE", PASSPHRASE));
+    assert_exit(&out, 0);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("warning: destroyed the key \"old\"") && err.contains("as scheduled"),
+        "{err}"
+    );
+    let old = json_ok(d, &["key", "show", "old"], 0);
+    assert_eq!(old["key"]["state"], "destroyed");
+    assert!(old["key"]["versions"][0]["destroyed_at"].is_string());
+    let gone = json_ok(d, &["key", "reveal", "old"], 2);
+    assert_eq!(gone["error"]["code"], "not_allowed");
+    // Once is enough: the next command has nothing left to destroy.
+    let out = run(keywarden(d)
+        .args(["--vault", "vault.keywarden", "key", "list"])
+        .env("KEYWARDEN_PASSPHRASE", PASSPHRASE));
+    assert_exit(&out, 0);
+    assert!(
+        !text(&out.stderr).contains("destroyed"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn the_policy_refuses_keys_it_does_not_allow() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    let mismatch = json_ok(
+        d,
+        &[
+            "key",
+            "gen",
+            "--name",
+            "s",
+            "--alg",
+            "aes-256",
+            "--purpose",
+            "signature",
+        ],
+        2,
+    );
+    assert_eq!(mismatch["error"]["code"], "policy_violation");
+    let set = json_ok(
+        d,
+        &[
+            "policy",
+            "set",
+            "allowed-algorithms",
+            "aes-256,hmac-sha512",
+            "--reason",
+            "only these",
+        ],
+        0,
+    );
+    assert_eq!(set["change"]["previous"], "all");
+    assert_eq!(set["change"]["value"], "aes-256,hmac-sha512");
+    assert_eq!(set["change"]["changed"], true);
+    let refused = json_ok(d, &["key", "gen", "--name", "c", "--alg", "chacha20"], 2);
+    assert_eq!(refused["error"]["code"], "policy_violation");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ChaCha20"),
+        "{refused}"
+    );
+    json_ok(
+        d,
+        &["policy", "set", "min-strength", "256", "--reason", "x"],
+        0,
+    );
+    gen_key(d, "a", &[]);
+    // The audit log holds the refusals, with who.
+    let failures = json_ok(
+        d,
+        &[
+            "audit",
+            "list",
+            "--action",
+            "key-generated",
+            "--outcome",
+            "failure",
+        ],
+        0,
+    );
+    let failures = failures["entries"].as_array().unwrap();
+    assert_eq!(failures.len(), 2, "{failures:?}");
+    assert!(failures.iter().all(|e| e["actor"] == "tester"));
+    // Bad settings and empty reasons are invalid input, and change nothing.
+    let bad = json_ok(
+        d,
+        &["policy", "set", "min-strength", "64", "--reason", "x"],
+        2,
+    );
+    assert_eq!(bad["error"]["code"], "invalid_input");
+    let empty = json_ok(
+        d,
+        &["policy", "set", "min-strength", "192", "--reason", " "],
+        2,
+    );
+    assert_eq!(empty["error"]["code"], "invalid_input");
+    let shown = json_ok(d, &["policy", "show"], 0);
+    assert_eq!(
+        shown["policy"][0],
+        serde_json::json!({"name": "min-strength", "value": "256"})
+    );
+}
+
+#[test]
+fn audit_verify_fails_with_exit_1_once_the_log_is_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = init(dir.path());
+    let d = dir.path();
+    gen_key(d, "k", &[]);
+    let ok = json_ok(d, &["audit", "verify"], 0);
+    assert_eq!(ok["audit"]["intact"], true);
+    let out = run(keywarden(d)
+        .args(["--vault", "vault.keywarden", "audit", "verify"])
+        .env("KEYWARDEN_PASSPHRASE", PASSPHRASE));
+    assert_exit(&out, 0);
+    assert!(text(&out.stdout).starts_with("The audit log is intact"));
+
+    // Flip one byte of the third entry, outside Keywarden.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let mut entry: Vec<u8> = conn
+            .query_row("SELECT entry FROM audit WHERE seq = 3", [], |r| r.get(0))
+            .unwrap();
+        let last = entry.len() - 1;
+        entry[last] ^= 0x01;
+        conn.execute("UPDATE audit SET entry = ?1 WHERE seq = 3", [entry])
+            .unwrap();
+    }
+    let failed = json_ok(d, &["audit", "verify"], 1);
+    assert_eq!(failed["error"]["code"], "check_failed");
+    let details = failed["error"]["details"].as_array().unwrap();
+    assert!(
+        details.iter().any(|p| p == "entry 3 was edited"),
+        "{failed}"
+    );
+    let out = run(keywarden(d)
+        .args(["--vault", "vault.keywarden", "audit", "verify"])
+        .env("KEYWARDEN_PASSPHRASE", PASSPHRASE));
+    assert_exit(&out, 1);
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("error: the audit log does not verify"),
+        "{err}"
+    );
+    assert!(err.contains("  - entry 3 was edited"), "{err}");
+    // Listing cannot read the edited entry; it says so rather than skip it.
+    let list = json_ok(d, &["audit", "list"], 4);
+    assert_eq!(list["error"]["code"], "vault_damaged");
+}
+
+#[test]
+fn audit_export_jsonl_is_one_object_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    gen_key(d, "k, with \"quotes\"", &[]);
+    json_ok(d, &["key", "rotate", "0", "--reason", "x"], 2);
+    let out = run(keywarden(d)
+        .args(["--vault", "vault.keywarden", "--actor", "tester"])
+        .args(["audit", "export", "--format", "jsonl"])
+        .env("KEYWARDEN_PASSPHRASE", PASSPHRASE));
+    assert_exit(&out, 0);
+    let stdout = text(&out.stdout);
+    assert!(stdout.ends_with('\n'));
+    let mut seqs = Vec::new();
+    for line in stdout.lines() {
+        let e: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|err| panic!("{err}: {line}"));
+        for member in [
+            "seq", "at", "actor", "action", "key", "key_name", "reason", "outcome", "detail",
+        ] {
+            assert!(e.get(member).is_some(), "{member} missing from {line}");
+        }
+        assert!(["success", "failure"].contains(&e["outcome"].as_str().unwrap()));
+        seqs.push(e["seq"].as_u64().unwrap());
+    }
+    assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>());
+    let first: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["action"], "vault-created");
+    assert!(
+        stdout.contains("\"key_name\":\"k, with \\\"quotes\\\"\""),
+        "{stdout}"
+    );
+
+    // To a file: the same lines, readable only by the owner.
+    let written = json_ok(
+        d,
+        &[
+            "audit",
+            "export",
+            "--format",
+            "jsonl",
+            "--out",
+            "audit.jsonl",
+        ],
+        0,
+    );
+    let n = written["exported"]["entries"].as_u64().unwrap();
+    let file = fs::read_to_string(d.join("audit.jsonl")).unwrap();
+    assert_eq!(file.lines().count() as u64, n);
+    assert!(n > seqs.len() as u64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(d.join("audit.jsonl"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let csv = json_ok(
+        d,
+        &[
+            "audit",
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            "audit.csv",
+            "--action",
+            "key-generated",
+        ],
+        0,
+    );
+    assert_eq!(csv["exported"]["entries"], 1);
+    let csv = fs::read_to_string(d.join("audit.csv")).unwrap();
+    assert!(csv.starts_with("seq,at,actor,action,key,key_name,reason,outcome,detail\r\n"));
+    assert_eq!(csv.lines().count(), 2);
+}
+
+#[test]
+fn reveal_needs_the_passphrase_and_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    gen_key(d, "k", &[]);
+    let out = run(keywarden(d)
+        .args(["--vault", "vault.keywarden", "key", "reveal", "k"])
+        .env("KEYWARDEN_PASSPHRASE", "not the passphrase at all"));
+    assert_exit(&out, 3);
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("wrong passphrase"),
+        "{}",
+        text(&out.stderr)
+    );
+    let (code, err) = {
+        let out = run(keywarden(d)
+            .args(["--vault", "vault.keywarden", "--json", "key", "reveal", "k"])
+            .env("KEYWARDEN_PASSPHRASE", "not the passphrase at all"));
+        (
+            out.status.code().unwrap(),
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+        )
+    };
+    assert_eq!(code, 3);
+    assert_eq!(err["error"]["code"], "wrong_passphrase");
+    // No passphrase at all, and no terminal: a usage error, nothing printed.
+    let out = run(keywarden(d).args(["--vault", "vault.keywarden", "key", "reveal", "k"]));
+    assert_exit(&out, 2);
+    assert!(out.stdout.is_empty());
+
+    // Piped, the secret is printed without asking; the key and the log remember it.
+    let out = run(keywarden(d)
+        .args([
+            "--vault",
+            "vault.keywarden",
+            "--actor",
+            "tester",
+            "key",
+            "reveal",
+            "k",
+        ])
+        .env("KEYWARDEN_PASSPHRASE", PASSPHRASE));
+    assert_exit(&out, 0);
+    let hex = text(&out.stdout).trim_end();
+    assert_eq!(hex.len(), 64, "{hex}");
+    let shown = json_ok(d, &["key", "show", "k"], 0);
+    assert!(shown["key"]["revealed_at"].is_string(), "{shown}");
+    let log = json_ok(d, &["audit", "list", "--action", "secret-revealed"], 0);
+    let entries = log["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{log}");
+    assert_eq!(entries[0]["actor"], "tester");
+    assert_eq!(entries[0]["key_name"], "k");
+    assert!(!entries[0]["detail"].as_str().unwrap().contains(hex));
+    // The secret never reaches the audit log.
+    let all = run(keywarden(d)
+        .args([
+            "--vault",
+            "vault.keywarden",
+            "audit",
+            "export",
+            "--format",
+            "csv",
+        ])
+        .env("KEYWARDEN_PASSPHRASE", PASSPHRASE));
+    assert!(!text(&all.stdout).contains(hex));
+}
+
+#[test]
+fn the_actor_is_checked_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let (code, err) = json(dir.path(), &["--actor", "bad\u{7}name", "key", "list"]);
+    assert_eq!(code, 2);
+    assert_eq!(err["error"]["code"], "invalid_input");
+    let (code, made) = json(
+        dir.path(),
+        &[
+            "--actor",
+            "Grace Hopper",
+            "key",
+            "gen",
+            "--name",
+            "k",
+            "--alg",
+            "aes-256",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(made["key"]["history"][0]["actor"], "Grace Hopper");
+    let (_, log) = json(dir.path(), &["audit", "list", "--search", "grace"]);
+    let entries = log["entries"].as_array().unwrap();
+    assert!(
+        entries.iter().any(|e| e["action"] == "key-generated"),
+        "{log}"
+    );
+}
+
+#[test]
+fn key_list_filters_and_sorts() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    gen_key(d, "b-soon", &["--rotation-days", "5"]);
+    gen_key(d, "a-later", &["--rotation-days", "50"]);
+    gen_key(
+        d,
+        "c-waiting",
+        &["--pre-activation", "--purpose", "key-wrapping"],
+    );
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let all = json_ok(d, &["key", "list"], 0);
+    assert_eq!(names(&all), ["a-later", "b-soon", "c-waiting"]);
+    let due = json_ok(d, &["key", "list", "--sort", "due"], 0);
+    assert_eq!(names(&due), ["b-soon", "a-later", "c-waiting"]);
+    let within = json_ok(d, &["key", "list", "--due-within", "10"], 0);
+    assert_eq!(names(&within), ["b-soon"]);
+    let by_state = json_ok(d, &["key", "list", "--sort", "state"], 0);
+    assert_eq!(names(&by_state), ["c-waiting", "a-later", "b-soon"]);
+    let wrapping = json_ok(d, &["key", "list", "--purpose", "key-wrapping"], 0);
+    assert_eq!(names(&wrapping), ["c-waiting"]);
+    let active = json_ok(
+        d,
+        &["key", "list", "--state", "active", "--alg", "aes-256"],
+        0,
+    );
+    assert_eq!(names(&active), ["a-later", "b-soon"]);
+    let unused = json_ok(d, &["key", "list", "--unused-days", "1"], 0);
+    assert_eq!(names(&unused), Vec::<String>::new());
+    let created = json_ok(d, &["key", "list", "--sort", "created"], 0);
+    assert_eq!(names(&created).len(), 3);
+    assert!(all["keys"][0]["next_rotation"].is_string());
+    assert!(all["keys"][2].get("next_rotation").is_none());
+}
