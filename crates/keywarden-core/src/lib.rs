@@ -15,6 +15,7 @@ pub mod error;
 pub mod kdf;
 pub mod key;
 mod keyslot;
+pub mod material;
 mod random;
 pub mod schema;
 pub mod seal;
@@ -30,6 +31,7 @@ pub use error::{
 };
 pub use kdf::KdfParams;
 pub use key::{KeyId, KeyRecord, KeyUpdate, NewKey};
+pub use material::{Format, MaterialError, PublicKey, SecretKey};
 pub use secret::{KeyFile, KeyMaterial, Passphrase};
 pub use settings::Settings;
 pub use vault::{LockedVault, UnlockFailure, UnlockedVault, default_vault_path};
