@@ -63,3 +63,20 @@ pub(crate) fn below(n: u32) -> u32 {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn below_stays_in_range_and_covers_it() {
+        assert_eq!(below(0), 0);
+        assert_eq!(below(1), 0);
+        let mut counts = [0u32; 7];
+        for _ in 0..7000 {
+            counts[below(7) as usize] += 1;
+        }
+        // Each value expects 1000; 800 is more than 6 standard deviations away.
+        assert!(counts.iter().all(|&c| c > 800), "{counts:?}");
+    }
+}
