@@ -17,6 +17,19 @@ const COMMANDS: &[&str] = &[
     "key_generate",
     "key_rename",
     "key_delete",
+    "key_purposes",
+    "key_states",
+    "key_update",
+    "key_set_state",
+    "key_rotate",
+    "key_schedule_destruction",
+    "key_cancel_destruction",
+    "key_reveal",
+    "policy_get",
+    "policy_set",
+    "policy_check_new",
+    "audit_list",
+    "audit_verify",
 ];
 
 fn main() {

@@ -3,7 +3,9 @@
 //! Every command, and the UI's `activity` heartbeat, records the time (see
 //! [`crate::state::AppState`]). A background thread looks every few seconds; once the
 //! vault has been unlocked and untouched for `autoLockMinutes` (a setting stored in the
-//! vault), it locks it and the app emits `vault-locked` with reason `idle`.
+//! vault), it locks it and the app emits `vault-locked` with reason `idle`. On the
+//! ticks where it does not lock, it carries out scheduled destructions that are due, so
+//! they happen while the app runs (and at each unlock, see [`crate::state`]).
 
 use std::time::{Duration, Instant};
 
@@ -25,12 +27,26 @@ pub fn start<R: Runtime>(app: AppHandle<R>) -> std::io::Result<()> {
         .spawn(move || {
             loop {
                 std::thread::sleep(CHECK_EVERY);
-                if let Some(state) = app.try_state::<AppState>() {
-                    lock_if_idle(&state, Instant::now());
+                if let Some(state) = app.try_state::<AppState>()
+                    && !lock_if_idle(&state, Instant::now())
+                {
+                    destroy_due_now(&state);
                 }
             }
         })
         .map(drop)
+}
+
+/// Carries out the scheduled destructions that are due, if the vault is unlocked and no
+/// command holds it (the next tick tries again). Answers how many keys were destroyed.
+pub(crate) fn destroy_due_now(state: &AppState) -> usize {
+    let Ok(mut vault) = state.vault.try_lock() else {
+        return 0;
+    };
+    match vault.unlocked_mut() {
+        Ok(unlocked) => crate::state::destroy_due(unlocked),
+        Err(_) => 0,
+    }
 }
 
 /// Locks the vault if it is unlocked and nobody has used the app for its auto-lock time

@@ -1,13 +1,20 @@
 //! Wire types of `docs/ipc.md`: what commands take and give, in camelCase JSON. They
 //! exist only here, at the boundary; the engine knows nothing of them.
 
-use keywarden_core::{Algorithm, KeyRecord, Timestamp};
+use keywarden_core::state::COMPROMISE_FOLLOW_UP;
+use keywarden_core::{
+    Algorithm, AuditEntry, AuditVerification, Family, Finding, KeyMaterial, KeyRecord, KeyState,
+    KeyVersion, Policy, Purpose, ScheduledDestruction, Severity, Timestamp, Transition,
+    UnlockedVault,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tauri::Runtime;
 use tauri::ipc::{CommandArg, CommandItem, InvokeBody, InvokeError};
 
-use crate::error::IpcError;
+use zeroize::Zeroize;
+
+use crate::error::{IpcError, capitalise, sentence};
 
 /// Whether a vault is selected, and whether it is unlocked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,7 +46,8 @@ pub struct VaultStatus {
     pub auto_lock_minutes: Option<u32>,
 }
 
-/// A kind of key the vault can generate.
+/// A kind of key the vault knows. Every kind is listed, including those the engine
+/// cannot generate yet: generating one is refused with `not_allowed`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AlgorithmInfo {
@@ -51,6 +59,12 @@ pub struct AlgorithmInfo {
     pub bits: u32,
     /// One sentence on what the key is for.
     pub description: String,
+    /// `symmetric`, `asymmetric` or `secret`.
+    pub family: String,
+    /// Security strength in bits (NIST SP 800-57 Part 1, Table 2).
+    pub strength: u32,
+    /// The [`PurposeInfo::id`]s it can serve; the first is the usual one.
+    pub purposes: Vec<String>,
 }
 
 impl From<Algorithm> for AlgorithmInfo {
@@ -60,8 +74,110 @@ impl From<Algorithm> for AlgorithmInfo {
             label: a.label().to_owned(),
             bits: a.bits(),
             description: a.description().to_owned(),
+            family: match a.family() {
+                Family::Symmetric => "symmetric",
+                Family::Asymmetric => "asymmetric",
+                Family::Secret => "secret",
+            }
+            .to_owned(),
+            strength: a.security_strength(),
+            purposes: a.purposes().iter().map(|p| p.id().to_owned()).collect(),
         }
     }
+}
+
+/// What a key may be for (a NIST SP 800-57 key type).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PurposeInfo {
+    /// The stable identifier, such as `data-encryption`.
+    pub id: String,
+    /// A label for people.
+    pub label: String,
+    /// The [`AlgorithmInfo::id`]s that can serve it.
+    pub algorithms: Vec<String>,
+}
+
+impl From<Purpose> for PurposeInfo {
+    fn from(p: Purpose) -> Self {
+        Self {
+            id: p.id().to_owned(),
+            label: p.label().to_owned(),
+            algorithms: Algorithm::ALL
+                .into_iter()
+                .filter(|a| a.purposes().contains(&p))
+                .map(|a| a.id().to_owned())
+                .collect(),
+        }
+    }
+}
+
+/// A key state and where it may go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateInfo {
+    /// The stable identifier, such as `pre-activation`.
+    pub id: String,
+    /// A label for people.
+    pub label: String,
+    /// The states `key_set_state` may move a key in this state to (never `destroyed`:
+    /// destruction is scheduled).
+    pub next: Vec<String>,
+}
+
+impl From<KeyState> for StateInfo {
+    fn from(s: KeyState) -> Self {
+        Self {
+            id: s.id().to_owned(),
+            label: s.label().to_owned(),
+            next: settable_states(s),
+        }
+    }
+}
+
+/// The states `key_set_state` accepts from `s`.
+fn settable_states(s: KeyState) -> Vec<String> {
+    s.next_states()
+        .into_iter()
+        .filter(|n| *n != KeyState::Destroyed)
+        .map(|n| n.id().to_owned())
+        .collect()
+}
+
+/// One thing the policy says about a key or an algorithm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingInfo {
+    /// `violation` (refused for new keys, flagged on old ones) or `warning`.
+    pub severity: String,
+    /// A stable code such as `strength-112-until-2030`.
+    pub code: String,
+    /// A sentence for people.
+    pub message: String,
+}
+
+impl From<Finding> for FindingInfo {
+    fn from(f: Finding) -> Self {
+        Self {
+            severity: match f.severity {
+                Severity::Violation => "violation",
+                Severity::Warning => "warning",
+            }
+            .to_owned(),
+            code: f.code.to_owned(),
+            message: sentence(&f.message),
+        }
+    }
+}
+
+/// The policy's verdict on one algorithm for one purpose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlgorithmVerdict {
+    /// An [`AlgorithmInfo::id`].
+    pub algorithm: String,
+    /// Empty when the policy has nothing to say.
+    pub findings: Vec<FindingInfo>,
 }
 
 /// A key as listed.
@@ -72,22 +188,135 @@ pub struct KeySummary {
     pub id: String,
     /// The key's name.
     pub name: String,
-    /// An [`AlgorithmInfo::id`].
+    /// An [`AlgorithmInfo::id`] (of the current version).
     pub algorithm: String,
+    /// A [`PurposeInfo::id`].
+    pub purpose: String,
+    /// A [`StateInfo::id`].
+    pub state: String,
     /// Labels.
     pub tags: Vec<String>,
     /// When the key was made, RFC 3339 in UTC.
     pub created_at: String,
+    /// When the key is next due for rotation; `None` unless active or suspended.
+    pub next_rotation: Option<String>,
+    /// When a scheduled destruction will happen, if one is scheduled.
+    pub destruction_due: Option<String>,
+    /// The current version's fingerprint (may be empty).
+    pub fingerprint: String,
+    /// The current version's number.
+    pub version: u32,
+    /// How many policy violations the key has now.
+    pub violations: u32,
+    /// How many policy warnings the key has now.
+    pub warnings: u32,
 }
 
-impl From<&KeyRecord> for KeySummary {
-    fn from(r: &KeyRecord) -> Self {
+impl KeySummary {
+    /// The summary of `r`, with what the vault's policy says about it now.
+    pub fn of(vault: &UnlockedVault, r: &KeyRecord) -> Self {
+        let findings = vault.assess(r);
+        let count = |s: Severity| {
+            u32::try_from(findings.iter().filter(|f| f.severity == s).count()).unwrap_or(u32::MAX)
+        };
         Self {
             id: r.id.to_string(),
             name: r.name.clone(),
             algorithm: r.algorithm.id().to_owned(),
+            purpose: r.purpose.id().to_owned(),
+            state: r.state.id().to_owned(),
             tags: r.tags.clone(),
             created_at: rfc3339(r.created_at),
+            next_rotation: vault.next_rotation(r).map(rfc3339),
+            destruction_due: r.destruction.as_ref().map(|d| rfc3339(d.due_at)),
+            fingerprint: r.fingerprint().to_owned(),
+            version: r.current_version,
+            violations: count(Severity::Violation),
+            warnings: count(Severity::Warning),
+        }
+    }
+}
+
+/// One version of a key's material (never the material itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionInfo {
+    /// 1, then one more per rotation.
+    pub number: u32,
+    /// An [`AlgorithmInfo::id`].
+    pub algorithm: String,
+    /// When it was made.
+    pub created_at: String,
+    /// Its fingerprint (may be empty).
+    pub fingerprint: String,
+    /// When a newer version (or a state change) retired it.
+    pub deactivated_at: Option<String>,
+    /// When its material was erased.
+    pub destroyed_at: Option<String>,
+}
+
+impl From<&KeyVersion> for VersionInfo {
+    fn from(v: &KeyVersion) -> Self {
+        Self {
+            number: v.number,
+            algorithm: v.algorithm.id().to_owned(),
+            created_at: rfc3339(v.created_at),
+            fingerprint: v.fingerprint.clone(),
+            deactivated_at: v.deactivated_at.map(rfc3339),
+            destroyed_at: v.destroyed_at.map(rfc3339),
+        }
+    }
+}
+
+/// One recorded change of state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransitionInfo {
+    /// The state before; `None` when the key was made.
+    pub from: Option<String>,
+    /// The state after.
+    pub to: String,
+    /// When.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl From<&Transition> for TransitionInfo {
+    fn from(t: &Transition) -> Self {
+        Self {
+            from: t.from.map(|s| s.id().to_owned()),
+            to: t.to.id().to_owned(),
+            at: rfc3339(t.at),
+            actor: t.actor.clone(),
+            reason: t.reason.clone(),
+        }
+    }
+}
+
+/// A destruction waiting to be carried out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DestructionInfo {
+    /// When it was scheduled.
+    pub scheduled_at: String,
+    /// When the material will be erased.
+    pub due_at: String,
+    /// Who scheduled it.
+    pub actor: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl From<&ScheduledDestruction> for DestructionInfo {
+    fn from(d: &ScheduledDestruction) -> Self {
+        Self {
+            scheduled_at: rfc3339(d.scheduled_at),
+            due_at: rfc3339(d.due_at),
+            actor: d.actor.clone(),
+            reason: d.reason.clone(),
         }
     }
 }
@@ -103,14 +332,212 @@ pub struct KeyDetail {
     pub notes: String,
     /// When the record last changed, RFC 3339 in UTC.
     pub updated_at: String,
+    /// The person or team responsible (may be empty).
+    pub owner: String,
+    /// People who hold or may recover the key.
+    pub custodians: Vec<String>,
+    /// The key's own rotation interval in days; `None`: the policy's cryptoperiod.
+    pub rotation_days: Option<u32>,
+    /// Every version, oldest first; the last is the current one.
+    pub versions: Vec<VersionInfo>,
+    /// Every change of state, oldest first.
+    pub history: Vec<TransitionInfo>,
+    /// What the policy says about the key now.
+    pub findings: Vec<FindingInfo>,
+    /// A scheduled destruction, if any.
+    pub destruction: Option<DestructionInfo>,
+    /// When the key became active.
+    pub activated_at: Option<String>,
+    /// When it was last rotated.
+    pub rotated_at: Option<String>,
+    /// When its material was last shown to a person.
+    pub revealed_at: Option<String>,
+    /// When its material last left the vault.
+    pub exported_at: Option<String>,
+    /// The states `key_set_state` may move it to now.
+    pub next_states: Vec<String>,
+    /// What must follow now that the key is compromised (empty in any other state).
+    pub follow_up: Vec<String>,
 }
 
-impl From<&KeyRecord> for KeyDetail {
-    fn from(r: &KeyRecord) -> Self {
+impl KeyDetail {
+    /// The detail of `r`, with what the vault's policy says about it now.
+    pub fn of(vault: &UnlockedVault, r: &KeyRecord) -> Self {
         Self {
-            summary: r.into(),
+            summary: KeySummary::of(vault, r),
             notes: r.notes.clone(),
             updated_at: rfc3339(r.updated_at),
+            owner: r.owner.clone(),
+            custodians: r.custodians.clone(),
+            rotation_days: r.rotation_days,
+            versions: r.versions.iter().map(VersionInfo::from).collect(),
+            history: r.history.iter().map(TransitionInfo::from).collect(),
+            findings: vault.assess(r).into_iter().map(FindingInfo::from).collect(),
+            destruction: r.destruction.as_ref().map(DestructionInfo::from),
+            activated_at: r.activated_at.map(rfc3339),
+            rotated_at: r.rotated_at.map(rfc3339),
+            revealed_at: r.revealed_at.map(rfc3339),
+            exported_at: r.exported_at.map(rfc3339),
+            next_states: settable_states(r.state),
+            follow_up: if r.state == KeyState::Compromised {
+                COMPROMISE_FOLLOW_UP.map(str::to_owned).to_vec()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// A key's secret material, shown because a person asked (`key_reveal`). The text is
+/// wiped when this is dropped; `Debug` never shows it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevealedSecret {
+    /// The version revealed.
+    pub version: u32,
+    /// How `text` is encoded: `hex` for now.
+    pub encoding: &'static str,
+    /// The material.
+    pub text: String,
+}
+
+impl std::fmt::Debug for RevealedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RevealedSecret(version {}, <redacted>)", self.version)
+    }
+}
+
+impl Drop for RevealedSecret {
+    fn drop(&mut self) {
+        self.text.zeroize();
+    }
+}
+
+impl RevealedSecret {
+    /// Lowercase hex of `material`.
+    pub fn hex(version: u32, material: &KeyMaterial) -> Self {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut text = String::with_capacity(material.len() * 2);
+        for b in material.expose_secret() {
+            text.push(char::from(DIGITS[usize::from(b >> 4)]));
+            text.push(char::from(DIGITS[usize::from(b & 0xf)]));
+        }
+        Self {
+            version,
+            encoding: "hex",
+            text,
+        }
+    }
+}
+
+/// The vault's policy, as the policy page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyInfo {
+    /// The least security strength of a new key, in bits (112, 128, 192 or 256).
+    pub min_strength_bits: u32,
+    /// The [`AlgorithmInfo::id`]s new keys may use.
+    pub allowed_algorithms: Vec<String>,
+    /// Days between scheduling a destruction and carrying it out.
+    pub destruction_wait_days: u32,
+    /// The cryptoperiod of each purpose, in days, by [`PurposeInfo::id`], in the order
+    /// of the purposes.
+    pub cryptoperiods: Vec<Cryptoperiod>,
+}
+
+/// The cryptoperiod of one purpose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cryptoperiod {
+    /// A [`PurposeInfo::id`].
+    pub purpose: String,
+    /// Days.
+    pub days: u32,
+}
+
+impl From<&Policy> for PolicyInfo {
+    fn from(p: &Policy) -> Self {
+        Self {
+            min_strength_bits: p.min_strength_bits,
+            allowed_algorithms: p
+                .allowed_algorithms
+                .iter()
+                .map(|a| a.id().to_owned())
+                .collect(),
+            destruction_wait_days: p.destruction_wait_days,
+            cryptoperiods: Purpose::ALL
+                .into_iter()
+                .map(|purpose| Cryptoperiod {
+                    purpose: purpose.id().to_owned(),
+                    days: p.cryptoperiod(purpose),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntryInfo {
+    /// Its position in the log, from 1.
+    pub seq: u64,
+    /// When.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// What: an action id such as `key-rotated`.
+    pub action: String,
+    /// The key's id, if the entry is about a key.
+    pub key_id: Option<String>,
+    /// The key's name at the time.
+    pub key_name: String,
+    /// Why, in the person's words (may be empty).
+    pub reason: String,
+    /// `success` or `failure`.
+    pub outcome: String,
+    /// What exactly happened, or why it failed.
+    pub detail: String,
+}
+
+impl From<AuditEntry> for AuditEntryInfo {
+    fn from(e: AuditEntry) -> Self {
+        Self {
+            seq: e.seq,
+            at: rfc3339(e.at),
+            actor: e.actor,
+            action: e.action.id().to_owned(),
+            key_id: e.key.map(|k| k.to_string()),
+            key_name: e.key_name,
+            reason: e.reason,
+            outcome: e.outcome.id().to_owned(),
+            detail: e.detail,
+        }
+    }
+}
+
+/// The result of `audit_verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditCheck {
+    /// How many entries the log holds.
+    pub entries: u64,
+    /// Whether every seal, the chain and the head hold.
+    pub intact: bool,
+    /// What is wrong, one sentence each; empty when intact.
+    pub problems: Vec<String>,
+}
+
+impl From<AuditVerification> for AuditCheck {
+    fn from(v: AuditVerification) -> Self {
+        Self {
+            entries: v.entries,
+            intact: v.is_intact(),
+            problems: v
+                .problems
+                .iter()
+                .map(|p| sentence(&capitalise(&p.to_string())))
+                .collect(),
         }
     }
 }
@@ -137,7 +564,7 @@ pub const VAULT_LOCKED: &str = "vault-locked";
 
 /// Whole seconds, RFC 3339, UTC (`2025-01-31T12:00:00Z`): the vault stores seconds, so a
 /// key reads the same just after it is made as after the vault is reopened.
-fn rfc3339(t: Timestamp) -> String {
+pub(crate) fn rfc3339(t: Timestamp) -> String {
     Timestamp::from_second(t.as_second())
         .unwrap_or(t)
         .to_string()

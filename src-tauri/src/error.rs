@@ -47,6 +47,10 @@ pub enum ErrorCode {
     KeyNotFound,
     /// Another key already has that name.
     NameTaken,
+    /// The vault's policy forbids it; the message says which rule.
+    PolicyViolation,
+    /// The key's state or the lifecycle rules forbid it; the message says why.
+    NotAllowed,
     /// A file-system error.
     Io,
     /// A bug.
@@ -239,6 +243,19 @@ impl From<RecordError> for IpcError {
             RecordError::UnknownAlgorithm { given } => Self::invalid_input(format!(
                 "Keywarden does not know the algorithm \"{given}\"."
             )),
+            RecordError::PolicyViolation { reasons } => Self::new(
+                ErrorCode::PolicyViolation,
+                sentence(&format!(
+                    "The vault's policy does not allow this: {reasons}"
+                )),
+            ),
+            RecordError::NotAllowed { reason } => {
+                Self::new(ErrorCode::NotAllowed, sentence(&capitalise(&reason)))
+            }
+            RecordError::Confirmation { .. } => Self::new(
+                ErrorCode::WrongPassphrase,
+                "That passphrase (or key file) is not this vault's. Nothing was revealed.",
+            ),
             RecordError::Storage(s) => s.into(),
         }
     }
@@ -288,7 +305,7 @@ fn weak_passphrase(which: &str) -> IpcError {
     ))
 }
 
-fn capitalise(s: &str) -> String {
+pub(crate) fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     chars
         .next()
@@ -297,7 +314,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Ends `s` with a full stop unless it already ends a sentence.
-fn sentence(s: &str) -> String {
+pub(crate) fn sentence(s: &str) -> String {
     if s.ends_with(['.', '!', '?']) {
         s.to_owned()
     } else {
@@ -350,6 +367,8 @@ mod tests {
             (ErrorCode::InvalidInput, "invalid_input"),
             (ErrorCode::KeyNotFound, "key_not_found"),
             (ErrorCode::NameTaken, "name_taken"),
+            (ErrorCode::PolicyViolation, "policy_violation"),
+            (ErrorCode::NotAllowed, "not_allowed"),
             (ErrorCode::Io, "io"),
             (ErrorCode::Internal, "internal"),
         ];

@@ -48,6 +48,9 @@ pub fn run() {
 pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        // Granted only write-text and clear (capabilities/main.json): the UI copies a
+        // revealed secret and wipes the clipboard after a while; it never reads it.
+        .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(wiring())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
@@ -66,6 +69,19 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::keys::key_generate,
             commands::keys::key_rename,
             commands::keys::key_delete,
+            commands::keys::key_purposes,
+            commands::keys::key_states,
+            commands::keys::key_update,
+            commands::lifecycle::key_set_state,
+            commands::lifecycle::key_rotate,
+            commands::lifecycle::key_schedule_destruction,
+            commands::lifecycle::key_cancel_destruction,
+            commands::lifecycle::key_reveal,
+            commands::policy::policy_get,
+            commands::policy::policy_set,
+            commands::policy::policy_check_new,
+            commands::audit::audit_list,
+            commands::audit::audit_verify,
         ])
 }
 

@@ -35,8 +35,8 @@ pub(crate) enum Vault {
     },
     /// The vault is unlocked.
     Unlocked {
-        /// The vault.
-        vault: UnlockedVault,
+        /// The vault (boxed: it is much larger than a locked one).
+        vault: Box<UnlockedVault>,
         /// Whether unlocking needs a key file.
         keyfile_required: bool,
     },
@@ -104,9 +104,11 @@ impl Vault {
                 vault,
                 keyfile_required,
             } => match vault.unlock(passphrase, key_file) {
-                Ok(vault) => {
+                Ok(mut vault) => {
+                    // Destructions that fell due while the vault was locked happen now.
+                    destroy_due(&mut vault);
                     *self = Vault::Unlocked {
-                        vault,
+                        vault: Box::new(vault),
                         keyfile_required,
                     };
                     Ok(())
@@ -125,6 +127,18 @@ impl Vault {
                 Ok(())
             }
             Vault::Closed => Err(IpcError::no_vault()),
+        }
+    }
+}
+
+/// Carries out the scheduled destructions that are due. A failure is logged, not
+/// returned: the vault stays usable and the next unlock or timer tick tries again.
+pub(crate) fn destroy_due(vault: &mut UnlockedVault) -> usize {
+    match vault.destroy_due() {
+        Ok(done) => done.len(),
+        Err(error) => {
+            eprintln!("keywarden: scheduled destructions failed: {error}");
+            0
         }
     }
 }
@@ -167,17 +181,29 @@ impl AppState {
     /// there it is opened, locked; if it cannot be opened the app starts with no vault
     /// (the person sees why when they open it) and the reason is logged.
     pub fn new(default_path: Option<PathBuf>) -> Self {
-        Self::with_kdf(default_path, KdfChoice::Calibrate)
+        Self::with_kdf(default_path, KdfChoice::Calibrate, Arc::new(SystemClock))
     }
 
     /// Like [`AppState::new`], with weak KDF parameters for fast tests.
     #[cfg(test)]
     pub(crate) fn insecure_for_tests(default_path: Option<PathBuf>) -> Self {
-        Self::with_kdf(default_path, KdfChoice::InsecureForTests)
+        Self::with_kdf(
+            default_path,
+            KdfChoice::InsecureForTests,
+            Arc::new(SystemClock),
+        )
     }
 
-    fn with_kdf(default_path: Option<PathBuf>, kdf: KdfChoice) -> Self {
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    /// Like [`AppState::insecure_for_tests`], with the vaults' clock chosen by the test.
+    #[cfg(test)]
+    pub(crate) fn insecure_with_clock(
+        default_path: Option<PathBuf>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self::with_kdf(default_path, KdfChoice::InsecureForTests, clock)
+    }
+
+    fn with_kdf(default_path: Option<PathBuf>, kdf: KdfChoice, clock: Arc<dyn Clock>) -> Self {
         let vault = match &default_path {
             Some(path) if path.exists() => Vault::open(path, clock.clone()).unwrap_or_else(|e| {
                 eprintln!(
@@ -319,7 +345,7 @@ impl AppState {
         .await??;
         let mut current = self.vault.lock().await;
         *current = Vault::Unlocked {
-            vault,
+            vault: Box::new(vault),
             keyfile_required,
         };
         Ok(self.status_of(&current))
@@ -394,6 +420,22 @@ impl AppState {
     ) -> Result<T, IpcError> {
         let mut vault = self.vault.lock().await;
         f(vault.unlocked_mut()?)
+    }
+
+    /// Runs `f` on the unlocked vault on a blocking-task thread (for Argon2id work such
+    /// as re-checking the passphrase), holding the vault's lock throughout.
+    pub(crate) async fn with_unlocked_blocking<T, F>(&self, f: F) -> Result<T, IpcError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut UnlockedVault) -> Result<T, IpcError> + Send + 'static,
+    {
+        let mut vault = self.vault.clone().lock_owned().await;
+        blocking(move || f(vault.unlocked_mut()?)).await?
+    }
+
+    /// Now, by the clock the vaults use.
+    pub(crate) fn now(&self) -> keywarden_core::Timestamp {
+        self.clock.now()
     }
 
     /// Runs `f` on the vault on a blocking-task thread, holding the vault's lock

@@ -57,6 +57,12 @@ pub enum Code {
     Io,
     /// Argon2 could not run (usually: not enough memory for the parameters).
     KdfFailed,
+    /// The vault's policy forbids the operation (exit 2).
+    PolicyViolation,
+    /// The key's state or the lifecycle rules forbid the operation (exit 2).
+    NotAllowed,
+    /// A check found a problem (exit 1): the audit log does not verify.
+    CheckFailed,
     /// A bug in Keywarden.
     Internal,
 }
@@ -64,7 +70,7 @@ pub enum Code {
 impl Code {
     /// Every code, for tests.
     #[cfg(test)]
-    pub const ALL: [Code; 22] = [
+    pub const ALL: [Code; 25] = [
         Code::Usage,
         Code::InvalidInput,
         Code::PassphraseMismatch,
@@ -86,6 +92,9 @@ impl Code {
         Code::VaultBusy,
         Code::Io,
         Code::KdfFailed,
+        Code::PolicyViolation,
+        Code::NotAllowed,
+        Code::CheckFailed,
         Code::Internal,
     ];
 
@@ -113,6 +122,9 @@ impl Code {
             Code::VaultBusy => "vault_busy",
             Code::Io => "io",
             Code::KdfFailed => "kdf_failed",
+            Code::PolicyViolation => "policy_violation",
+            Code::NotAllowed => "not_allowed",
+            Code::CheckFailed => "check_failed",
             Code::Internal => "internal",
         }
     }
@@ -128,7 +140,10 @@ impl Code {
             | Code::KeyAmbiguous
             | Code::NameTaken
             | Code::VaultExists
-            | Code::KeyfileExists => 2,
+            | Code::KeyfileExists
+            | Code::PolicyViolation
+            | Code::NotAllowed => 2,
+            Code::CheckFailed => 1,
             Code::WrongPassphrase
             | Code::KeyfileRequired
             | Code::WrongKeyfile
@@ -309,6 +324,9 @@ impl From<RecordError> for Failure {
             RecordError::Invalid { .. } | RecordError::UnknownAlgorithm { .. } => {
                 Failure::new(Code::InvalidInput, message)
             }
+            RecordError::PolicyViolation { .. } => Failure::new(Code::PolicyViolation, message),
+            RecordError::NotAllowed { .. } => Failure::new(Code::NotAllowed, message),
+            RecordError::Confirmation { .. } => Failure::new(Code::WrongPassphrase, message),
             RecordError::Storage(s) => s.into(),
         }
     }

@@ -102,7 +102,7 @@ fn a_vault_held_by_another_process_exits_5() {
 }
 
 #[test]
-fn failures_leave_the_vault_byte_identical() {
+fn failures_leave_the_keys_as_they_were() {
     let dir = tempfile::tempdir().unwrap();
     let path = init(dir.path());
     let (code, _) = json(
@@ -124,6 +124,11 @@ fn failures_leave_the_vault_byte_identical() {
         .args(["--vault", "vault.keywarden", "key", "list"])
         .env("KEYWARDEN_PASSPHRASE", "not the passphrase at all"));
     assert_exit(&out, 3);
+    // Neither got as far as unlocking: the file is exactly as it was.
+    assert_eq!(fs::read(&path).unwrap(), before, "the vault file changed");
+    let (_, keys_before) = json(dir.path(), &["key", "list"]);
+
+    // These unlock first, so the audit log records them; the keys stay as they were.
     let out = run(keywarden(dir.path())
         .args(["--vault", "vault.keywarden", "passwd"])
         .env("KEYWARDEN_PASSPHRASE", PASSPHRASE)
@@ -139,8 +144,8 @@ fn failures_leave_the_vault_byte_identical() {
         2
     );
 
-    assert_eq!(fs::read(&path).unwrap(), before, "the vault file changed");
     let (_, list) = json(dir.path(), &["key", "list"]);
+    assert_eq!(list, keys_before);
     assert_eq!(list["keys"].as_array().unwrap().len(), 1);
 }
 

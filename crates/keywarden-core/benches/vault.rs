@@ -71,6 +71,7 @@ fn build(keys: usize, kdf: KdfParams, insecure: bool) -> Fixture {
                 algorithm: SYMMETRIC[i % SYMMETRIC.len()],
                 notes: format!("benchmark key number {i}, rotated yearly"),
                 tags,
+                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
             })
             .unwrap();
     }
@@ -249,6 +250,7 @@ fn main() {
                         algorithm: Algorithm::Aes256,
                         notes: String::new(),
                         tags: Vec::new(),
+                        ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
                     })
                     .unwrap()
                     .id

@@ -237,6 +237,24 @@ pub enum RecordError {
         /// The name given.
         given: String,
     },
+    /// The vault's policy forbids it.
+    #[error("the policy does not allow this: {reasons}")]
+    PolicyViolation {
+        /// Every rule broken, as sentences joined by "; ".
+        reasons: String,
+    },
+    /// The key's state (or another rule of the lifecycle) does not allow it.
+    #[error("{reason}")]
+    NotAllowed {
+        /// Why, as a sentence.
+        reason: String,
+    },
+    /// The passphrase or key file given to confirm a sensitive operation is wrong.
+    #[error("confirmation failed: {reason}")]
+    Confirmation {
+        /// What did not match (the unlock error's message).
+        reason: String,
+    },
     /// The vault file failed.
     #[error(transparent)]
     Storage(#[from] StorageError),

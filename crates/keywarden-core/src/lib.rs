@@ -10,28 +10,34 @@
 //! are thin layers over it.
 
 pub mod algorithm;
+pub mod audit;
 pub mod clock;
 pub mod error;
 pub mod kdf;
 pub mod key;
 mod keyslot;
 pub mod material;
+pub mod policy;
 mod random;
 pub mod schema;
 pub mod seal;
 pub mod secret;
 pub mod settings;
+pub mod state;
 pub mod vault;
 
 pub use algorithm::{Algorithm, Family, Purpose};
+pub use audit::{Action, AuditEntry, AuditFilter, AuditProblem, AuditVerification, Outcome};
 pub use clock::{Clock, FixedClock, SystemClock, Timestamp};
 pub use error::{
     ChangePassphraseError, CreateError, KdfError, KeyFileError, OpenError, RecordError,
     StorageError, UnlockError,
 };
 pub use kdf::KdfParams;
-pub use key::{KeyId, KeyRecord, KeyUpdate, NewKey};
+pub use key::{KeyId, KeyRecord, KeyUpdate, KeyVersion, NewKey, ScheduledDestruction};
 pub use material::{Format, MaterialError, PublicKey, SecretKey};
+pub use policy::{Finding, Policy, Severity};
 pub use secret::{KeyFile, KeyMaterial, Passphrase};
 pub use settings::Settings;
-pub use vault::{LockedVault, UnlockFailure, UnlockedVault, default_vault_path};
+pub use state::{KeyState, Transition};
+pub use vault::{LockedVault, SecretUse, UnlockFailure, UnlockedVault, default_vault_path};

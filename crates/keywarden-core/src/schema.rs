@@ -20,6 +20,7 @@ pub(crate) mod table {
     pub const KEY: &str = "key";
     pub const KEY_VERSION: &str = "key_version";
     pub const SETTING: &str = "setting";
+    pub const AUDIT: &str = "audit";
 }
 
 /// The whole schema of format v1. `STRICT` tables: SQLite refuses a value of the wrong
@@ -63,6 +64,12 @@ CREATE TABLE setting (
     name        TEXT PRIMARY KEY,
     row_version INTEGER NOT NULL,
     value       BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE audit (
+    seq         INTEGER PRIMARY KEY,
+    entry       BLOB NOT NULL,
+    mac         BLOB NOT NULL CHECK (length(mac) = 32)
 ) STRICT;
 ";
 

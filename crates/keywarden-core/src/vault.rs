@@ -11,20 +11,25 @@ use hkdf::Hkdf;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
 
-use crate::algorithm::Algorithm;
-use crate::clock::{self, Clock};
+use crate::audit::{self, Action, AuditKeys, Head, NewEntry};
+use crate::clock::{self, Clock, Timestamp};
 use crate::error::{
     ChangePassphraseError, CreateError, OpenError, RecordError, StorageError, UnlockError,
 };
 use crate::kdf::KdfParams;
-use crate::key::{self, KeyId, KeyMetaV1, KeyRecord, KeyUpdate, NewKey};
+use crate::key::{self, KeyId, KeyMetaV1, KeyRecord, KeyUpdate, KeyVersion, NewKey};
 use crate::keyslot::{Keyslot, KeyslotKind, to_i64};
+use crate::policy::{Policy, PolicyV1};
 use crate::schema::{self, APPLICATION_ID, FORMAT_VERSION, SCHEMA_V1, table};
 use crate::seal::{self, Place};
 use crate::secret::{KeyFile, KeyMaterial, Passphrase, SymmetricKey};
 use crate::settings::{SETTINGS_ROW, Settings};
+use crate::state::{KeyState, Transition};
+
+mod lifecycle;
+
+pub use lifecycle::SecretUse;
 
 /// The default vault: `keywarden/vault.keywarden` in the platform's data directory
 /// (`$XDG_DATA_HOME` or `~/.local/share` on Linux).
@@ -36,7 +41,12 @@ pub fn default_vault_path() -> Option<PathBuf> {
 mod label {
     pub const RECORDS: &[u8] = b"keywarden/v1/records";
     pub const MATERIAL: &[u8] = b"keywarden/v1/material";
+    pub const AUDIT: &[u8] = b"keywarden/v1/audit";
+    pub const AUDIT_CHAIN: &[u8] = b"keywarden/v1/audit-chain";
 }
+
+/// The `setting` row that holds the sealed [`Policy`].
+const POLICY_ROW: &str = "policy";
 
 /// The first byte of a sealed `key_version.material` plaintext: how the rest is encoded.
 const MATERIAL_RAW: u8 = 0x01;
@@ -47,6 +57,9 @@ pub struct LockedVault {
     conn: Connection,
     vault_id: [u8; 16],
     clock: Arc<dyn Clock>,
+    /// Failed unlock attempts on this handle, written to the audit log at the next
+    /// successful unlock (the file is never changed by a failed attempt).
+    failed_unlocks: Vec<(Timestamp, String)>,
     /// Holds the vault's advisory lock. Declared after `conn` so that it is dropped (and
     /// the lock released) only once the connection is closed.
     _lock: fs::File,
@@ -72,6 +85,7 @@ pub struct UnlockFailure {
 struct SubKeys {
     records: SymmetricKey,
     material: SymmetricKey,
+    audit: AuditKeys,
 }
 
 impl SubKeys {
@@ -89,6 +103,10 @@ impl SubKeys {
         SubKeys {
             records: expand(label::RECORDS),
             material: expand(label::MATERIAL),
+            audit: AuditKeys {
+                seal: expand(label::AUDIT),
+                chain: expand(label::AUDIT_CHAIN),
+            },
         }
     }
 }
@@ -102,6 +120,12 @@ pub struct UnlockedVault {
     records: BTreeMap<KeyId, KeyRecord>,
     settings: Settings,
     settings_row_version: u64,
+    policy: Policy,
+    policy_row_version: u64,
+    audit_head: Head,
+    /// What was wrong with the end of the audit log at unlock, if anything.
+    audit_at_unlock: Option<audit::AuditProblem>,
+    actor: String,
 }
 
 impl fmt::Debug for UnlockedVault {
@@ -183,7 +207,7 @@ impl LockedVault {
             other => CreateError::Storage(StorageError::damaged(other.to_string())),
         })?;
         // The data key is already in hand: no second Argon2id run.
-        UnlockedVault::load(locked, dek).map_err(|f| match f.error {
+        UnlockedVault::load(locked, dek, false).map_err(|f| match f.error {
             UnlockError::Storage(s) => CreateError::Storage(s),
             other => CreateError::Storage(StorageError::damaged(other.to_string())),
         })
@@ -217,8 +241,42 @@ impl LockedVault {
             "INSERT INTO setting (name, row_version, value) VALUES (?1, 1, ?2)",
             params![
                 SETTINGS_ROW,
-                seal::seal(&keys.records, &settings_place(&vault_id, 1), &settings)
+                seal::seal(
+                    &keys.records,
+                    &setting_place(&vault_id, SETTINGS_ROW, 1),
+                    &settings
+                )
             ],
+        )?;
+        tx.execute(
+            "INSERT INTO setting (name, row_version, value) VALUES (?1, 1, ?2)",
+            params![
+                POLICY_ROW,
+                seal::seal(
+                    &keys.records,
+                    &setting_place(&vault_id, POLICY_ROW, 1),
+                    &encode_cbor(&PolicyV1::from(&Policy::default()))?
+                )
+            ],
+        )?;
+        audit::append(
+            &tx,
+            &keys.audit,
+            &vault_id,
+            Head::EMPTY,
+            &default_actor(),
+            clock.now(),
+            &NewEntry::new(Action::VaultCreated).detail(format!(
+                "Argon2id {} MiB, {} passes, {} lanes{}",
+                kdf.memory_kib / 1024,
+                kdf.iterations,
+                kdf.lanes,
+                if key_file.is_some() {
+                    ", with a key file"
+                } else {
+                    ""
+                }
+            )),
         )?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", FORMAT_VERSION)?;
@@ -255,6 +313,7 @@ impl LockedVault {
             conn,
             vault_id,
             clock,
+            failed_unlocks: Vec::new(),
             _lock: lock,
         })
     }
@@ -293,13 +352,19 @@ impl LockedVault {
     /// missing, wrong or unexpected key file, or a damaged file (a record that fails
     /// authentication makes the whole unlock fail: no partial view of a tampered vault).
     pub fn unlock(
-        self,
+        mut self,
         passphrase: &Passphrase,
         key_file: Option<&KeyFile>,
     ) -> Result<UnlockedVault, Box<UnlockFailure>> {
         match self.unwrap_dek(passphrase, key_file) {
-            Ok(dek) => UnlockedVault::load(self, dek),
-            Err(error) => Err(Box::new(UnlockFailure { vault: self, error })),
+            Ok(dek) => UnlockedVault::load(self, dek, true),
+            Err(error) => {
+                if !matches!(error, UnlockError::Storage(_)) {
+                    let now = clock::from_unix(clock::to_unix(self.clock.now()));
+                    self.failed_unlocks.push((now, error.to_string()));
+                }
+                Err(Box::new(UnlockFailure { vault: self, error }))
+            }
         }
     }
 
@@ -320,16 +385,24 @@ impl LockedVault {
     }
 }
 
-fn settings_place(vault_id: &[u8; 16], row_version: u64) -> Place<'_> {
+fn setting_place<'a>(vault_id: &'a [u8; 16], row: &'a str, row_version: u64) -> Place<'a> {
     Place {
         vault_id,
         table: table::SETTING,
-        row_id: SETTINGS_ROW,
+        row_id: row,
         row_version,
     }
 }
 
-fn encode_cbor<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StorageError> {
+/// Who is acting, when the caller does not say: the operating system's user name.
+fn default_actor() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .into_iter()
+        .find_map(|v| std::env::var(v).ok().filter(|n| !n.trim().is_empty()))
+        .unwrap_or_else(|| "unknown user".to_owned())
+}
+
+pub(crate) fn encode_cbor<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StorageError> {
     let mut out = Vec::new();
     ciborium::into_writer(value, &mut out)
         .map_err(|e| StorageError::damaged(format!("cannot encode a record: {e}")))?;
@@ -353,7 +426,7 @@ fn restrict_to_owner(path: &Path) -> Result<(), StorageError> {
     Ok(())
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -362,22 +435,148 @@ fn row_version(v: i64, what: &str) -> Result<u64, StorageError> {
 }
 
 impl UnlockedVault {
-    fn load(locked: LockedVault, dek: SymmetricKey) -> Result<Self, Box<UnlockFailure>> {
+    /// Reads every record; with `record_unlock`, also appends the failed attempts this
+    /// handle saw and the unlock itself to the audit log, in one transaction.
+    fn load(
+        mut locked: LockedVault,
+        dek: SymmetricKey,
+        record_unlock: bool,
+    ) -> Result<Self, Box<UnlockFailure>> {
         let keys = SubKeys::derive(&dek, &locked.vault_id);
-        match Self::read_all(&locked, &keys) {
-            Ok((records, settings, settings_row_version)) => Ok(UnlockedVault {
-                locked,
-                dek,
-                keys,
-                records,
-                settings,
-                settings_row_version,
-            }),
-            Err(e) => Err(Box::new(UnlockFailure {
-                vault: locked,
-                error: UnlockError::Storage(e),
-            })),
+        let loaded = Self::read_all(&locked, &keys).and_then(|all| {
+            let (policy, policy_row_version) = Self::read_policy(&locked, &keys)?;
+            let (head, rows) = audit::read_head(&locked.conn, &keys.audit, &locked.vault_id)?;
+            if rows.is_some_and(|r| r != audit::row_digest(&locked.conn).unwrap_or_default()) {
+                return Err(StorageError::damaged(
+                    "rows were deleted, added or put back from an older copy outside Keywarden: they do not match the audit head",
+                ));
+            }
+            let (problem, end) = audit::check_head(&locked.conn, head)?;
+            Ok((all, policy, policy_row_version, end, problem))
+        });
+        let ((records, settings, settings_row_version), policy, policy_row_version, head, intact) =
+            match loaded {
+                Ok(found) => found,
+                Err(e) => {
+                    return Err(Box::new(UnlockFailure {
+                        vault: locked,
+                        error: UnlockError::Storage(e),
+                    }));
+                }
+            };
+        let failed = std::mem::take(&mut locked.failed_unlocks);
+        let mut vault = UnlockedVault {
+            locked,
+            dek,
+            keys,
+            records,
+            settings,
+            settings_row_version,
+            policy,
+            policy_row_version,
+            audit_head: head,
+            audit_at_unlock: intact,
+            actor: default_actor(),
+        };
+        if record_unlock {
+            let mut entries: Vec<NewEntry> = failed
+                .into_iter()
+                .map(|(at, why)| {
+                    NewEntry::new(Action::UnlockFailed).failed(format!("{why} (attempt at {at})"))
+                })
+                .collect();
+            if let Some(problem) = &vault.audit_at_unlock {
+                entries.insert(
+                    0,
+                    NewEntry::new(Action::AuditTampered).failed(problem.to_string()),
+                );
+            }
+            entries.push(NewEntry::new(Action::Unlocked));
+            if let Err(e) = vault.commit_entries(&entries, |_| Ok(())) {
+                let error = match e {
+                    RecordError::Storage(s) => UnlockError::Storage(s),
+                    other => UnlockError::Storage(StorageError::damaged(other.to_string())),
+                };
+                return Err(Box::new(UnlockFailure {
+                    vault: vault.locked,
+                    error,
+                }));
+            }
         }
+        Ok(vault)
+    }
+
+    fn read_policy(locked: &LockedVault, keys: &SubKeys) -> Result<(Policy, u64), StorageError> {
+        let row: Option<(i64, Vec<u8>)> = locked
+            .conn
+            .query_row(
+                "SELECT row_version, value FROM setting WHERE name = ?1",
+                [POLICY_ROW],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((v, blob)) = row else {
+            return Err(StorageError::damaged("the policy row is missing"));
+        };
+        let v = row_version(v, "policy")?;
+        let plain = seal::open(
+            &keys.records,
+            &setting_place(&locked.vault_id, POLICY_ROW, v),
+            &blob,
+        )
+        .map_err(|_| StorageError::damaged("the policy failed authentication"))?;
+        let policy: PolicyV1 = ciborium::from_reader(plain.as_slice())
+            .map_err(|_| StorageError::damaged("the policy cannot be decoded"))?;
+        Ok((policy.into(), v))
+    }
+
+    /// Runs `write` and appends `entries` to the audit log in one transaction; the
+    /// in-memory audit head moves only once it commits.
+    pub(crate) fn commit_entries<T>(
+        &mut self,
+        entries: &[NewEntry],
+        write: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, RecordError>,
+    ) -> Result<T, RecordError> {
+        let at = self.now();
+        let tx = self.locked.conn.transaction()?;
+        let value = write(&tx)?;
+        let mut head = self.audit_head;
+        for entry in entries {
+            head = audit::append(
+                &tx,
+                &self.keys.audit,
+                &self.locked.vault_id,
+                head,
+                &self.actor,
+                at,
+                entry,
+            )?;
+        }
+        tx.commit()?;
+        self.audit_head = head;
+        Ok(value)
+    }
+
+    /// [`Self::commit_entries`] with one entry.
+    pub(crate) fn commit<T>(
+        &mut self,
+        entry: NewEntry,
+        write: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, RecordError>,
+    ) -> Result<T, RecordError> {
+        self.commit_entries(std::slice::from_ref(&entry), write)
+    }
+
+    /// Records a refused or failed operation, then hands its error back. A failure to
+    /// write the entry is not allowed to hide the original error.
+    pub(crate) fn refused<T>(
+        &mut self,
+        entry: NewEntry,
+        error: RecordError,
+    ) -> Result<T, RecordError> {
+        if !matches!(error, RecordError::Storage(_)) {
+            let _ = self.commit(entry.failed(error.to_string()), |_| Ok(()));
+        }
+        Err(error)
     }
 
     #[allow(
@@ -400,7 +599,7 @@ impl UnlockedVault {
         let settings_version = row_version(settings_version, "settings")?;
         let plain = seal::open(
             &keys.records,
-            &settings_place(&locked.vault_id, settings_version),
+            &setting_place(&locked.vault_id, SETTINGS_ROW, settings_version),
             &blob,
         )
         .map_err(|_| StorageError::damaged("the settings failed authentication"))?;
@@ -428,24 +627,8 @@ impl UnlockedVault {
                 .map_err(|_| damaged("the record failed authentication"))?;
             let meta: KeyMetaV1 = ciborium::from_reader(plain.as_slice())
                 .map_err(|_| damaged("the record cannot be decoded"))?;
-            let algorithm: Algorithm = meta
-                .algorithm
-                .parse()
-                .map_err(|_| damaged("unknown algorithm"))?;
-            records.insert(
-                id,
-                KeyRecord {
-                    id,
-                    name: meta.name,
-                    algorithm,
-                    notes: meta.notes,
-                    tags: meta.tags,
-                    created_at: clock::from_unix(meta.created),
-                    updated_at: clock::from_unix(meta.updated),
-                    current_version: meta.current_version,
-                    row_version: version,
-                },
-            );
+            let record = KeyRecord::from_meta(id, version, meta).map_err(damaged)?;
+            records.insert(id, record);
         }
         Ok((records, settings, settings_version))
     }
@@ -557,15 +740,7 @@ impl UnlockedVault {
     }
 
     fn seal_meta(&self, record: &KeyRecord) -> Result<Vec<u8>, StorageError> {
-        let meta = KeyMetaV1 {
-            name: record.name.clone(),
-            algorithm: record.algorithm.id().to_owned(),
-            notes: record.notes.clone(),
-            tags: record.tags.clone(),
-            created: clock::to_unix(record.created_at),
-            updated: clock::to_unix(record.updated_at),
-            current_version: record.current_version,
-        };
+        let meta = record.to_meta();
         let id = record.id.to_string();
         let place = Place {
             vault_id: &self.locked.vault_id,
@@ -587,108 +762,254 @@ impl UnlockedVault {
         }
     }
 
-    /// Generates a new key from the operating system's CSPRNG and stores it.
+    /// Generates a new key from the operating system's CSPRNG and stores it, checked
+    /// against the policy. It starts in pre-activation and, unless
+    /// [`NewKey::pre_activation`] asks otherwise, is activated at once; both
+    /// transitions are recorded.
     ///
     /// # Errors
-    /// [`RecordError`]: invalid fields, a name already taken, or a storage failure (in
-    /// which case nothing was stored).
+    /// [`RecordError`]: invalid fields, a name already taken, a policy violation, or a
+    /// storage failure (in which case nothing was stored). Refusals are audited.
     pub fn generate_key(&mut self, new: NewKey) -> Result<&KeyRecord, RecordError> {
-        let name = key::clean_name(&new.name)?;
-        self.ensure_name_free(&name, None)?;
-        let now = self.now();
-        let record = KeyRecord {
-            id: KeyId::random(),
-            name,
-            algorithm: new.algorithm,
-            notes: key::clean_notes(&new.notes)?,
-            tags: key::clean_tags(&new.tags)?,
-            created_at: now,
-            updated_at: now,
-            current_version: 1,
-            row_version: 1,
+        let attempt = NewEntry::new(Action::KeyGenerated).detail(new.name.trim().to_owned());
+        let prepared = self.new_record(&new).and_then(|record| {
+            let (plain, fingerprint) = lifecycle::generate_material(new.algorithm)?;
+            Ok((record, plain, fingerprint))
+        });
+        let (mut record, plain, fingerprint) = match prepared {
+            Ok(p) => p,
+            Err(e) => return self.refused(attempt, e),
         };
-        let Some(len) = new.algorithm.symmetric_key_len() else {
-            return Err(RecordError::Invalid {
-                field: "algorithm",
-                reason: format!("{} keys cannot be generated yet", new.algorithm.label()),
-            });
-        };
-        let material = KeyMaterial::random(len);
+        if let Some(v) = record.versions.first_mut() {
+            v.fingerprint = fingerprint;
+        }
         let meta = self.seal_meta(&record)?;
         let id = record.id.to_string();
-        let mut plain = Zeroizing::new(Vec::with_capacity(1 + material.len()));
-        plain.push(MATERIAL_RAW);
-        plain.extend_from_slice(material.expose_secret());
-        let material_row = format!("{id}/1");
         let sealed_material = seal::seal(
             &self.keys.material,
-            &self.material_place(&material_row, 1),
+            &self.material_place(&format!("{id}/1"), 1),
             &plain,
         );
-        let tx = self.locked.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO key (id, row_version, meta) VALUES (?1, 1, ?2)",
-            params![id, meta],
-        )?;
-        tx.execute(
-            "INSERT INTO key_version (key_id, version, row_version, material)
-             VALUES (?1, 1, 1, ?2)",
-            params![id, sealed_material],
-        )?;
-        tx.commit()?;
+        let entry = NewEntry::new(Action::KeyGenerated)
+            .key(record.id, &record.name)
+            .detail(format!(
+                "{} for {}, {}",
+                record.algorithm.label(),
+                record.purpose.label().to_lowercase(),
+                record.state.label().to_lowercase()
+            ));
+        self.commit(entry, |tx| {
+            tx.execute(
+                "INSERT INTO key (id, row_version, meta) VALUES (?1, 1, ?2)",
+                params![id, meta],
+            )?;
+            tx.execute(
+                "INSERT INTO key_version (key_id, version, row_version, material)
+                 VALUES (?1, 1, 1, ?2)",
+                params![id, sealed_material],
+            )?;
+            Ok(())
+        })?;
         let key_id = record.id;
         Ok(self.records.entry(key_id).or_insert(record))
     }
 
-    /// Changes a key's name, notes or tags.
+    /// A checked record for a new key, not yet stored.
+    fn new_record(&self, new: &NewKey) -> Result<KeyRecord, RecordError> {
+        let name = key::clean_name(&new.name)?;
+        self.ensure_name_free(&name, None)?;
+        let now = self.now();
+        let purpose = new.purpose.unwrap_or(new.algorithm.purposes()[0]);
+        self.check_policy(new.algorithm, purpose, now)?;
+        let mut history = vec![Transition {
+            from: None,
+            to: KeyState::PreActivation,
+            at: now,
+            actor: self.actor.clone(),
+            reason: "generated".to_owned(),
+        }];
+        let (state, activated_at) = if new.pre_activation {
+            (KeyState::PreActivation, None)
+        } else {
+            history.push(Transition {
+                from: Some(KeyState::PreActivation),
+                to: KeyState::Active,
+                at: now,
+                actor: self.actor.clone(),
+                reason: "activated when generated".to_owned(),
+            });
+            (KeyState::Active, Some(now))
+        };
+        Ok(KeyRecord {
+            id: KeyId::random(),
+            name,
+            algorithm: new.algorithm,
+            purpose,
+            owner: key::clean_person("owner", &new.owner)?,
+            custodians: key::clean_custodians(&new.custodians)?,
+            notes: key::clean_notes(&new.notes)?,
+            tags: key::clean_tags(&new.tags)?,
+            state,
+            history,
+            versions: vec![KeyVersion {
+                number: 1,
+                algorithm: new.algorithm,
+                created_at: now,
+                fingerprint: String::new(),
+                deactivated_at: None,
+                destroyed_at: None,
+            }],
+            created_at: now,
+            updated_at: now,
+            activated_at,
+            rotated_at: None,
+            rotation_days: key::clean_rotation_days(new.rotation_days)?,
+            destruction: None,
+            revealed_at: None,
+            exported_at: None,
+            current_version: 1,
+            row_version: 1,
+        })
+    }
+
+    /// Refuses an algorithm and purpose the policy forbids at `now`.
+    fn check_policy(
+        &self,
+        algorithm: crate::algorithm::Algorithm,
+        purpose: crate::algorithm::Purpose,
+        now: Timestamp,
+    ) -> Result<(), RecordError> {
+        let violations: Vec<String> = self
+            .policy
+            .assess_algorithm(algorithm, purpose, now)
+            .into_iter()
+            .filter(|f| f.severity == crate::policy::Severity::Violation)
+            .map(|f| f.message)
+            .collect();
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(RecordError::PolicyViolation {
+                reasons: violations.join("; "),
+            })
+        }
+    }
+
+    /// Writes a changed record (its row version one higher) with an audit entry, in one
+    /// transaction, and keeps it in memory once committed. `extra` runs in the same
+    /// transaction.
+    pub(crate) fn store_record(
+        &mut self,
+        mut record: KeyRecord,
+        entries: &[NewEntry],
+        extra: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(), RecordError>,
+    ) -> Result<&KeyRecord, RecordError> {
+        let id = record.id;
+        let previous = record.row_version;
+        record.row_version += 1;
+        record.updated_at = self.now();
+        let meta = self.seal_meta(&record)?;
+        self.commit_entries(entries, |tx| {
+            extra(tx)?;
+            let changed = tx.execute(
+                "UPDATE key SET row_version = ?1, meta = ?2 WHERE id = ?3 AND row_version = ?4",
+                params![
+                    to_i64(record.row_version),
+                    meta,
+                    id.to_string(),
+                    to_i64(previous)
+                ],
+            )?;
+            if changed != 1 {
+                return Err(StorageError::damaged(format!("key {id} changed underneath")).into());
+            }
+            Ok(())
+        })?;
+        Ok(self.records.entry(id).insert_entry(record).into_mut())
+    }
+
+    /// Changes a key's name, notes, tags, owner, custodians or rotation interval.
     ///
     /// # Errors
     /// [`RecordError`]: no such key, invalid fields, a name already taken, or a storage
     /// failure (in which case nothing changed).
     pub fn update_key(&mut self, id: &KeyId, update: KeyUpdate) -> Result<&KeyRecord, RecordError> {
-        let mut record = self.get(id)?.clone();
+        let current = self.get(id)?.clone();
+        let attempt = NewEntry::new(Action::KeyUpdated).key(*id, &current.name);
+        match self.apply_update(current, &update) {
+            Ok((record, changed)) => {
+                let entry = NewEntry::new(Action::KeyUpdated)
+                    .key(*id, &record.name)
+                    .detail(changed.join(", "));
+                self.store_record(record, &[entry], |_| Ok(()))
+            }
+            Err(e) => self.refused(attempt, e),
+        }
+    }
+
+    /// The record with `update` applied, and the names of the fields that changed.
+    fn apply_update(
+        &self,
+        mut record: KeyRecord,
+        update: &KeyUpdate,
+    ) -> Result<(KeyRecord, Vec<String>), RecordError> {
+        let mut changed = Vec::new();
+        if record.state == KeyState::Destroyed {
+            return Err(RecordError::NotAllowed {
+                reason: "a destroyed key's record is kept as it was".to_owned(),
+            });
+        }
         if let Some(name) = &update.name {
             let name = key::clean_name(name)?;
-            self.ensure_name_free(&name, Some(*id))?;
+            self.ensure_name_free(&name, Some(record.id))?;
+            if name != record.name {
+                changed.push(format!("renamed from \"{}\"", record.name));
+            }
             record.name = name;
         }
         if let Some(notes) = &update.notes {
             record.notes = key::clean_notes(notes)?;
+            changed.push("notes".to_owned());
         }
         if let Some(tags) = &update.tags {
             record.tags = key::clean_tags(tags)?;
+            changed.push("tags".to_owned());
         }
-        let previous = record.row_version;
-        record.row_version += 1;
-        record.updated_at = self.now();
-        let meta = self.seal_meta(&record)?;
-        let changed = self.locked.conn.execute(
-            "UPDATE key SET row_version = ?1, meta = ?2 WHERE id = ?3 AND row_version = ?4",
-            params![
-                to_i64(record.row_version),
-                meta,
-                id.to_string(),
-                to_i64(previous)
-            ],
-        )?;
-        if changed != 1 {
-            return Err(StorageError::damaged(format!("key {id} changed underneath")).into());
+        if let Some(owner) = &update.owner {
+            record.owner = key::clean_person("owner", owner)?;
+            changed.push(format!("owner: {}", record.owner));
         }
-        Ok(self.records.entry(*id).insert_entry(record).into_mut())
+        if let Some(custodians) = &update.custodians {
+            record.custodians = key::clean_custodians(custodians)?;
+            changed.push(format!("custodians: {}", record.custodians.join(", ")));
+        }
+        if let Some(days) = update.rotation_days {
+            record.rotation_days = key::clean_rotation_days(days)?;
+            changed.push(match days {
+                Some(d) => format!("rotation every {d} days"),
+                None => "rotation follows the policy".to_owned(),
+            });
+        }
+        Ok((record, changed))
     }
 
-    /// Deletes a key and every version of its material. SQLite's `secure_delete`
-    /// overwrites the freed space.
+    /// Deletes a key record and every version of its material outright, leaving no
+    /// tombstone (use [`UnlockedVault::schedule_destruction`] for keys that were used).
+    /// SQLite's `secure_delete` overwrites the freed space.
     ///
     /// # Errors
     /// [`RecordError::NotFound`] or a storage failure (in which case nothing changed).
     pub fn delete_key(&mut self, id: &KeyId) -> Result<(), RecordError> {
-        self.get(id)?;
+        let record = self.get(id)?;
         let text = id.to_string();
-        let tx = self.locked.conn.transaction()?;
-        tx.execute("DELETE FROM key_version WHERE key_id = ?1", [&text])?;
-        tx.execute("DELETE FROM key WHERE id = ?1", [&text])?;
-        tx.commit()?;
+        let entry = NewEntry::new(Action::KeyDeleted)
+            .key(*id, &record.name)
+            .detail(format!("fingerprint {}", record.fingerprint()));
+        self.commit(entry, |tx| {
+            tx.execute("DELETE FROM key_version WHERE key_id = ?1", [&text])?;
+            tx.execute("DELETE FROM key WHERE id = ?1", [&text])?;
+            Ok(())
+        })?;
         self.records.remove(id);
         Ok(())
     }
@@ -704,6 +1025,14 @@ impl UnlockedVault {
         version: Option<u32>,
     ) -> Result<KeyMaterial, RecordError> {
         let record = self.get(id)?;
+        if record.state == KeyState::Destroyed {
+            return Err(RecordError::NotAllowed {
+                reason: format!(
+                    "the key \"{}\" was destroyed; its material is gone",
+                    record.name
+                ),
+            });
+        }
         let version = version.unwrap_or(record.current_version);
         let text = id.to_string();
         let row: Option<(i64, Vec<u8>)> = self
@@ -756,21 +1085,24 @@ impl UnlockedVault {
         let next = self.settings_row_version + 1;
         let blob = seal::seal(
             &self.keys.records,
-            &settings_place(&self.locked.vault_id, next),
+            &setting_place(&self.locked.vault_id, SETTINGS_ROW, next),
             &encode_cbor(&settings)?,
         );
-        let changed = self.locked.conn.execute(
-            "UPDATE setting SET row_version = ?1, value = ?2 WHERE name = ?3 AND row_version = ?4",
-            params![
-                to_i64(next),
-                blob,
-                SETTINGS_ROW,
-                to_i64(self.settings_row_version)
-            ],
-        )?;
-        if changed != 1 {
-            return Err(StorageError::damaged("the settings changed underneath").into());
-        }
+        let previous = self.settings_row_version;
+        let entry = NewEntry::new(Action::SettingsChanged).detail(format!(
+            "auto-lock after {} minutes",
+            settings.auto_lock_minutes
+        ));
+        self.commit(entry, |tx| {
+            let changed = tx.execute(
+                "UPDATE setting SET row_version = ?1, value = ?2 WHERE name = ?3 AND row_version = ?4",
+                params![to_i64(next), blob, SETTINGS_ROW, to_i64(previous)],
+            )?;
+            if changed != 1 {
+                return Err(StorageError::damaged("the settings changed underneath").into());
+            }
+            Ok(())
+        })?;
         self.settings = settings;
         self.settings_row_version = next;
         Ok(())
@@ -806,7 +1138,12 @@ impl UnlockedVault {
                         &self.dek,
                     )
                     .map_err(|e| StorageError::damaged(e.to_string()))?;
-                    replacement.replace(&self.locked.conn, slot.row_version)?;
+                    let entry = NewEntry::new(Action::PassphraseChanged);
+                    self.commit(entry, |tx| Ok(replacement.replace(tx, slot.row_version)?))
+                        .map_err(|e| match e {
+                            RecordError::Storage(s) => s,
+                            other => StorageError::damaged(other.to_string()),
+                        })?;
                     // Fold the change into the main file now: a copy of that file alone
                     // (a backup, a sync) must not open with the old passphrase.
                     self.locked.conn.query_row(
@@ -820,7 +1157,54 @@ impl UnlockedVault {
                 Err(e) => last = e,
             }
         }
+        if !matches!(last, UnlockError::Storage(_)) {
+            let entry = NewEntry::new(Action::PassphraseChanged).failed(last.to_string());
+            let _ = self.commit(entry, |_| Ok(()));
+        }
         Err(last.into())
+    }
+
+    /// Checks the passphrase (and key file) again before a sensitive operation:
+    /// revealing or exporting secret material. Costs one Argon2id run.
+    pub(crate) fn confirm(
+        &self,
+        passphrase: &Passphrase,
+        key_file: Option<&KeyFile>,
+    ) -> Result<(), RecordError> {
+        let slots = Keyslot::load(&self.locked.conn, KeyslotKind::Passphrase)?;
+        let mut last = UnlockError::WrongPassphrase;
+        for slot in slots {
+            match slot.unwrap(&self.locked.vault_id, passphrase, key_file) {
+                Ok(dek) if bool::from(dek.expose().ct_eq(self.dek.expose())) => return Ok(()),
+                Ok(_) => {}
+                Err(e) => last = e,
+            }
+        }
+        Err(RecordError::Confirmation {
+            reason: last.to_string(),
+        })
+    }
+
+    /// Who the audit log names as acting: the operating system's user unless set.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Names the person acting, for the audit log and state history.
+    ///
+    /// # Errors
+    /// [`RecordError::Invalid`] for an empty name, control characters or more than 200
+    /// characters.
+    pub fn set_actor(&mut self, name: &str) -> Result<(), RecordError> {
+        let name = key::clean_person("actor", name)?;
+        if name.is_empty() {
+            return Err(RecordError::Invalid {
+                field: "actor",
+                reason: "name the person acting".to_owned(),
+            });
+        }
+        self.actor = name;
+        Ok(())
     }
 }
 
@@ -853,12 +1237,7 @@ mod tests {
         )
         .unwrap();
         vault
-            .generate_key(NewKey {
-                name: "k".into(),
-                algorithm: Algorithm::Aes128,
-                notes: String::new(),
-                tags: vec![],
-            })
+            .generate_key(NewKey::new("k", crate::Algorithm::Aes128))
             .unwrap();
         // While open: the WAL, but no -shm (exclusive locking keeps the index in memory).
         assert_eq!(names_in(dir.path()), ["v.keywarden", "v.keywarden-wal"]);

@@ -12,6 +12,8 @@
               allows it only inside #[test] functions"
 )]
 
+#[path = "vault/audit.rs"]
+mod audit;
 #[path = "vault/common.rs"]
 mod common;
 #[path = "vault/concurrency.rs"]
@@ -24,6 +26,8 @@ mod errors;
 mod foreign_files;
 #[path = "vault/format_spec.rs"]
 mod format_spec;
+#[path = "vault/lifecycle.rs"]
+mod lifecycle;
 #[path = "vault/model.rs"]
 mod model;
 #[path = "vault/moved_rows.rs"]
@@ -56,6 +60,7 @@ fn create_generate_reopen_round_trip() {
             algorithm: Algorithm::Aes256,
             notes: "n".into(),
             tags: vec!["prod".into()],
+            ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
         })
         .unwrap()
         .id;

@@ -4,12 +4,16 @@
 //! Every argument is an [`Arg`](crate::dto::Arg), so a call with a missing or mistyped
 //! argument is rejected as `invalid_input` before anything runs.
 
+pub mod audit;
 pub mod keys;
+pub mod lifecycle;
+pub mod policy;
 pub mod vault;
 
 use std::path::PathBuf;
 
-use keywarden_core::{KeyFile, Passphrase};
+use keywarden_core::key::limits::REASON_CHARS;
+use keywarden_core::{KeyFile, KeyId, Passphrase};
 
 use crate::error::IpcError;
 
@@ -60,4 +64,58 @@ fn key_file(path: Option<String>) -> Result<Option<KeyFile>, IpcError> {
         KeyFile::read(&path).map_err(IpcError::from)
     })
     .transpose()
+}
+
+/// A key-id argument.
+fn key_id(text: &str) -> Result<KeyId, IpcError> {
+    text.parse::<KeyId>().map_err(|_| {
+        IpcError::invalid_input(format!(
+            "\"{}\" is not a key id.",
+            text.chars().take(64).collect::<String>()
+        ))
+    })
+}
+
+/// The reason for a change: required, at most [`REASON_CHARS`] characters. Checked here
+/// too, before the engine, because the engine records a refused change with its reason
+/// in the audit log, and a hostile call must not fill the log.
+fn reason(text: String) -> Result<String, IpcError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(IpcError::invalid_input(
+            "Say why; the reason is kept in the audit log.",
+        ));
+    }
+    if trimmed.chars().count() > REASON_CHARS {
+        return Err(IpcError::invalid_input(format!(
+            "A reason has at most {REASON_CHARS} characters."
+        )));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// A short identifier argument (a state, purpose or algorithm id, a setting name): at
+/// most `max` characters, so that nothing long reaches a message or the audit log.
+fn short(text: String, what: &str, max: usize) -> Result<String, IpcError> {
+    if text.chars().count() > max {
+        return Err(IpcError::invalid_input(format!(
+            "The {what} has at most {max} characters."
+        )));
+    }
+    Ok(text)
+}
+
+/// Longest identifier (algorithm, purpose, state, action) accepted.
+const MAX_ID_CHARS: usize = 64;
+
+/// A whole number of days from an argument that JSON may send as any number.
+fn days(value: i64, what: &str, max: u32) -> Result<u32, IpcError> {
+    u32::try_from(value)
+        .ok()
+        .filter(|d| *d <= max)
+        .ok_or_else(|| {
+            IpcError::invalid_input(format!(
+                "The {what} must be a whole number of days from 0 to {max}."
+            ))
+        })
 }

@@ -33,6 +33,7 @@ pub fn run(session: &Session, command: &KeyCommand) -> Result<Report, Failure> {
                     algorithm: args.alg,
                     notes: args.notes.clone().unwrap_or_default(),
                     tags: args.tags.clone(),
+                    ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
                 })?
                 .clone();
             Ok(Report::Key {

@@ -9,7 +9,6 @@ use keywarden_core::{
     Passphrase, Timestamp, UnlockedVault,
 };
 
-/// The passphrase of every test vault.
 /// The algorithms whose keys are raw bytes of a fixed length.
 pub const SYMMETRIC: [Algorithm; 5] = [
     Algorithm::Aes256,
@@ -19,6 +18,7 @@ pub const SYMMETRIC: [Algorithm; 5] = [
     Algorithm::HmacSha512,
 ];
 
+/// The passphrase of every test vault.
 pub const PASSPHRASE: &str = "correct horse battery staple";
 /// A passphrase that is long enough but wrong.
 pub const WRONG: &str = "incorrect horse battery staple";
@@ -30,6 +30,54 @@ pub fn pass(s: &str) -> Passphrase {
 /// A clock fixed on a whole second, so that records compare equal across a reopen.
 pub fn clock() -> Arc<dyn Clock> {
     Arc::new(FixedClock(Timestamp::from_second(1_790_000_000).unwrap()))
+}
+
+/// A clock that tests move forward by hand.
+#[derive(Debug)]
+pub struct ManualClock(std::sync::Mutex<Timestamp>);
+
+impl ManualClock {
+    /// Starts where [`clock`] stands.
+    pub fn new() -> Arc<Self> {
+        Arc::new(ManualClock(std::sync::Mutex::new(
+            Timestamp::from_second(1_790_000_000).unwrap(),
+        )))
+    }
+
+    /// Moves the clock forward by whole days.
+    pub fn advance_days(&self, days: i64) {
+        let mut t = self.0.lock().unwrap();
+        *t = t
+            .checked_add(jiff::SignedDuration::from_hours(24 * days))
+            .unwrap();
+    }
+
+    /// Moves the clock forward by seconds.
+    pub fn advance_seconds(&self, seconds: i64) {
+        let mut t = self.0.lock().unwrap();
+        *t = t
+            .checked_add(jiff::SignedDuration::from_secs(seconds))
+            .unwrap();
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Timestamp {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// A vault at `path` whose clock the test controls.
+pub fn create_with_clock(path: &Path, clock: Arc<ManualClock>) -> UnlockedVault {
+    LockedVault::create(
+        path,
+        &pass(PASSPHRASE),
+        None,
+        KdfParams::INSECURE_TEST,
+        true,
+        clock,
+    )
+    .unwrap()
 }
 
 pub fn create(path: &Path, key_file: Option<&KeyFile>) -> UnlockedVault {
@@ -53,12 +101,7 @@ pub fn unlock(path: &Path, key_file: Option<&KeyFile>) -> UnlockedVault {
 }
 
 pub fn new_key(name: &str, algorithm: Algorithm) -> NewKey {
-    NewKey {
-        name: name.to_owned(),
-        algorithm,
-        notes: String::new(),
-        tags: Vec::new(),
-    }
+    NewKey::new(name, algorithm)
 }
 
 /// Every record, sorted as `list("")` sorts them, cloned.

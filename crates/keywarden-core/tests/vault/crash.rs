@@ -55,6 +55,7 @@ fn child_writer() {
                 algorithm,
                 notes: format!("written by the child writer, number {n}"),
                 tags: vec![format!("batch-{}", n / 100)],
+                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
             })
             .unwrap();
         n += 1;

@@ -290,6 +290,7 @@ fn fill(vault: &mut keywarden_core::UnlockedVault) {
                     String::new()
                 },
                 tags: (0..i).map(|t| format!("tag{t}")).collect(),
+                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
             })
             .unwrap()
             .id;
@@ -366,7 +367,18 @@ fn keyslots_of_unknown_kinds_are_ignored() {
         )
         .unwrap();
     });
+    // Reading the slots before unlock ignores the unknown kind.
     let locked = open(&path);
     assert!(!locked.requires_key_file().unwrap());
-    locked.unlock(&pass(PASSPHRASE), None).unwrap();
+    // A slot added by hand (not by a newer Keywarden, which would move the audit head
+    // with it) is then reported as a row added outside Keywarden.
+    let failure = locked.unlock(&pass(PASSPHRASE), None).unwrap_err();
+    assert!(
+        failure
+            .error
+            .to_string()
+            .contains("do not match the audit head"),
+        "{:?}",
+        failure.error
+    );
 }

@@ -131,6 +131,7 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                     algorithm,
                     notes: String::new(),
                     tags: tags.iter().map(|&t| TAGS[t].to_owned()).collect(),
+                    ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
                 });
                 if model.name_taken(name, None) {
                     prop_assert!(

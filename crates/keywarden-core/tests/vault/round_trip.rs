@@ -22,6 +22,7 @@ fn every_algorithm() -> Vec<NewKey> {
             algorithm,
             notes: format!("notes for {i}: ünïcödé ✓\nsecond line\ttab"),
             tags: vec![format!("tag-{i}"), "shared".to_owned(), " Prod ".to_owned()],
+            ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
         })
         .collect()
 }

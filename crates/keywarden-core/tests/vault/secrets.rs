@@ -93,6 +93,7 @@ fn debug_and_display_never_show_secrets() {
                 algorithm: a,
                 notes: String::new(),
                 tags: Vec::new(),
+                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
             })
             .unwrap()
             .id;
@@ -314,6 +315,7 @@ fn the_file_holds_no_plaintext_names_notes_tags_or_material() {
                 algorithm: a,
                 notes: notes.clone(),
                 tags: vec![tag.clone()],
+                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
             })
             .unwrap()
             .id;
