@@ -56,6 +56,9 @@ apt_test=(
   webkit2gtk-driver
   dbus
   python3-venv
+  age
+  openssh-client
+  openssl
 )
 
 want=("${apt_run[@]}")

@@ -16,6 +16,7 @@ pub mod error;
 pub mod kdf;
 pub mod key;
 mod keyslot;
+pub mod material;
 pub mod policy;
 mod random;
 pub mod schema;
@@ -34,6 +35,7 @@ pub use error::{
 };
 pub use kdf::KdfParams;
 pub use key::{KeyId, KeyRecord, KeyUpdate, KeyVersion, NewKey, ScheduledDestruction};
+pub use material::{Format, MaterialError, PublicKey, SecretKey};
 pub use policy::{Finding, Policy, Severity};
 pub use secret::{KeyFile, KeyMaterial, Passphrase};
 pub use settings::Settings;

@@ -198,13 +198,6 @@ impl KeyMaterial {
         Self(bytes)
     }
 
-    /// `len` fresh random bytes from the operating system's CSPRNG.
-    pub(crate) fn random(len: usize) -> Self {
-        let mut bytes = Zeroizing::new(vec![0u8; len]);
-        crate::random::fill(&mut bytes);
-        Self(bytes)
-    }
-
     /// The secret bytes.
     ///
     /// # Security warning
@@ -255,7 +248,7 @@ mod tests {
     #[test]
     fn debug_output_is_redacted() {
         let p = Passphrase::new("correct horse battery staple".to_owned());
-        let m = KeyMaterial::random(32);
+        let m = KeyMaterial::new(Zeroizing::new(vec![7; 32]));
         assert!(!format!("{p:?}").contains("horse"));
         assert_eq!(format!("{m:?}"), "KeyMaterial(<32 bytes redacted>)");
         assert_eq!(

@@ -20,12 +20,14 @@ use crate::error::{
 use crate::kdf::KdfParams;
 use crate::key::{self, KeyId, KeyMetaV1, KeyRecord, KeyUpdate, KeyVersion, NewKey};
 use crate::keyslot::{Keyslot, KeyslotKind, to_i64};
+use crate::material::SecretKey;
 use crate::policy::{Policy, PolicyV1};
 use crate::schema::{self, APPLICATION_ID, FORMAT_VERSION, SCHEMA_V1, table};
 use crate::seal::{self, Place};
 use crate::secret::{KeyFile, KeyMaterial, Passphrase, SymmetricKey};
 use crate::settings::{SETTINGS_ROW, Settings};
 use crate::state::{KeyState, Transition};
+use zeroize::Zeroizing;
 
 mod lifecycle;
 
@@ -47,9 +49,6 @@ mod label {
 
 /// The `setting` row that holds the sealed [`Policy`].
 const POLICY_ROW: &str = "policy";
-
-/// The first byte of a sealed `key_version.material` plaintext: how the rest is encoded.
-const MATERIAL_RAW: u8 = 0x01;
 
 /// A vault file that is open but not unlocked: no secret is in memory.
 pub struct LockedVault {
@@ -788,7 +787,7 @@ impl UnlockedVault {
         let sealed_material = seal::seal(
             &self.keys.material,
             &self.material_place(&format!("{id}/1"), 1),
-            &plain,
+            plain.to_stored(),
         );
         let entry = NewEntry::new(Action::KeyGenerated)
             .key(record.id, &record.name)
@@ -1014,16 +1013,36 @@ impl UnlockedVault {
         Ok(())
     }
 
-    /// The secret material of a key's version (`None`: the current version).
+    /// The raw secret bytes of a key's version (`None`: the current version): the key
+    /// itself for symmetric keys, PKCS#8 DER, the age scalar or the text for the others
+    /// (`docs/key-formats.md`). Not audited: for the engine's tests and benchmarks; people
+    /// reach secrets through [`UnlockedVault::use_secret`].
     ///
     /// # Errors
-    /// [`RecordError::NotFound`] for an unknown key or version; a damaged error when the
-    /// sealed material fails authentication.
+    /// As [`UnlockedVault::secret_key`].
     pub fn key_material(
         &self,
         id: &KeyId,
         version: Option<u32>,
     ) -> Result<KeyMaterial, RecordError> {
+        let key = self.secret_key(id, version)?;
+        Ok(KeyMaterial::new(Zeroizing::new(
+            key.to_stored().get(1..).unwrap_or_default().to_vec(),
+        )))
+    }
+
+    /// A key's version (`None`: the current version) as a [`SecretKey`], checked
+    /// against its algorithm.
+    ///
+    /// # Errors
+    /// [`RecordError::NotFound`] for an unknown key or version,
+    /// [`RecordError::NotAllowed`] for a destroyed key, a damaged error when the sealed
+    /// material fails authentication or does not decode.
+    pub(crate) fn secret_key(
+        &self,
+        id: &KeyId,
+        version: Option<u32>,
+    ) -> Result<SecretKey, RecordError> {
         let record = self.get(id)?;
         if record.state == KeyState::Destroyed {
             return Err(RecordError::NotAllowed {
@@ -1063,17 +1082,15 @@ impl UnlockedVault {
             |what: &str| StorageError::damaged(format!("key {text} version {version}: {what}"));
         let material_row = format!("{text}/{version}");
         let place = self.material_place(&material_row, row_version(row_v, &text)?);
-        let mut plain = seal::open(&self.keys.material, &place, &blob)
+        let plain = seal::open(&self.keys.material, &place, &blob)
             .map_err(|_| damaged("the material failed authentication"))?;
-        let length_ok = record
-            .algorithm
-            .symmetric_key_len()
-            .is_none_or(|n| plain.len() == 1 + n);
-        if plain.first() != Some(&MATERIAL_RAW) || !length_ok {
-            return Err(damaged("the material has an unexpected encoding").into());
-        }
-        plain.remove(0);
-        Ok(KeyMaterial::new(plain))
+        let algorithm = record
+            .versions
+            .iter()
+            .find(|v| v.number == version)
+            .map_or(record.algorithm, |v| v.algorithm);
+        SecretKey::from_stored(algorithm, &plain)
+            .map_err(|e| damaged(&format!("the material does not decode: {e}")).into())
     }
 
     /// Stores new preferences.

@@ -4,35 +4,28 @@
 
 use jiff::SignedDuration;
 use rusqlite::params;
-use zeroize::Zeroizing;
 
-use super::{MATERIAL_RAW, POLICY_ROW, UnlockedVault, encode_cbor, setting_place};
+use super::{POLICY_ROW, UnlockedVault, encode_cbor, setting_place};
 use crate::algorithm::Algorithm;
 use crate::audit::{self, Action, AuditEntry, AuditFilter, AuditVerification, NewEntry};
 use crate::clock::Timestamp;
 use crate::error::{RecordError, StorageError};
 use crate::key::{self, KeyId, KeyRecord, KeyVersion, ScheduledDestruction};
 use crate::keyslot::to_i64;
+use crate::material::SecretKey;
 use crate::policy::{Finding, Policy, PolicyV1, Severity};
 use crate::seal;
 use crate::secret::{KeyFile, KeyMaterial, Passphrase};
 use crate::state::{KeyState, Transition};
 
-/// New material for `algorithm`: the sealed plaintext (encoding byte, then the key) and
-/// its fingerprint.
-pub(super) fn generate_material(
-    algorithm: Algorithm,
-) -> Result<(Zeroizing<Vec<u8>>, String), RecordError> {
-    let Some(len) = algorithm.symmetric_key_len() else {
-        return Err(RecordError::NotAllowed {
-            reason: format!("{} keys cannot be generated yet", algorithm.label()),
-        });
-    };
-    let material = KeyMaterial::random(len);
-    let mut plain = Zeroizing::new(Vec::with_capacity(1 + len));
-    plain.push(MATERIAL_RAW);
-    plain.extend_from_slice(material.expose_secret());
-    Ok((plain, String::new()))
+/// New material for `algorithm` from the OS CSPRNG, and its fingerprint.
+pub(super) fn generate_material(algorithm: Algorithm) -> Result<(SecretKey, String), RecordError> {
+    let key = SecretKey::generate(algorithm).map_err(|e| RecordError::Invalid {
+        field: "algorithm",
+        reason: format!("{} keys could not be generated: {e}", algorithm.label()),
+    })?;
+    let fingerprint = key.fingerprint().to_string();
+    Ok((key, fingerprint))
 }
 
 fn days(n: u32) -> SignedDuration {
@@ -173,7 +166,11 @@ impl UnlockedVault {
         let version = record.current_version;
         let text = id.to_string();
         let row = format!("{text}/{version}");
-        let sealed = seal::seal(&self.keys.material, &self.material_place(&row, 1), &plain);
+        let sealed = seal::seal(
+            &self.keys.material,
+            &self.material_place(&row, 1),
+            plain.to_stored(),
+        );
         let entry = NewEntry::new(Action::KeyRotated)
             .key(*id, &record.name)
             .reason(reason.trim())
@@ -197,7 +194,7 @@ impl UnlockedVault {
         mut record: KeyRecord,
         algorithm: Option<Algorithm>,
         reason: &str,
-    ) -> Result<(KeyRecord, Zeroizing<Vec<u8>>), RecordError> {
+    ) -> Result<(KeyRecord, SecretKey), RecordError> {
         key::clean_reason(reason)?;
         if record.state != KeyState::Active {
             return Err(not_allowed(match record.state {

@@ -541,3 +541,43 @@ fn a_locked_reopen_keeps_every_lifecycle_field() {
         &record
     );
 }
+
+#[test]
+fn every_algorithm_the_policy_allows_generates_rotates_and_keeps_old_fingerprints() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.keywarden");
+    let mut vault = create_with_clock(&path, ManualClock::new());
+    let mut ids = Vec::new();
+    for a in Algorithm::ALL {
+        // RSA-4096 is slow to generate in a debug build and RSA-3072 covers the code.
+        if matches!(a, Algorithm::Rsa4096) {
+            continue;
+        }
+        let result = vault.generate_key(NewKey::new(format!("k {a}"), a));
+        if a == Algorithm::Rsa2048 {
+            // 112-bit: refused by the default policy (128-bit minimum).
+            assert!(matches!(result, Err(RecordError::PolicyViolation { .. })));
+            continue;
+        }
+        let record = result.unwrap().clone();
+        assert!(!record.fingerprint().is_empty(), "{a}");
+        assert!(!vault.key_material(&record.id, None).unwrap().is_empty());
+        ids.push((record.id, record.fingerprint().to_owned()));
+    }
+    // Rotating a public-key algorithm gives a new fingerprint and keeps the old one.
+    let (ed, ed_fp) = ids
+        .iter()
+        .find(|(id, _)| vault.get(id).unwrap().algorithm == Algorithm::Ed25519)
+        .cloned()
+        .unwrap();
+    let rotated = vault.rotate_key(&ed, None, "yearly").unwrap().clone();
+    assert_eq!(rotated.versions[0].fingerprint, ed_fp);
+    assert_ne!(rotated.fingerprint(), ed_fp);
+    drop(vault);
+    let vault = unlock(&path, None);
+    for (id, fp) in &ids {
+        let r = vault.get(id).unwrap();
+        assert_eq!(&r.versions[0].fingerprint, fp, "{}", r.name);
+        assert!(vault.key_material(id, Some(1)).is_ok());
+    }
+}
