@@ -19,3 +19,9 @@ export function formatMoment(iso: string): string {
   const date = parse(iso);
   return date ? moment.format(date) : iso;
 }
+
+/** Whether the timestamp is before now. */
+export function isPast(iso: string, now: Date = new Date()): boolean {
+  const date = parse(iso);
+  return date !== null && date.getTime() <= now.getTime();
+}

@@ -8,6 +8,9 @@ export const TAG_MAX = 64;
 export const PASSPHRASE_MIN = 12;
 export const AUTO_LOCK_MIN = 1;
 export const AUTO_LOCK_MAX = 1440;
+export const REASON_MAX = 1000;
+export const PERSON_MAX = 200;
+export const ROTATION_DAYS_MAX = 3650;
 
 /** Length in Unicode code points, as Rust's `chars().count()` measures it. */
 export function charCount(text: string): number {
@@ -73,6 +76,29 @@ export function confirmationDiffers(passphrase: string, confirmation: string): b
 export function autoLockProblem(minutes: number): string | null {
   if (!Number.isInteger(minutes) || minutes < AUTO_LOCK_MIN || minutes > AUTO_LOCK_MAX) {
     return `Choose a whole number of minutes from ${AUTO_LOCK_MIN} to ${AUTO_LOCK_MAX}.`;
+  }
+  return null;
+}
+
+/** Why a reason for an audited change cannot be used, or null when it can. */
+export function reasonProblem(reason: string): string | null {
+  const length = charCount(reason.trim());
+  if (length === 0) return 'Say why; the reason is kept in the audit log.';
+  if (length > REASON_MAX) return `A reason has at most ${REASON_MAX.toLocaleString('en')} characters.`;
+  return null;
+}
+
+/** Why an owner or custodian name cannot be used, or null when it can. */
+export function personProblem(name: string): string | null {
+  return charCount(name.trim()) > PERSON_MAX ? `Names of people are at most ${PERSON_MAX} characters.` : null;
+}
+
+/** Why a rotation interval (typed text; empty means the policy's) cannot be used. */
+export function rotationDaysProblem(text: string): string | null {
+  if (text.trim() === '') return null;
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 1 || days > ROTATION_DAYS_MAX) {
+    return `Choose a whole number of days from 1 to ${ROTATION_DAYS_MAX.toLocaleString('en')}, or leave it empty.`;
   }
   return null;
 }

@@ -1,7 +1,7 @@
 // Test double for the desktop shell: answers `invoke` per command, like the Rust side would.
 import { invoke } from '@tauri-apps/api/core';
 import { vi } from 'vitest';
-import type { Algorithm, KeyDetail, VaultStatus } from '$lib/ipc';
+import type { Algorithm, KeyDetail, KeyStateInfo, KeySummary, Purpose, VaultStatus } from '$lib/ipc';
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -43,21 +43,133 @@ export const unlocked = (overrides: Partial<VaultStatus> = {}) =>
   locked({ state: 'unlocked', autoLockMinutes: 5, ...overrides });
 
 export const ALGORITHMS: Algorithm[] = [
-  { id: 'aes-128', label: 'AES-128', bits: 128, description: 'AES with a 128-bit key.' },
-  { id: 'aes-256', label: 'AES-256', bits: 256, description: 'AES with a 256-bit key.' },
-  { id: 'hmac-sha256', label: 'HMAC-SHA-256', bits: 256, description: 'A MAC key.' },
+  {
+    id: 'aes-128',
+    label: 'AES-128',
+    bits: 128,
+    description: 'AES with a 128-bit key.',
+    family: 'symmetric',
+    strength: 128,
+    purposes: ['data-encryption', 'key-wrapping'],
+  },
+  {
+    id: 'aes-256',
+    label: 'AES-256',
+    bits: 256,
+    description: 'AES with a 256-bit key.',
+    family: 'symmetric',
+    strength: 256,
+    purposes: ['data-encryption', 'key-wrapping'],
+  },
+  {
+    id: 'hmac-sha256',
+    label: 'HMAC-SHA-256',
+    bits: 256,
+    description: 'A MAC key.',
+    family: 'symmetric',
+    strength: 256,
+    purposes: ['authentication', 'key-derivation'],
+  },
+  {
+    id: 'rsa-2048',
+    label: 'RSA-2048',
+    bits: 2048,
+    description: 'RSA for legacy systems.',
+    family: 'asymmetric',
+    strength: 112,
+    purposes: ['signature', 'authentication', 'key-transport'],
+  },
+  {
+    id: 'ed25519',
+    label: 'Ed25519',
+    bits: 256,
+    description: 'Signature key pair.',
+    family: 'asymmetric',
+    strength: 128,
+    purposes: ['signature', 'authentication'],
+  },
 ];
 
+export const PURPOSES: Purpose[] = [
+  { id: 'data-encryption', label: 'Data encryption', algorithms: ['aes-128', 'aes-256'] },
+  { id: 'authentication', label: 'Authentication', algorithms: ['hmac-sha256', 'rsa-2048', 'ed25519'] },
+  { id: 'signature', label: 'Signature', algorithms: ['rsa-2048', 'ed25519'] },
+];
+
+export const STATES: KeyStateInfo[] = [
+  { id: 'pre-activation', label: 'Pre-activation', next: ['active', 'compromised'] },
+  { id: 'active', label: 'Active', next: ['suspended', 'deactivated', 'compromised'] },
+  { id: 'suspended', label: 'Suspended', next: ['active', 'deactivated', 'compromised'] },
+  { id: 'deactivated', label: 'Deactivated', next: ['compromised'] },
+  { id: 'compromised', label: 'Compromised', next: [] },
+  { id: 'destroyed', label: 'Destroyed', next: [] },
+];
+
+/** The answers every screen of an unlocked vault needs. */
+export const vocabulary = {
+  key_algorithms: () => ALGORITHMS,
+  key_purposes: () => PURPOSES,
+  key_states: () => STATES,
+};
+
 export function key(name: string, overrides: Partial<KeyDetail> = {}): KeyDetail {
+  const at = '2025-03-04T12:14:00Z';
   return {
     id: `00000000-0000-4000-8000-${name.length.toString().padStart(12, '0')}`,
     name,
     algorithm: 'aes-256',
+    purpose: 'data-encryption',
+    state: 'active',
     tags: [],
     notes: '',
-    createdAt: '2025-03-04T12:14:00Z',
-    updatedAt: '2025-03-04T12:14:00Z',
+    createdAt: at,
+    updatedAt: at,
+    nextRotation: '2027-03-04T12:14:00Z',
+    destructionDue: null,
+    fingerprint: '',
+    version: 1,
+    violations: 0,
+    warnings: 0,
+    owner: '',
+    custodians: [],
+    rotationDays: null,
+    versions: [
+      { number: 1, algorithm: 'aes-256', createdAt: at, fingerprint: '', deactivatedAt: null, destroyedAt: null },
+    ],
+    history: [
+      { from: null, to: 'pre-activation', at, actor: 'alex', reason: 'generated' },
+      { from: 'pre-activation', to: 'active', at, actor: 'alex', reason: 'activated when generated' },
+    ],
+    findings: [],
+    destruction: null,
+    activatedAt: at,
+    rotatedAt: null,
+    revealedAt: null,
+    exportedAt: null,
+    nextStates: ['suspended', 'deactivated', 'compromised'],
+    followUp: [],
     ...overrides,
+  };
+}
+
+/** The list form of a key. */
+export function summary(detail: KeyDetail): KeySummary {
+  const { id, name, algorithm, purpose, state, tags, createdAt, nextRotation, destructionDue } = detail;
+  const { fingerprint, version, violations, warnings } = detail;
+  return {
+    id,
+    name,
+    algorithm,
+    purpose,
+    state,
+    tags,
+    createdAt,
+    nextRotation,
+    destructionDue,
+    fingerprint,
+    version,
+    violations,
+    warnings,
   };
 }
 

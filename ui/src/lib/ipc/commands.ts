@@ -3,11 +3,22 @@ import { invoke } from '@tauri-apps/api/core';
 import { IpcError } from './error';
 import type {
   Algorithm,
+  AlgorithmVerdict,
+  AuditCheck,
+  AuditEntry,
+  AuditFilter,
+  KeyChanges,
   KeyDetail,
+  KeyState,
+  KeyStateInfo,
   KeySummary,
   NewKey,
   NewVault,
   PassphraseChange,
+  Policy,
+  Purpose,
+  RevealedSecret,
+  RevealRequest,
   UnlockRequest,
   VaultStatus,
 } from './types';
@@ -52,9 +63,79 @@ export const keysList = (query: string | null) => call<KeySummary[]>('keys_list'
 
 export const keyGet = (id: string) => call<KeyDetail>('key_get', { id });
 
-export const keyGenerate = ({ name, algorithm, notes, tags }: NewKey) =>
-  call<KeyDetail>('key_generate', { name, algorithm, notes, tags });
+export const keyPurposes = () => call<Purpose[]>('key_purposes');
+
+export const keyStates = () => call<KeyStateInfo[]>('key_states');
+
+export const keyGenerate = ({
+  name,
+  algorithm,
+  notes,
+  tags,
+  purpose = null,
+  owner = null,
+  custodians = null,
+  preActivation = null,
+  rotationDays = null,
+}: NewKey) =>
+  call<KeyDetail>('key_generate', {
+    name,
+    algorithm,
+    notes,
+    tags,
+    purpose,
+    owner,
+    custodians,
+    preActivation,
+    rotationDays,
+  });
+
+export const keyUpdate = (
+  id: string,
+  { name = null, notes = null, tags = null, owner = null, custodians = null, rotationDays = null }: KeyChanges,
+) => call<KeyDetail>('key_update', { id, name, notes, tags, owner, custodians, rotationDays });
 
 export const keyRename = (id: string, name: string) => call<KeyDetail>('key_rename', { id, name });
 
 export const keyDelete = (id: string) => call<null>('key_delete', { id });
+
+/** Moves a key to another state; `reason` is kept in its history and the audit log. */
+export const keySetState = (id: string, to: KeyState, reason: string) =>
+  call<KeyDetail>('key_set_state', { id, to, reason });
+
+/** A new version of an active key; `algorithm` null keeps the algorithm. */
+export const keyRotate = (id: string, algorithm: string | null, reason: string) =>
+  call<KeyDetail>('key_rotate', { id, algorithm, reason });
+
+/** `days` null: the policy's waiting period. */
+export const keyScheduleDestruction = (id: string, days: number | null, reason: string) =>
+  call<KeyDetail>('key_schedule_destruction', { id, days, reason });
+
+export const keyCancelDestruction = (id: string, reason: string) =>
+  call<KeyDetail>('key_cancel_destruction', { id, reason });
+
+/** The material, after the passphrase is checked again. Audited. */
+export const keyReveal = ({ id, version, passphrase, keyfilePath }: RevealRequest) =>
+  call<RevealedSecret>('key_reveal', { id, version, passphrase, keyfilePath });
+
+export const policyGet = () => call<Policy>('policy_get');
+
+export const policySet = (name: string, value: string, reason: string) =>
+  call<Policy>('policy_set', { name, value, reason });
+
+/** The policy's verdict on a new key for `purpose`: for `algorithm`, or every algorithm when null. */
+export const policyCheckNew = (algorithm: string | null, purpose: string) =>
+  call<AlgorithmVerdict[]>('policy_check_new', { algorithm, purpose });
+
+/** Newest first. */
+export const auditList = ({
+  action = null,
+  key = null,
+  outcome = null,
+  since = null,
+  until = null,
+  text = null,
+  limit = null,
+}: AuditFilter = {}) => call<AuditEntry[]>('audit_list', { action, key, outcome, since, until, text, limit });
+
+export const auditVerify = () => call<AuditCheck>('audit_verify');

@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'invalid_input',
   'key_not_found',
   'name_taken',
+  'policy_violation',
+  'not_allowed',
   'io',
   'internal',
 ] as const;

@@ -1,4 +1,5 @@
 // The UI's only door to the desktop shell. Nothing outside this folder imports @tauri-apps.
+export * from './clipboard';
 export * from './commands';
 export * from './dialogs';
 export * from './error';

@@ -19,6 +19,38 @@ export interface Algorithm {
   label: string;
   bits: number;
   description: string;
+  family: 'symmetric' | 'asymmetric' | 'secret';
+  /** Security strength in bits. */
+  strength: number;
+  /** Purpose ids it can serve; the first is the usual one. */
+  purposes: string[];
+}
+
+export interface Purpose {
+  id: string;
+  label: string;
+  /** Algorithm ids that can serve it. */
+  algorithms: string[];
+}
+
+export type KeyState = 'pre-activation' | 'active' | 'suspended' | 'deactivated' | 'compromised' | 'destroyed';
+
+export interface KeyStateInfo {
+  id: KeyState;
+  label: string;
+  /** States `key_set_state` accepts from this one. */
+  next: KeyState[];
+}
+
+export interface Finding {
+  severity: 'violation' | 'warning';
+  code: string;
+  message: string;
+}
+
+export interface AlgorithmVerdict {
+  algorithm: string;
+  findings: Finding[];
 }
 
 export interface KeySummary {
@@ -26,15 +58,108 @@ export interface KeySummary {
   name: string;
   /** An `Algorithm.id`. */
   algorithm: string;
+  /** A `Purpose.id`. */
+  purpose: string;
+  state: KeyState;
   tags: string[];
-  /** RFC 3339, UTC. */
+  /** RFC 3339, UTC (as are all times). */
   createdAt: string;
+  nextRotation: string | null;
+  destructionDue: string | null;
+  fingerprint: string;
+  version: number;
+  violations: number;
+  warnings: number;
+}
+
+export interface KeyVersion {
+  number: number;
+  algorithm: string;
+  createdAt: string;
+  fingerprint: string;
+  deactivatedAt: string | null;
+  destroyedAt: string | null;
+}
+
+export interface Transition {
+  from: KeyState | null;
+  to: KeyState;
+  at: string;
+  actor: string;
+  reason: string;
+}
+
+export interface Destruction {
+  scheduledAt: string;
+  dueAt: string;
+  actor: string;
+  reason: string;
 }
 
 export interface KeyDetail extends KeySummary {
   notes: string;
-  /** RFC 3339, UTC. */
   updatedAt: string;
+  owner: string;
+  custodians: string[];
+  rotationDays: number | null;
+  versions: KeyVersion[];
+  history: Transition[];
+  findings: Finding[];
+  destruction: Destruction | null;
+  activatedAt: string | null;
+  rotatedAt: string | null;
+  revealedAt: string | null;
+  exportedAt: string | null;
+  nextStates: KeyState[];
+  followUp: string[];
+}
+
+export interface RevealedSecret {
+  version: number;
+  encoding: 'hex';
+  text: string;
+}
+
+export interface Cryptoperiod {
+  purpose: string;
+  days: number;
+}
+
+export interface Policy {
+  minStrengthBits: number;
+  allowedAlgorithms: string[];
+  destructionWaitDays: number;
+  cryptoperiods: Cryptoperiod[];
+}
+
+export type AuditOutcome = 'success' | 'failure';
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  keyId: string | null;
+  keyName: string;
+  reason: string;
+  outcome: AuditOutcome;
+  detail: string;
+}
+
+export interface AuditFilter {
+  action?: string | null;
+  key?: string | null;
+  outcome?: AuditOutcome | null;
+  since?: string | null;
+  until?: string | null;
+  text?: string | null;
+  limit?: number | null;
+}
+
+export interface AuditCheck {
+  entries: number;
+  intact: boolean;
+  problems: string[];
 }
 
 export type LockReason = 'idle' | 'user';
@@ -65,4 +190,27 @@ export interface NewKey {
   algorithm: string;
   notes: string;
   tags: string[];
+  purpose?: string | null;
+  owner?: string | null;
+  custodians?: string[] | null;
+  preActivation?: boolean | null;
+  rotationDays?: number | null;
+}
+
+/** Fields `key_update` changes; a null or missing field stays as it is. */
+export interface KeyChanges {
+  name?: string | null;
+  notes?: string | null;
+  tags?: string[] | null;
+  owner?: string | null;
+  custodians?: string[] | null;
+  /** 0: follow the policy's cryptoperiod again. */
+  rotationDays?: number | null;
+}
+
+export interface RevealRequest {
+  id: string;
+  version: number | null;
+  passphrase: string;
+  keyfilePath: string | null;
 }

@@ -1,10 +1,40 @@
-// The key list with its search, the selected key, and the algorithms keys can use.
+// The key list with its search, filters and sort, the selected key and its lifecycle
+// actions, and the vocabulary (algorithms, purposes, states) the screens show.
 import * as ipc from '$lib/ipc';
-import { IpcError, type Algorithm, type KeyDetail, type KeySummary, type NewKey } from '$lib/ipc';
+import {
+  IpcError,
+  type Algorithm,
+  type AlgorithmVerdict,
+  type KeyChanges,
+  type KeyDetail,
+  type KeyState,
+  type KeyStateInfo,
+  type KeySummary,
+  type NewKey,
+  type Purpose,
+  type RevealedSecret,
+} from '$lib/ipc';
 import type { VaultStore } from './vault.svelte';
 
 /** How long typing must pause before the search runs. */
 export const SEARCH_DEBOUNCE_MS = 250;
+
+export type SortKey = 'name' | 'due' | 'state' | 'algorithm' | 'purpose';
+
+/** Lifecycle order, for sorting by state and for the filter's options. */
+export const STATE_ORDER: KeyState[] = [
+  'pre-activation',
+  'active',
+  'suspended',
+  'deactivated',
+  'compromised',
+  'destroyed',
+];
+
+/** The date a key next needs attention: its destruction, else its rotation. */
+export function dueDate(key: KeySummary): string | null {
+  return key.destructionDue ?? key.nextRotation;
+}
 
 export class KeyStore {
   /** What is typed in the search box. */
@@ -15,9 +45,47 @@ export class KeyStore {
   listError = $state<IpcError | null>(null);
   selected = $state<KeyDetail | null>(null);
   algorithms = $state<Algorithm[]>([]);
+  purposes = $state<Purpose[]>([]);
+  states = $state<KeyStateInfo[]>([]);
+
+  /** Filters on the listed keys; '' shows every key. */
+  stateFilter = $state<KeyState | ''>('');
+  purposeFilter = $state('');
+  algorithmFilter = $state('');
+  sort = $state<SortKey>('name');
 
   /** The vault has no keys at all, as opposed to none matching a search. */
   readonly vaultEmpty = $derived(this.listedQuery === null && this.keys.length === 0);
+
+  /** Whether any filter is set. */
+  readonly filtering = $derived(this.stateFilter !== '' || this.purposeFilter !== '' || this.algorithmFilter !== '');
+
+  /** The listed keys after the filters, in the chosen order. */
+  readonly visible = $derived.by(() => {
+    const shown = this.keys.filter(
+      (key) =>
+        (this.stateFilter === '' || key.state === this.stateFilter) &&
+        (this.purposeFilter === '' || key.purpose === this.purposeFilter) &&
+        (this.algorithmFilter === '' || key.algorithm === this.algorithmFilter),
+    );
+    const byName = (a: KeySummary, b: KeySummary) => a.name.localeCompare(b.name);
+    const compare: Record<SortKey, (a: KeySummary, b: KeySummary) => number> = {
+      name: byName,
+      // Soonest first; keys with nothing due last.
+      due: (a, b) => {
+        const [x, y] = [dueDate(a), dueDate(b)];
+        if (x === y) return byName(a, b);
+        if (x === null) return 1;
+        if (y === null) return -1;
+        return x < y ? -1 : 1;
+      },
+      state: (a, b) => STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state) || byName(a, b),
+      algorithm: (a, b) =>
+        this.algorithmLabel(a.algorithm).localeCompare(this.algorithmLabel(b.algorithm)) || byName(a, b),
+      purpose: (a, b) => this.purposeLabel(a.purpose).localeCompare(this.purposeLabel(b.purpose)) || byName(a, b),
+    };
+    return shown.sort(compare[this.sort]);
+  });
 
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Counts list requests so a slow answer never overwrites a newer one. */
@@ -30,6 +98,12 @@ export class KeyStore {
     this.query = query;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.refresh(), SEARCH_DEBOUNCE_MS);
+  }
+
+  clearFilters(): void {
+    this.stateFilter = '';
+    this.purposeFilter = '';
+    this.algorithmFilter = '';
   }
 
   async refresh(): Promise<void> {
@@ -51,8 +125,37 @@ export class KeyStore {
     this.algorithms = await this.vault.run(ipc.keyAlgorithms);
   }
 
+  /** Algorithms, purposes and states, for labels, filters and the wizard. */
+  async loadVocabulary(): Promise<void> {
+    const [algorithms, purposes, states] = await Promise.all([
+      this.vault.run(ipc.keyAlgorithms),
+      this.vault.run(ipc.keyPurposes),
+      this.vault.run(ipc.keyStates),
+    ]);
+    this.algorithms = algorithms;
+    this.purposes = purposes;
+    this.states = states;
+  }
+
   algorithm(id: string): Algorithm | undefined {
     return this.algorithms.find((algorithm) => algorithm.id === id);
+  }
+
+  algorithmLabel(id: string): string {
+    return this.algorithm(id)?.label ?? id;
+  }
+
+  purposeLabel(id: string): string {
+    return this.purposes.find((purpose) => purpose.id === id)?.label ?? id;
+  }
+
+  stateLabel(id: KeyState): string {
+    return this.states.find((state) => state.id === id)?.label ?? id;
+  }
+
+  /** What the policy says about a new key for `purpose`, for every algorithm. */
+  checkNew(purpose: string): Promise<AlgorithmVerdict[]> {
+    return this.vault.run(() => ipc.policyCheckNew(null, purpose));
   }
 
   async select(id: string): Promise<void> {
@@ -68,18 +171,49 @@ export class KeyStore {
     }
   }
 
-  /** Generates a key, then clears the search so the new key shows, selected, in the list. */
+  /** Generates a key, then clears the search and filters so the new key shows, selected. */
   async generate(key: NewKey): Promise<KeyDetail> {
     const created = await this.vault.run(() => ipc.keyGenerate(key));
     this.selected = created;
     this.query = '';
+    this.clearFilters();
     await this.refresh();
     return created;
   }
 
   async rename(id: string, name: string): Promise<void> {
-    this.selected = await this.vault.run(() => ipc.keyRename(id, name));
-    await this.refresh();
+    await this.#changed(() => ipc.keyRename(id, name));
+  }
+
+  async update(id: string, changes: KeyChanges): Promise<void> {
+    await this.#changed(() => ipc.keyUpdate(id, changes));
+  }
+
+  async setState(id: string, to: KeyState, reason: string): Promise<void> {
+    await this.#changed(() => ipc.keySetState(id, to, reason));
+  }
+
+  async rotate(id: string, algorithm: string | null, reason: string): Promise<void> {
+    await this.#changed(() => ipc.keyRotate(id, algorithm, reason));
+  }
+
+  async scheduleDestruction(id: string, days: number | null, reason: string): Promise<void> {
+    await this.#changed(() => ipc.keyScheduleDestruction(id, days, reason));
+  }
+
+  async cancelDestruction(id: string, reason: string): Promise<void> {
+    await this.#changed(() => ipc.keyCancelDestruction(id, reason));
+  }
+
+  /**
+   * The key's material, for the dialog that asked. It is never kept in this store; the
+   * caller forgets it when the dialog closes.
+   */
+  async reveal(id: string, passphrase: string, keyfilePath: string | null): Promise<RevealedSecret> {
+    const secret = await this.vault.run(() => ipc.keyReveal({ id, version: null, passphrase, keyfilePath }));
+    // The key's "last revealed" time changed.
+    void this.select(id).catch(() => {});
+    return secret;
   }
 
   async remove(id: string): Promise<void> {
@@ -90,5 +224,10 @@ export class KeyStore {
 
   dispose(): void {
     clearTimeout(this.#timer);
+  }
+
+  async #changed(command: () => Promise<KeyDetail>): Promise<void> {
+    this.selected = await this.vault.run(command);
+    await this.refresh();
   }
 }

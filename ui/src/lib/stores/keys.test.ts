@@ -106,7 +106,19 @@ describe('KeyStore', () => {
     keys.query = 'something else';
     answer({ key_generate: () => alpha, keys_list: () => [summary(alpha), summary(beta)] });
     await keys.generate({ name: 'Alpha', algorithm: 'aes-256', notes: '', tags: ['prod'] });
-    expect(callsTo('key_generate')).toEqual([{ name: 'Alpha', algorithm: 'aes-256', notes: '', tags: ['prod'] }]);
+    expect(callsTo('key_generate')).toEqual([
+      {
+        name: 'Alpha',
+        algorithm: 'aes-256',
+        notes: '',
+        tags: ['prod'],
+        purpose: null,
+        owner: null,
+        custodians: null,
+        preActivation: null,
+        rotationDays: null,
+      },
+    ]);
     expect(keys.query).toBe('');
     expect(callsTo('keys_list')).toEqual([{ query: null }]);
     expect(keys.selected).toEqual(alpha);

@@ -3,7 +3,10 @@ import * as ipc from '$lib/ipc';
 import { IpcError, type LockReason, type VaultStatus } from '$lib/ipc';
 import { Throttle } from './throttle';
 
-export type Screen = 'loading' | 'welcome' | 'create' | 'unlock' | 'home' | 'settings';
+export type Screen = 'loading' | 'welcome' | 'create' | 'unlock' | 'home' | 'settings' | 'audit' | 'policy';
+
+/** The pages of an unlocked vault. */
+export type Page = 'home' | 'settings' | 'audit' | 'policy';
 
 /** How often `activity` may reach the shell, per docs/ipc.md. */
 export const ACTIVITY_INTERVAL_MS = 15_000;
@@ -15,7 +18,8 @@ export class VaultStore {
   loadError = $state<IpcError | null>(null);
   /** Where a new vault will be created; set while the Create screen is showing. */
   createPath = $state<string | null>(null);
-  settingsOpen = $state(false);
+  /** Which page of the unlocked vault shows. */
+  page = $state<Page>('home');
   /** A calm app-wide message, such as why the vault locked itself. */
   notice = $state<string | null>(null);
 
@@ -28,7 +32,7 @@ export class VaultStore {
       case 'locked':
         return 'unlock';
       case 'unlocked':
-        return this.settingsOpen ? 'settings' : 'home';
+        return this.page;
     }
   });
 
@@ -91,12 +95,16 @@ export class VaultStore {
     this.notice = null;
   }
 
+  open(page: Page): void {
+    this.page = page;
+  }
+
   openSettings(): void {
-    this.settingsOpen = true;
+    this.page = 'settings';
   }
 
   closeSettings(): void {
-    this.settingsOpen = false;
+    this.page = 'home';
   }
 
   async setAutoLock(minutes: number): Promise<void> {
@@ -134,7 +142,7 @@ export class VaultStore {
     this.status = status;
     if (status.state !== 'closed') this.createPath = null;
     if (status.state !== 'unlocked') {
-      this.settingsOpen = false;
+      this.page = 'home';
       this.#activity.reset();
     }
   }
