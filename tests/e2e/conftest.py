@@ -431,6 +431,26 @@ class App:
         """Chooses an option of a native <select> by its value."""
         Select(self.visible(testid, timeout)).select_by_value(value)
 
+    def generate_key(self, name: str, purpose: str = "data-encryption", algorithm: str = "aes-256",
+                     timeout: float = SLOW) -> None:
+        """Generates a key through the wizard: purpose, algorithm, name, review."""
+        self.click("generate-open")
+        self.click(f"wizard-purpose-{purpose}")
+        self.click("wizard-next")
+        self.click(f"wizard-algorithm-{algorithm}", timeout)
+        self.click("wizard-next")
+        self.type("generate-name", name)
+        self.click("wizard-next")
+        self.click("generate-submit")
+        self.key_row(name, timeout)
+
+    def confirm_with_reason(self, action: str, reason: str) -> None:
+        """Clicks a lifecycle action, gives the reason, confirms, and waits for the dialog to go."""
+        self.click(action)
+        self.type("reason-input", reason)
+        self.click("reason-confirm")
+        self.gone("reason-dialog", SLOW)
+
     def key_row(self, name: str, timeout: float = NORMAL) -> WebElement:
         return self.visible(f'[data-testid="key-row"][data-key-name="{name}"]', timeout)
 

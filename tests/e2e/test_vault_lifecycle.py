@@ -36,11 +36,7 @@ def test_vault_lifecycle(app):
     app.wait_screen("home", SLOW)
 
     # Generate a key.
-    app.click("generate-open")
-    app.type("generate-name", KEY_NAME)
-    app.choose("generate-algorithm", "aes-256")
-    app.click("generate-submit")
-    app.key_row(KEY_NAME, SLOW)
+    app.generate_key(KEY_NAME)
 
     # Quit and start again: the app opens the default vault, locked.
     app.restart()
