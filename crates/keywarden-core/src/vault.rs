@@ -770,32 +770,64 @@ impl UnlockedVault {
     /// [`RecordError`]: invalid fields, a name already taken, a policy violation, or a
     /// storage failure (in which case nothing was stored). Refusals are audited.
     pub fn generate_key(&mut self, new: NewKey) -> Result<&KeyRecord, RecordError> {
-        let attempt = NewEntry::new(Action::KeyGenerated).detail(new.name.trim().to_owned());
-        let prepared = self.new_record(&new).and_then(|record| {
-            let (plain, fingerprint) = lifecycle::generate_material(new.algorithm)?;
-            Ok((record, plain, fingerprint))
+        self.add_key(new, None)
+    }
+
+    /// Stores a key made elsewhere (see [`SecretKey::import`]) as a new key, with the
+    /// algorithm the material has. Unlike generation, the policy's algorithm and
+    /// strength rules do not refuse it: an existing key is recorded as it is and
+    /// flagged by [`UnlockedVault::assess`]; only a purpose the algorithm cannot serve
+    /// is refused.
+    ///
+    /// # Errors
+    /// As [`UnlockedVault::generate_key`]. Audited as `key-imported`.
+    pub fn import_key(&mut self, new: NewKey, key: SecretKey) -> Result<&KeyRecord, RecordError> {
+        self.add_key(new, Some(key))
+    }
+
+    fn add_key(
+        &mut self,
+        mut new: NewKey,
+        given: Option<SecretKey>,
+    ) -> Result<&KeyRecord, RecordError> {
+        let action = if given.is_some() {
+            Action::KeyImported
+        } else {
+            Action::KeyGenerated
+        };
+        if let Some(key) = &given {
+            new.algorithm = key.algorithm();
+        }
+        let attempt = NewEntry::new(action).detail(new.name.trim().to_owned());
+        let prepared = self.new_record(&new, given.is_none()).and_then(|record| {
+            let key = match given {
+                Some(key) => key,
+                None => lifecycle::generate_material(new.algorithm)?,
+            };
+            Ok((record, key))
         });
-        let (mut record, plain, fingerprint) = match prepared {
+        let (mut record, key) = match prepared {
             Ok(p) => p,
             Err(e) => return self.refused(attempt, e),
         };
         if let Some(v) = record.versions.first_mut() {
-            v.fingerprint = fingerprint;
+            v.fingerprint = key.fingerprint().to_string();
         }
         let meta = self.seal_meta(&record)?;
         let id = record.id.to_string();
         let sealed_material = seal::seal(
             &self.keys.material,
             &self.material_place(&format!("{id}/1"), 1),
-            plain.to_stored(),
+            key.to_stored(),
         );
-        let entry = NewEntry::new(Action::KeyGenerated)
+        let entry = NewEntry::new(action)
             .key(record.id, &record.name)
             .detail(format!(
-                "{} for {}, {}",
+                "{} for {}, {}, fingerprint {}",
                 record.algorithm.label(),
                 record.purpose.label().to_lowercase(),
-                record.state.label().to_lowercase()
+                record.state.label().to_lowercase(),
+                record.fingerprint()
             ));
         self.commit(entry, |tx| {
             tx.execute(
@@ -813,19 +845,30 @@ impl UnlockedVault {
         Ok(self.records.entry(key_id).or_insert(record))
     }
 
-    /// A checked record for a new key, not yet stored.
-    fn new_record(&self, new: &NewKey) -> Result<KeyRecord, RecordError> {
+    /// A checked record for a new key, not yet stored; `generated` keys must pass the
+    /// whole policy, imported ones only the purpose rule.
+    fn new_record(&self, new: &NewKey, generated: bool) -> Result<KeyRecord, RecordError> {
         let name = key::clean_name(&new.name)?;
         self.ensure_name_free(&name, None)?;
         let now = self.now();
         let purpose = new.purpose.unwrap_or(new.algorithm.purposes()[0]);
-        self.check_policy(new.algorithm, purpose, now)?;
+        if generated {
+            self.check_policy(new.algorithm, purpose, now)?;
+        } else if !new.algorithm.purposes().contains(&purpose) {
+            return Err(RecordError::PolicyViolation {
+                reasons: format!(
+                    "{} keys cannot serve {}",
+                    new.algorithm.label(),
+                    purpose.label().to_lowercase()
+                ),
+            });
+        }
         let mut history = vec![Transition {
             from: None,
             to: KeyState::PreActivation,
             at: now,
             actor: self.actor.clone(),
-            reason: "generated".to_owned(),
+            reason: if generated { "generated" } else { "imported" }.to_owned(),
         }];
         let (state, activated_at) = if new.pre_activation {
             (KeyState::PreActivation, None)
@@ -835,7 +878,7 @@ impl UnlockedVault {
                 to: KeyState::Active,
                 at: now,
                 actor: self.actor.clone(),
-                reason: "activated when generated".to_owned(),
+                reason: "activated when added".to_owned(),
             });
             (KeyState::Active, Some(now))
         };

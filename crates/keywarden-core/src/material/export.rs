@@ -18,6 +18,18 @@ pub(crate) const PKCS8_PEM_LABEL: &str = "PRIVATE KEY";
 const PEM_LINE_ENDING: pem_rfc7468::LineEnding = pem_rfc7468::LineEnding::LF;
 
 impl SecretKey {
+    /// The key as text for a person who asked to reveal it, in
+    /// [`Format::for_reveal`]'s form, in a buffer wiped on drop.
+    ///
+    /// # Errors
+    /// [`MaterialError::Crypto`] if a library fails to encode it.
+    pub fn reveal_text(&self) -> Result<Zeroizing<String>, MaterialError> {
+        let bytes = self.export(Format::for_reveal(self.algorithm), "")?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| MaterialError::encoding_failed(self.algorithm))?;
+        Ok(Zeroizing::new(text.trim_end().to_owned()))
+    }
+
     /// The key in `format`. Public formats give the public part (as
     /// [`PublicKey::export`]). `comment` goes into OpenSSH files and lines (usually
     /// `user@host` or the key's name; may be empty) and is ignored by other formats.

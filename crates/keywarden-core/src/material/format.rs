@@ -133,6 +133,18 @@ impl Format {
         }
     }
 
+    /// The text form in which a key of `algorithm` is shown to a person who asks to
+    /// reveal it: hex for symmetric keys, the text itself for secrets, the age identity
+    /// for age keys, PKCS#8 PEM for the other private keys.
+    pub fn for_reveal(algorithm: Algorithm) -> Format {
+        match algorithm.family() {
+            Family::Symmetric => Format::RawHex,
+            Family::Secret => Format::Text,
+            Family::Asymmetric if algorithm == Algorithm::AgeX25519 => Format::AgeIdentity,
+            Family::Asymmetric => Format::Pkcs8Pem,
+        }
+    }
+
     /// The formats a key of `algorithm` can be exported to, private ones first.
     pub fn for_algorithm(algorithm: Algorithm) -> Vec<Format> {
         Format::ALL

@@ -12,20 +12,18 @@ use crate::clock::Timestamp;
 use crate::error::{RecordError, StorageError};
 use crate::key::{self, KeyId, KeyRecord, KeyVersion, ScheduledDestruction};
 use crate::keyslot::to_i64;
-use crate::material::SecretKey;
+use crate::material::{PublicKey, SecretKey};
 use crate::policy::{Finding, Policy, PolicyV1, Severity};
 use crate::seal;
-use crate::secret::{KeyFile, KeyMaterial, Passphrase};
+use crate::secret::{KeyFile, Passphrase};
 use crate::state::{KeyState, Transition};
 
-/// New material for `algorithm` from the OS CSPRNG, and its fingerprint.
-pub(super) fn generate_material(algorithm: Algorithm) -> Result<(SecretKey, String), RecordError> {
-    let key = SecretKey::generate(algorithm).map_err(|e| RecordError::Invalid {
+/// New material for `algorithm` from the OS CSPRNG.
+pub(super) fn generate_material(algorithm: Algorithm) -> Result<SecretKey, RecordError> {
+    SecretKey::generate(algorithm).map_err(|e| RecordError::Invalid {
         field: "algorithm",
         reason: format!("{} keys could not be generated: {e}", algorithm.label()),
-    })?;
-    let fingerprint = key.fingerprint().to_string();
-    Ok((key, fingerprint))
+    })
 }
 
 fn days(n: u32) -> SignedDuration {
@@ -217,7 +215,8 @@ impl UnlockedVault {
             None => self.preferred_algorithm(&record, now)?,
         };
         self.check_policy(algorithm, record.purpose, now)?;
-        let (plain, fingerprint) = generate_material(algorithm)?;
+        let plain = generate_material(algorithm)?;
+        let fingerprint = plain.fingerprint().to_string();
         if let Some(v) = record
             .versions
             .iter_mut()
@@ -444,7 +443,7 @@ impl UnlockedVault {
         how: SecretUse<'_>,
         passphrase: &Passphrase,
         key_file: Option<&KeyFile>,
-    ) -> Result<KeyMaterial, RecordError> {
+    ) -> Result<SecretKey, RecordError> {
         let mut record = self.get(id)?.clone();
         let action = match how {
             SecretUse::Reveal => Action::SecretRevealed,
@@ -460,7 +459,7 @@ impl UnlockedVault {
             .detail(detail.clone());
         let material = match self
             .confirm(passphrase, key_file)
-            .and_then(|()| self.key_material(id, version))
+            .and_then(|()| self.secret_key(id, version))
         {
             Ok(m) => m,
             Err(e) => return self.refused(attempt, e),
@@ -475,16 +474,27 @@ impl UnlockedVault {
         Ok(material)
     }
 
-    /// Records that a key's public part was exported (no passphrase needed).
+    /// The public part of a key's version (`None`: current), for export: public parts
+    /// leave freely (no passphrase) but each export is recorded, with `format` naming it.
     ///
     /// # Errors
-    /// [`RecordError::NotFound`] or a storage failure.
-    pub fn note_public_export(&mut self, id: &KeyId, format: &str) -> Result<(), RecordError> {
-        let record = self.get(id)?;
+    /// [`RecordError::NotAllowed`] for keys without a public part (symmetric keys,
+    /// secrets) and destroyed keys; [`RecordError::NotFound`]; a storage failure.
+    pub fn export_public(
+        &mut self,
+        id: &KeyId,
+        version: Option<u32>,
+        format: &str,
+    ) -> Result<PublicKey, RecordError> {
+        let name = self.get(id)?.name.clone();
+        let public = self.secret_key(id, version)?.public_key().ok_or_else(|| {
+            not_allowed(format!("\"{name}\" has no public part: it is a secret key"))
+        })?;
         let entry = NewEntry::new(Action::PublicExported)
-            .key(*id, &record.name)
+            .key(*id, &name)
             .detail(format!("as {format}"));
-        self.commit(entry, |_| Ok(()))
+        self.commit(entry, |_| Ok(()))?;
+        Ok(public)
     }
 
     /// The vault's policy.

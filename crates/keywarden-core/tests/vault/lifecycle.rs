@@ -468,7 +468,8 @@ fn revealing_needs_the_passphrase_and_is_recorded() {
     let m = vault
         .use_secret(&id, None, SecretUse::Reveal, &pass(PASSPHRASE), None)
         .unwrap();
-    assert_eq!(m.len(), 32);
+    assert_eq!(m.algorithm(), Algorithm::HmacSha256);
+    assert_eq!(m.reveal_text().unwrap().len(), 64);
     assert!(vault.get(&id).unwrap().revealed_at.is_some());
     assert!(vault.unused_keys(30).is_empty());
     vault
@@ -580,4 +581,57 @@ fn every_algorithm_the_policy_allows_generates_rotates_and_keeps_old_fingerprint
         assert_eq!(&r.versions[0].fingerprint, fp, "{}", r.name);
         assert!(vault.key_material(id, Some(1)).is_ok());
     }
+}
+
+#[test]
+fn imported_keys_are_recorded_as_they_are_and_flagged() {
+    use keywarden_core::{Format, SecretKey};
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = create_with_clock(&dir.path().join("v.keywarden"), ManualClock::new());
+    let outside = SecretKey::generate(Algorithm::Rsa2048).unwrap();
+    let pem = outside.export(Format::Pkcs8Pem, "").unwrap();
+    let key = SecretKey::import(&pem, Format::Pkcs8Pem, None).unwrap();
+    // The algorithm comes from the material, whatever the request said.
+    let new = NewKey::new("legacy tls", Algorithm::Aes256);
+    let record = vault.import_key(new, key).unwrap().clone();
+    assert_eq!(record.algorithm, Algorithm::Rsa2048);
+    assert_eq!(record.fingerprint(), outside.fingerprint().to_string());
+    assert_eq!(record.history[0].reason, "imported");
+    let findings = vault.assess(&record);
+    assert_eq!(findings[0].code, "strength-below-minimum");
+    let imported = vault
+        .audit_entries(&AuditFilter {
+            action: Some(Action::KeyImported),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert_eq!(imported.len(), 1);
+    // A purpose the algorithm cannot serve is refused.
+    let again = SecretKey::import(&pem, Format::Pkcs8Pem, None).unwrap();
+    let wrong = NewKey {
+        purpose: Some(Purpose::DataEncryption),
+        ..NewKey::new("other", Algorithm::Rsa2048)
+    };
+    assert!(matches!(
+        vault.import_key(wrong, again),
+        Err(RecordError::PolicyViolation { .. })
+    ));
+    // Public parts leave without a passphrase, recorded; secret keys have none.
+    let public = vault.export_public(&record.id, None, "spki-pem").unwrap();
+    assert_eq!(public.fingerprint(), outside.fingerprint());
+    let aes = vault
+        .generate_key(NewKey::new("aes", Algorithm::Aes256))
+        .unwrap()
+        .id;
+    assert!(matches!(
+        vault.export_public(&aes, None, "spki-pem"),
+        Err(RecordError::NotAllowed { .. })
+    ));
+    let exports = vault
+        .audit_entries(&AuditFilter {
+            action: Some(Action::PublicExported),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert_eq!(exports.len(), 1);
 }
