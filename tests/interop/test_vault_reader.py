@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from vault_reader import KEY_LENGTHS, VaultError, read_vault
+from vault_reader import KEY_LENGTHS, VaultError, read_audit, read_vault
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWARDEN = Path(os.environ.get("KEYWARDEN_BIN", ROOT / "target" / "debug" / "keywarden")).resolve()
@@ -61,6 +61,7 @@ def check_matches(read: dict, made: list[dict]) -> None:
         assert r["name"] == k["name"]
         assert r["algorithm"] == k["algorithm"]
         assert r["tags"] == k["tags"]
+        assert r["encoding"] == "raw"
         assert len(r["material"]) == KEY_LENGTHS[k["algorithm"]]
         assert r["material"] != bytes(len(r["material"]))
     assert read["settings"]["auto_lock_minutes"] == 5
@@ -95,3 +96,48 @@ def test_reader_detects_a_record_moved_between_rows(tmp_path):
     db.close()
     with pytest.raises(VaultError, match="authentication"):
         read_vault(str(copy), PASSPHRASE)
+
+
+def test_the_audit_log_verifies_independently_and_a_gap_is_seen(tmp_path):
+    vault, made = make_vault(tmp_path)
+    keywarden(vault, "key", "state", made[1]["id"], "suspended", "--reason", "interop check")
+    entries, problems = read_audit(str(vault), PASSPHRASE)
+    assert problems == []
+    actions = [e["action"] for e in entries]
+    assert actions[0] == "vault-created"
+    assert actions.count("key-generated") == len(KEY_LENGTHS)
+    assert "key-updated" in actions
+    changed = [e for e in entries if e["action"] == "state-changed"]
+    assert changed[-1]["reason"] == "interop check"
+    assert changed[-1]["key"] == made[1]["id"]
+    assert all(e["outcome"] == "success" for e in entries)
+    assert [e["seq"] for e in entries] == list(range(1, len(entries) + 1))
+
+    copy = tmp_path / "gap.keywarden"
+    shutil.copy(vault, copy)
+    db = sqlite3.connect(copy)
+    db.execute("DELETE FROM audit WHERE seq = 3")
+    db.commit()
+    db.close()
+    assert read_audit(str(copy), PASSPHRASE)[1] == ["entries 3 to 3 missing"]
+
+
+def test_public_key_fingerprints_match_the_specification(tmp_path):
+    """A key pair written by the CLI: its stored PKCS#8 loads with `cryptography`, and
+    SHA-256 of its SPKI is the fingerprint the CLI printed (docs/key-formats.md)."""
+    import hashlib
+
+    from cryptography.hazmat.primitives import serialization
+
+    vault = tmp_path / "v.keywarden"
+    keywarden(vault, "init", "--insecure-test-kdf")
+    made = {alg: keywarden(vault, "key", "gen", "--name", alg, "--alg", alg)["key"]
+            for alg in ("ed25519", "ecdsa-p256", "rsa-3072", "x25519")}
+    read = {k["id"]: k for k in read_vault(str(vault), PASSPHRASE)["keys"]}
+    for alg, k in made.items():
+        r = read[k["id"]]
+        assert r["encoding"] == "pkcs8", alg
+        private = serialization.load_der_private_key(r["material"], password=None)
+        spki = private.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        assert r["versions"][0]["fingerprint"] == hashlib.sha256(spki).hexdigest(), alg

@@ -5,6 +5,7 @@ input K) and cbor2. It shares no code with Keywarden; if it can read a vault, th
 specification is complete."""
 
 import hashlib
+import hmac
 import sqlite3
 import struct
 import unicodedata
@@ -72,41 +73,48 @@ def check_header(path: str) -> None:
         raise VaultError("not a Keywarden v1 vault")
 
 
+def unlock(db: sqlite3.Connection, passphrase: str, key_file: bytes | None) -> tuple[bytes, bytes]:
+    """Returns (vault_id, DEK) from the first passphrase keyslot that opens (section 3)."""
+    (vault_id,) = db.execute("SELECT vault_id FROM vault WHERE singleton = 1").fetchone()
+    password = unicodedata.normalize("NFKC", passphrase).encode("utf-8")
+    secret = hashlib.sha256(key_file).digest() if key_file is not None else None
+    for slot_id, row_version, kdf, m, t, p, salt, check, wrapped in db.execute(
+        "SELECT id, row_version, kdf, kdf_memory_kib, kdf_iterations, kdf_lanes, salt,"
+        " keyfile_check, wrapped_dek FROM keyslot WHERE kind = 'passphrase' ORDER BY id"
+    ):
+        if kdf != "argon2id-v19":
+            raise VaultError("unknown KDF")
+        if (check is None) != (secret is None):
+            continue
+        if check is not None and hkdf(secret, salt, b"keywarden/v1/keyfile-check", 16) != check:
+            continue
+        kek = argon2id(password, salt, secret, t, m, p)
+        try:
+            return vault_id, unseal(kek, wrapped, aad(vault_id, "keyslot", str(slot_id), row_version))
+        except VaultError:
+            continue
+    raise VaultError("wrong passphrase or key file")
+
+
+# Section 5.2 and docs/key-formats.md: the first byte of a material plaintext.
+MATERIAL_TAGS = {0x01: "raw", 0x02: "pkcs8", 0x03: "x25519-scalar", 0x04: "text"}
+
+
 def read_vault(path: str, passphrase: str, key_file: bytes | None = None) -> dict:
-    """Returns {"keys": [{id, name, algorithm, notes, tags, created, updated,
-    current_version, material}], "settings": {...}}."""
+    """Returns {"keys": [{id, name, algorithm, ..., current_version, encoding, material}],
+    "settings": {...}, "policy": {...}}."""
     check_header(path)
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        (vault_id,) = db.execute("SELECT vault_id FROM vault WHERE singleton = 1").fetchone()
-        password = unicodedata.normalize("NFKC", passphrase).encode("utf-8")
-        secret = hashlib.sha256(key_file).digest() if key_file is not None else None
-        dek = None
-        for slot_id, row_version, kdf, m, t, p, salt, check, wrapped in db.execute(
-            "SELECT id, row_version, kdf, kdf_memory_kib, kdf_iterations, kdf_lanes, salt,"
-            " keyfile_check, wrapped_dek FROM keyslot WHERE kind = 'passphrase' ORDER BY id"
-        ):
-            if kdf != "argon2id-v19":
-                raise VaultError("unknown KDF")
-            if (check is None) != (secret is None):
-                continue
-            if check is not None and hkdf(secret, salt, b"keywarden/v1/keyfile-check", 16) != check:
-                continue
-            kek = argon2id(password, salt, secret, t, m, p)
-            try:
-                dek = unseal(kek, wrapped, aad(vault_id, "keyslot", str(slot_id), row_version))
-                break
-            except VaultError:
-                continue
-        if dek is None:
-            raise VaultError("wrong passphrase or key file")
+        vault_id, dek = unlock(db, passphrase, key_file)
         records = hkdf(dek, vault_id, b"keywarden/v1/records", 32)
         material_key = hkdf(dek, vault_id, b"keywarden/v1/material", 32)
 
-        row_version, value = db.execute(
-            "SELECT row_version, value FROM setting WHERE name = 'preferences'"
-        ).fetchone()
-        settings = cbor2.loads(unseal(records, value, aad(vault_id, "setting", "preferences", row_version)))
+        def setting(name: str) -> dict:
+            row_version, value = db.execute(
+                "SELECT row_version, value FROM setting WHERE name = ?", (name,)
+            ).fetchone()
+            return cbor2.loads(unseal(records, value, aad(vault_id, "setting", name, row_version)))
 
         keys = []
         for key_id, row_version, meta in db.execute("SELECT id, row_version, meta FROM key ORDER BY id"):
@@ -117,9 +125,58 @@ def read_vault(path: str, passphrase: str, key_file: bytes | None = None) -> dic
                 (key_id, version),
             ).fetchone()
             plain = unseal(material_key, blob, aad(vault_id, "key_version", f"{key_id}/{version}", v_row))
-            if plain[0] != 0x01:
+            if plain[0] not in MATERIAL_TAGS:
                 raise VaultError("unknown material encoding")
-            keys.append({"id": key_id, **record, "material": plain[1:]})
-        return {"keys": keys, "settings": settings}
+            keys.append({"id": key_id, **record, "encoding": MATERIAL_TAGS[plain[0]], "material": plain[1:]})
+        return {"keys": keys, "settings": setting("preferences"), "policy": setting("policy")}
+    finally:
+        db.close()
+
+
+def row_digest(db: sqlite3.Connection) -> str:
+    """Section "audit": SHA-256 over the sorted (table, row id, row version) lines."""
+    rows = []
+    rows += [("key", i, v) for i, v in db.execute("SELECT id, row_version FROM key")]
+    rows += [("key_version", f"{k}/{n}", v) for k, n, v in db.execute("SELECT key_id, version, row_version FROM key_version")]
+    rows += [("keyslot", str(i), v) for i, v in db.execute("SELECT id, row_version FROM keyslot")]
+    rows += [("setting", n, v) for n, v in db.execute("SELECT name, row_version FROM setting WHERE name != 'audit-head'")]
+    rows.sort(key=lambda r: (r[0].encode(), r[1].encode()))
+    h = hashlib.sha256(b"keywarden/v1/rows\n")
+    for table, row_id, version in rows:
+        h.update(table.encode() + b"\0" + row_id.encode() + b"\0" + str(version).encode() + b"\n")
+    return h.hexdigest()
+
+
+def read_audit(path: str, passphrase: str, key_file: bytes | None = None) -> tuple[list[dict], list[str]]:
+    """Returns (entries, problems): every entry opened and the chain and head checked as
+    docs/vault-format.md describes; problems is empty for an intact log."""
+    check_header(path)
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        vault_id, dek = unlock(db, passphrase, key_file)
+        seal_key = hkdf(dek, vault_id, b"keywarden/v1/audit", 32)
+        chain_key = hkdf(dek, vault_id, b"keywarden/v1/audit-chain", 32)
+        problems, entries = [], []
+        previous, expected = bytes(32), 1
+        for seq, blob, stored in db.execute("SELECT seq, entry, mac FROM audit ORDER BY seq"):
+            if seq != expected:
+                problems.append(f"entries {expected} to {seq - 1} missing")
+            mac = hmac.new(chain_key, previous + seq.to_bytes(8, "big") + blob, hashlib.sha256).digest()
+            if seq == expected and mac != stored:
+                problems.append(f"entry {seq}: chain value does not match")
+            try:
+                entries.append({"seq": seq, **cbor2.loads(unseal(seal_key, blob, aad(vault_id, "audit", str(seq), 1)))})
+            except VaultError:
+                problems.append(f"entry {seq}: seal does not open")
+            previous, expected = stored, seq + 1
+        row_version, value = db.execute(
+            "SELECT row_version, value FROM setting WHERE name = 'audit-head'"
+        ).fetchone()
+        head = cbor2.loads(unseal(seal_key, value, aad(vault_id, "setting", "audit-head", row_version)))
+        if head["seq"] != expected - 1 or bytes.fromhex(head["mac"]) != previous:
+            problems.append(f"head names entry {head['seq']}, log ends at {expected - 1}")
+        if head.get("rows") != row_digest(db):
+            problems.append("rows do not match the head")
+        return entries, problems
     finally:
         db.close()
