@@ -6,8 +6,8 @@ use std::fmt;
 use std::path::Path;
 
 use keywarden_core::{
-    ChangePassphraseError, CreateError, KdfError, KeyFileError, OpenError, RecordError,
-    StorageError, UnlockError, UnlockFailure,
+    ChangePassphraseError, CreateError, KdfError, KeyFileError, MaterialError, OpenError,
+    RecordError, StorageError, UnlockError, UnlockFailure,
 };
 
 /// The closed set of error codes printed with `--json`. Where a code also exists in
@@ -338,6 +338,30 @@ impl From<RecordError> for Failure {
             RecordError::NotAllowed { .. } => Failure::new(Code::NotAllowed, message),
             RecordError::Confirmation { .. } => Failure::new(Code::WrongPassphrase, message),
             RecordError::Storage(s) => s.into(),
+        }
+    }
+}
+
+impl From<MaterialError> for Failure {
+    fn from(error: MaterialError) -> Self {
+        let message = error.to_string();
+        match error {
+            // Asked of material the vault itself made or checked on import: a stored
+            // key that cannot be put into its own form is damage or a bug, not a
+            // mistake the person made.
+            MaterialError::BadStoredEncoding { .. } => Failure::new(Code::VaultDamaged, message),
+            MaterialError::Crypto { .. } => Failure::new(Code::Internal, message),
+            // Inputs and formats a person chose (import and export, later commands).
+            MaterialError::FormatNotSupported { .. }
+            | MaterialError::JwkNotSupported { .. }
+            | MaterialError::BadJwk { .. }
+            | MaterialError::AlgorithmNeeded { .. }
+            | MaterialError::AlgorithmMismatch { .. }
+            | MaterialError::Encrypted { .. }
+            | MaterialError::Unsupported { .. }
+            | MaterialError::Malformed { .. }
+            | MaterialError::Inconsistent { .. }
+            | MaterialError::NoPrivateKey { .. } => Failure::new(Code::InvalidInput, message),
         }
     }
 }

@@ -5,9 +5,8 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use keywarden_core::{
-    KeyId, KeyRecord, KeyUpdate, NewKey, RecordError, SecretUse, Timestamp, UnlockedVault,
+    Format, KeyId, KeyRecord, KeyUpdate, NewKey, RecordError, SecretUse, Timestamp, UnlockedVault,
 };
-use zeroize::Zeroizing;
 
 use crate::args::{DestroyArgs, GenArgs, KeyCommand, ListArgs, RevealArgs, SortKey};
 use crate::failure::{Code, Failure};
@@ -203,7 +202,7 @@ fn destroy(vault: &mut UnlockedVault, args: &DestroyArgs) -> Result<Report, Fail
 }
 
 /// `key reveal`: confirms on a terminal, asks for the passphrase again from the same
-/// sources as unlocking, and hands the material over as hex.
+/// sources as unlocking, and hands the material over in its text form.
 fn reveal(
     session: &Session,
     unlocked: &mut Unlocked,
@@ -248,24 +247,16 @@ fn reveal(
         ),
         other => other.into(),
     })?;
-    // Symmetric keys are raw bytes; other kinds get their own encodings later.
+    // One text form per kind of key: hex, PEM, an age identity, or the secret itself.
+    let encoding = Format::for_reveal(material.algorithm());
+    let text = material.reveal_text()?;
     Ok(Report::Revealed(Revealed {
         id: record.id.to_string(),
         name: record.name,
         version,
-        hex: hex(material.expose_secret()),
+        encoding: encoding.id(),
+        text,
     }))
-}
-
-/// Lowercase hex, in a buffer wiped when dropped.
-fn hex(bytes: &[u8]) -> Zeroizing<String> {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = Zeroizing::new(String::with_capacity(bytes.len() * 2));
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
 }
 
 /// Asks the person to type the key's name.
@@ -288,12 +279,6 @@ fn confirm_delete(name: &str, id: &str) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hex_is_lowercase_and_complete() {
-        assert_eq!(&*hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
-        assert_eq!(&*hex(&[]), "");
-    }
 
     #[test]
     fn keys_without_a_rotation_date_sort_last() {

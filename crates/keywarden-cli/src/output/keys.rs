@@ -80,7 +80,7 @@ pub enum KeyAction {
     DestructionCancelled,
 }
 
-/// Secret material a person asked to see (`key reveal`), as lowercase hex.
+/// Secret material a person asked to see (`key reveal`), in its text form.
 ///
 /// No `Clone`; `Debug` is redacted; the text is wiped when dropped.
 pub struct Revealed {
@@ -90,8 +90,10 @@ pub struct Revealed {
     pub name: String,
     /// The version revealed.
     pub version: u32,
-    /// The raw material in lowercase hex.
-    pub hex: Zeroizing<String>,
+    /// The text form's id (`hex`, `pkcs8-pem`, `age-identity`, `text`).
+    pub encoding: &'static str,
+    /// The material in that form.
+    pub text: Zeroizing<String>,
 }
 
 impl fmt::Debug for Revealed {
@@ -99,7 +101,8 @@ impl fmt::Debug for Revealed {
         f.debug_struct("Revealed")
             .field("id", &self.id)
             .field("version", &self.version)
-            .field("hex", &"<redacted>")
+            .field("encoding", &self.encoding)
+            .field("text", &"<redacted>")
             .finish()
     }
 }
@@ -110,14 +113,14 @@ impl Revealed {
             id: &self.id,
             name: &self.name,
             version: self.version,
-            encoding: "hex",
-            material: &self.hex,
+            encoding: self.encoding,
+            material: &self.text,
         }
     }
 
     pub(super) fn to_text(&self) -> Zeroizing<String> {
-        let mut text = Zeroizing::new(String::with_capacity(self.hex.len() + 1));
-        text.push_str(&self.hex);
+        let mut text = Zeroizing::new(String::with_capacity(self.text.len() + 1));
+        text.push_str(&self.text);
         text.push('\n');
         text
     }
