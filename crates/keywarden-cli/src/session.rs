@@ -100,7 +100,7 @@ impl Session {
 
     /// Opens the vault, checks the key file options against it, obtains the passphrase
     /// (only then: a missing or foreign vault is reported before anyone types), and
-    /// unlocks it. Then names the actor (`--actor`) and carries out every scheduled
+    /// unlocks it as the actor (`--actor`). Then carries out every scheduled
     /// destruction that is due, saying so on standard error: whatever the command, using
     /// the vault keeps its destructions on time.
     ///
@@ -109,7 +109,11 @@ impl Session {
     /// no passphrase available, a wrong passphrase, a damaged vault, an invalid
     /// `--actor`, a storage failure while destroying keys that are due.
     pub fn unlock(&self) -> Result<Unlocked, Failure> {
-        let locked = self.open()?;
+        let mut locked = self.open()?;
+        if let Some(actor) = &self.actor {
+            // Before unlocking, so that the unlock's own audit entry names the actor.
+            locked.set_actor(actor)?;
+        }
         if self.keyfile.is_none() && locked.requires_key_file()? {
             return Err(keywarden_core::UnlockError::KeyFileRequired.into());
         }
@@ -117,9 +121,6 @@ impl Session {
         let prompt = format!("Passphrase for {}", display(locked.path()));
         let passphrase = self.passphrase_source(&prompt).existing()?;
         let mut vault = locked.unlock(&passphrase, key_file.as_ref())?;
-        if let Some(actor) = &self.actor {
-            vault.set_actor(actor)?;
-        }
         // Before the command's own work, so that it sees the keys as they now are.
         for id in vault.destroy_due()? {
             let name = vault.get(&id).map(|r| r.name.clone()).unwrap_or_default();

@@ -67,11 +67,12 @@ fn build(keys: usize, kdf: KdfParams, insecure: bool) -> Fixture {
         }
         vault
             .generate_key(NewKey {
-                name: format!("service {i:05} key"),
-                algorithm: SYMMETRIC[i % SYMMETRIC.len()],
                 notes: format!("benchmark key number {i}, rotated yearly"),
                 tags,
-                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
+                ..NewKey::new(
+                    format!("service {i:05} key"),
+                    SYMMETRIC[i % SYMMETRIC.len()],
+                )
             })
             .unwrap();
     }
@@ -246,11 +247,9 @@ fn main() {
                 n += 1;
                 vault
                     .generate_key(NewKey {
-                        name: format!("added {n}"),
-                        algorithm: Algorithm::Aes256,
                         notes: String::new(),
                         tags: Vec::new(),
-                        ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
+                        ..NewKey::new(format!("added {n}"), Algorithm::Aes256)
                     })
                     .unwrap()
                     .id

@@ -143,7 +143,7 @@ pub struct Transition {
 /// What must follow once a key is marked compromised (SP 800-57 section 7.5 and the
 /// vault's escrow design): shown by the CLI and the app with the transition.
 pub const COMPROMISE_FOLLOW_UP: [&str; 3] = [
-    "Rotate the key, or replace it with a new key, and move every use to the replacement.",
+    "Replace the key: generate a new key and move every use to it (a compromised key is not rotated).",
     "Re-issue every recovery kit that holds the key; the old kits now hold a compromised key.",
     "Tell the people and systems that hold or rely on the key, so they stop trusting it.",
 ];

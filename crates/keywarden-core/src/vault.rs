@@ -59,6 +59,8 @@ pub struct LockedVault {
     /// Failed unlock attempts on this handle, written to the audit log at the next
     /// successful unlock (the file is never changed by a failed attempt).
     failed_unlocks: Vec<(Timestamp, String)>,
+    /// Who the audit log names (see [`LockedVault::set_actor`]).
+    actor: String,
     /// Holds the vault's advisory lock. Declared after `conn` so that it is dropped (and
     /// the lock released) only once the connection is closed.
     _lock: fs::File,
@@ -313,6 +315,7 @@ impl LockedVault {
             vault_id,
             clock,
             failed_unlocks: Vec::new(),
+            actor: default_actor(),
             _lock: lock,
         })
     }
@@ -320,6 +323,17 @@ impl LockedVault {
     /// The vault file's path.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Names the person acting, for the audit entries of the unlock and everything after
+    /// it (default: the operating system's user).
+    ///
+    /// # Errors
+    /// [`RecordError::Invalid`] for an empty name, control characters or more than 200
+    /// characters.
+    pub fn set_actor(&mut self, name: &str) -> Result<(), RecordError> {
+        self.actor = clean_actor(name)?;
+        Ok(())
     }
 
     /// Whether unlocking needs a key file as well as the passphrase.
@@ -393,6 +407,18 @@ fn setting_place<'a>(vault_id: &'a [u8; 16], row: &'a str, row_version: u64) -> 
     }
 }
 
+/// Checks the name of the person acting.
+fn clean_actor(name: &str) -> Result<String, RecordError> {
+    let name = key::clean_person("actor", name)?;
+    if name.is_empty() {
+        return Err(RecordError::Invalid {
+            field: "actor",
+            reason: "name the person acting".to_owned(),
+        });
+    }
+    Ok(name)
+}
+
 /// Who is acting, when the caller does not say: the operating system's user name.
 fn default_actor() -> String {
     ["USER", "USERNAME", "LOGNAME"]
@@ -464,6 +490,7 @@ impl UnlockedVault {
                 }
             };
         let failed = std::mem::take(&mut locked.failed_unlocks);
+        let actor = locked.actor.clone();
         let mut vault = UnlockedVault {
             locked,
             dek,
@@ -474,8 +501,8 @@ impl UnlockedVault {
             policy,
             policy_row_version,
             audit_head: head,
+            actor,
             audit_at_unlock: intact,
-            actor: default_actor(),
         };
         if record_unlock {
             let mut entries: Vec<NewEntry> = failed
@@ -1256,13 +1283,8 @@ impl UnlockedVault {
     /// [`RecordError::Invalid`] for an empty name, control characters or more than 200
     /// characters.
     pub fn set_actor(&mut self, name: &str) -> Result<(), RecordError> {
-        let name = key::clean_person("actor", name)?;
-        if name.is_empty() {
-            return Err(RecordError::Invalid {
-                field: "actor",
-                reason: "name the person acting".to_owned(),
-            });
-        }
+        let name = clean_actor(name)?;
+        self.locked.actor.clone_from(&name);
         self.actor = name;
         Ok(())
     }

@@ -56,11 +56,9 @@ fn create_generate_reopen_round_trip() {
     let mut vault = create(&path, None);
     let id = vault
         .generate_key(NewKey {
-            name: "Backup".into(),
-            algorithm: Algorithm::Aes256,
             notes: "n".into(),
             tags: vec!["prod".into()],
-            ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
+            ..NewKey::new("Backup", Algorithm::Aes256)
         })
         .unwrap()
         .id;

@@ -505,10 +505,11 @@ impl UnlockedVault {
     /// Replaces the policy; the audit entry lists each setting that changed.
     ///
     /// # Errors
-    /// [`RecordError::Invalid`] for a setting out of range (audited); a storage failure.
+    /// [`RecordError::Invalid`] for a setting out of range or a missing reason
+    /// (audited); a storage failure.
     pub fn set_policy(&mut self, policy: Policy, reason: &str) -> Result<(), RecordError> {
         let attempt = NewEntry::new(Action::PolicyChanged).reason(reason);
-        if let Err(e) = policy.validate() {
+        if let Err(e) = key::clean_reason(reason).and_then(|_| policy.validate()) {
             return self.refused(attempt, e);
         }
         let before = self.policy.entries();

@@ -51,11 +51,9 @@ fn child_writer() {
         let algorithm = SYMMETRIC[n % SYMMETRIC.len()];
         vault
             .generate_key(NewKey {
-                name: format!("key {n:04}"),
-                algorithm,
                 notes: format!("written by the child writer, number {n}"),
                 tags: vec![format!("batch-{}", n / 100)],
-                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
+                ..NewKey::new(format!("key {n:04}"), algorithm)
             })
             .unwrap();
         n += 1;

@@ -282,15 +282,13 @@ fn fill(vault: &mut keywarden_core::UnlockedVault) {
     for (i, a) in SYMMETRIC.into_iter().enumerate() {
         let id = vault
             .generate_key(NewKey {
-                name: format!("spec key {i}"),
-                algorithm: a,
                 notes: if i % 2 == 0 {
                     format!("notes {i} ✓")
                 } else {
                     String::new()
                 },
                 tags: (0..i).map(|t| format!("tag{t}")).collect(),
-                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
+                ..NewKey::new(format!("spec key {i}"), a)
             })
             .unwrap()
             .id;

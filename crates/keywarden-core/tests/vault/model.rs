@@ -127,11 +127,9 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                 let name = NAMES[*name];
                 let algorithm = SYMMETRIC[*algorithm];
                 let result = vault.generate_key(NewKey {
-                    name: name.to_owned(),
-                    algorithm,
                     notes: String::new(),
                     tags: tags.iter().map(|&t| TAGS[t].to_owned()).collect(),
-                    ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
+                    ..NewKey::new(name, algorithm)
                 });
                 if model.name_taken(name, None) {
                     prop_assert!(

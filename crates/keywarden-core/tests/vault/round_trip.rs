@@ -18,11 +18,9 @@ fn every_algorithm() -> Vec<NewKey> {
         .iter()
         .enumerate()
         .map(|(i, &algorithm)| NewKey {
-            name: format!("  Key {i} {} ", algorithm.label()),
-            algorithm,
             notes: format!("notes for {i}: ünïcödé ✓\nsecond line\ttab"),
             tags: vec![format!("tag-{i}"), "shared".to_owned(), " Prod ".to_owned()],
-            ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
+            ..NewKey::new(format!("  Key {i} {} ", algorithm.label()), algorithm)
         })
         .collect()
 }

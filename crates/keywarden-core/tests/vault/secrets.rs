@@ -89,11 +89,9 @@ fn debug_and_display_never_show_secrets() {
     for a in SYMMETRIC {
         let id = vault
             .generate_key(NewKey {
-                name: format!("key {a}"),
-                algorithm: a,
                 notes: String::new(),
                 tags: Vec::new(),
-                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
+                ..NewKey::new(format!("key {a}"), a)
             })
             .unwrap()
             .id;
@@ -311,11 +309,9 @@ fn the_file_holds_no_plaintext_names_notes_tags_or_material() {
         let tag = format!("finance-{i}");
         let id = vault
             .generate_key(NewKey {
-                name: name.clone(),
-                algorithm: a,
                 notes: notes.clone(),
                 tags: vec![tag.clone()],
-                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
+                ..NewKey::new(name.clone(), a)
             })
             .unwrap()
             .id;

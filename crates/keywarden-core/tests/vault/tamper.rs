@@ -40,20 +40,16 @@ impl Fixture {
         let mut vault = create(&path, key_file.as_ref());
         vault
             .generate_key(NewKey {
-                name: "alpha".into(),
-                algorithm: Algorithm::Aes128,
                 notes: "n".into(),
                 tags: vec!["t".into()],
-                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
+                ..NewKey::new("alpha", Algorithm::Aes128)
             })
             .unwrap();
         let beta = vault
             .generate_key(NewKey {
-                name: "beta".into(),
-                algorithm: Algorithm::HmacSha512,
                 notes: String::new(),
                 tags: Vec::new(),
-                ..NewKey::new(String::new(), keywarden_core::Algorithm::Aes256)
+                ..NewKey::new("beta", Algorithm::HmacSha512)
             })
             .unwrap()
             .id;
