@@ -177,8 +177,10 @@ impl LockedVault {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "vault".to_owned());
+        sweep_leftovers(&dir, &file_name);
         let temp = dir.join(format!(
-            ".{file_name}.creating-{}",
+            "{}{}",
+            temp_prefix(&file_name),
             hex(&crate::random::array::<8>())
         ));
         let result =
@@ -223,6 +225,16 @@ impl LockedVault {
         kdf: KdfParams,
         clock: &dyn Clock,
     ) -> Result<SymmetricKey, CreateError> {
+        // Made and locked before SQLite opens it: a sweep by another creator leaves a
+        // temporary file alone while its creator holds this lock.
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let guard = options.open(temp).map_err(|e| StorageError::Io {
+            reason: e.to_string(),
+        })?;
+        let _ = guard.try_lock();
         let mut conn = schema::connect(temp, true)?;
         restrict_to_owner(temp)?;
         let vault_id: [u8; 16] = crate::random::array();
@@ -285,6 +297,7 @@ impl LockedVault {
         // Fold the WAL into the file so the linked file is complete on its own.
         conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")?;
         conn.close().map_err(|(_, e)| StorageError::from(e))?;
+        drop(guard);
         Ok(dek)
     }
 
@@ -404,6 +417,50 @@ fn setting_place<'a>(vault_id: &'a [u8; 16], row: &'a str, row_version: u64) -> 
         table: table::SETTING,
         row_id: row,
         row_version,
+    }
+}
+
+/// How long a temporary file of an unfinished creation must have been left untouched
+/// before a later creation removes it (a live creator finishes in seconds).
+const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// The start of the temporary name under which a vault called `file_name` is built.
+fn temp_prefix(file_name: &str) -> String {
+    format!(".{file_name}.creating-")
+}
+
+/// Removes what a creation killed midway left in `dir` for a vault called `file_name`:
+/// temporary files (and their SQLite side files) that no creator holds locked and that
+/// have not changed for [`STALE_TEMPORARY`]. They may hold a keyslot under the
+/// passphrase then being set, so they should not linger. Best effort: errors are
+/// ignored, the creation goes on.
+fn sweep_leftovers(dir: &Path, file_name: &str) {
+    let prefix = temp_prefix(file_name);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(&prefix) else {
+            continue;
+        };
+        if rest.len() != 16 || !rest.bytes().all(|b| b.is_ascii_hexdigit()) {
+            continue;
+        }
+        let path = entry.path();
+        let stale = fs::symlink_metadata(&path)
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= STALE_TEMPORARY);
+        let unheld = fs::File::open(&path).is_ok_and(|f| f.try_lock().is_ok());
+        if stale && unheld {
+            for side in ["-wal", "-journal", "-shm"] {
+                let _ = fs::remove_file(dir.join(format!("{name}{side}")));
+            }
+            let _ = fs::remove_file(&path);
+        }
     }
 }
 

@@ -375,3 +375,45 @@ fn key_file_errors_are_specific_and_a_16_mib_key_file_works() {
     fs::write(&one, b"x").unwrap();
     KeyFile::read(&one).unwrap();
 }
+
+#[test]
+fn a_new_vault_sweeps_up_stale_unheld_leftovers_of_killed_creations() {
+    use std::time::{Duration, SystemTime};
+    let dir = tempfile::tempdir().unwrap();
+    let leftover = |suffix: &str, age_secs: u64| {
+        let path = dir.path().join(format!(".v.keywarden.creating-{suffix}"));
+        let f = std::fs::File::create(&path).unwrap();
+        f.set_modified(SystemTime::now() - Duration::from_secs(age_secs))
+            .unwrap();
+        path
+    };
+    let stale = leftover("00112233445566aa", 3600);
+    std::fs::write(
+        dir.path()
+            .join(".v.keywarden.creating-00112233445566aa-wal"),
+        b"x",
+    )
+    .unwrap();
+    let fresh = leftover("00112233445566bb", 5);
+    let held = leftover("00112233445566cc", 3600);
+    let holder = std::fs::File::open(&held).unwrap();
+    holder.try_lock().unwrap();
+    let other_vault = leftover("00112233445566dd", 3600);
+    std::fs::rename(
+        &other_vault,
+        dir.path().join(".w.keywarden.creating-00112233445566dd"),
+    )
+    .unwrap();
+    let not_ours = leftover("not-hex", 3600);
+
+    drop(create(&dir.path().join("v.keywarden"), None));
+    let names = names_in(dir.path());
+    assert!(!stale.exists(), "{names:?}");
+    assert!(!names.iter().any(|n| n.ends_with("aa-wal")), "{names:?}");
+    assert!(
+        fresh.exists() && held.exists() && not_ours.exists(),
+        "{names:?}"
+    );
+    assert!(names.contains(&".w.keywarden.creating-00112233445566dd".to_owned()));
+    drop(holder);
+}
