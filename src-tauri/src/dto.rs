@@ -3,9 +3,8 @@
 
 use keywarden_core::state::COMPROMISE_FOLLOW_UP;
 use keywarden_core::{
-    Algorithm, AuditEntry, AuditVerification, Family, Finding, KeyMaterial, KeyRecord, KeyState,
-    KeyVersion, Policy, Purpose, ScheduledDestruction, Severity, Timestamp, Transition,
-    UnlockedVault,
+    Algorithm, AuditEntry, AuditVerification, Family, Finding, KeyRecord, KeyState, KeyVersion,
+    Policy, Purpose, ScheduledDestruction, Severity, Timestamp, Transition, UnlockedVault,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -414,19 +413,17 @@ impl Drop for RevealedSecret {
 }
 
 impl RevealedSecret {
-    /// Lowercase hex of `material`.
-    pub fn hex(version: u32, material: &KeyMaterial) -> Self {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut text = String::with_capacity(material.len() * 2);
-        for b in material.expose_secret() {
-            text.push(char::from(DIGITS[usize::from(b >> 4)]));
-            text.push(char::from(DIGITS[usize::from(b & 0xf)]));
-        }
-        Self {
+    /// `key` as a person reads it back (`Format::for_reveal`).
+    pub fn of(version: u32, key: &keywarden_core::SecretKey) -> Result<Self, IpcError> {
+        let format = keywarden_core::Format::for_reveal(key.algorithm());
+        let text = key
+            .reveal_text()
+            .map_err(|e| IpcError::internal(e.to_string()))?;
+        Ok(Self {
             version,
-            encoding: "hex",
-            text,
-        }
+            encoding: format.id(),
+            text: text.to_string(),
+        })
     }
 }
 

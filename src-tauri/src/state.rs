@@ -28,8 +28,8 @@ pub(crate) enum Vault {
     Closed,
     /// A vault file is open; nothing secret is in memory.
     Locked {
-        /// The vault.
-        vault: LockedVault,
+        /// The vault (boxed: the engine's locked vault is far larger than `Closed`).
+        vault: Box<LockedVault>,
         /// Whether unlocking needs a key file, read when the vault was opened.
         keyfile_required: bool,
     },
@@ -48,7 +48,7 @@ impl Vault {
         let vault = LockedVault::open(path, clock)?;
         let keyfile_required = vault.requires_key_file()?;
         Ok(Vault::Locked {
-            vault,
+            vault: Box::new(vault),
             keyfile_required,
         })
     }
@@ -79,7 +79,7 @@ impl Vault {
                 keyfile_required,
             } => {
                 *self = Vault::Locked {
-                    vault: vault.lock(),
+                    vault: Box::new(vault.lock()),
                     keyfile_required,
                 };
                 Ok(true)
@@ -103,7 +103,7 @@ impl Vault {
             Vault::Locked {
                 vault,
                 keyfile_required,
-            } => match vault.unlock(passphrase, key_file) {
+            } => match (*vault).unlock(passphrase, key_file) {
                 Ok(mut vault) => {
                     // Destructions that fell due while the vault was locked happen now.
                     destroy_due(&mut vault);
@@ -116,7 +116,7 @@ impl Vault {
                 Err(failure) => {
                     let UnlockFailure { vault, error } = *failure;
                     *self = Vault::Locked {
-                        vault,
+                        vault: Box::new(vault),
                         keyfile_required,
                     };
                     Err(error.into())

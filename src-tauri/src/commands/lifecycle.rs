@@ -121,7 +121,7 @@ pub async fn key_cancel_destruction(
         .await
 }
 
-/// `key_reveal`: the material of a version (`null`: the current one) as hex text, after
+/// `key_reveal`: the material of a version (`null`: the current one) in its reveal form, after
 /// the passphrase (and key file) are checked again. Audited, success or failure.
 ///
 /// # Errors
@@ -162,7 +162,7 @@ pub async fn key_reveal(
                 &passphrase,
                 key_file.as_ref(),
             )?;
-            Ok(RevealedSecret::hex(number, &material))
+            RevealedSecret::of(number, &material)
         })
         .await
 }

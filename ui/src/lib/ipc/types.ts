@@ -116,7 +116,8 @@ export interface KeyDetail extends KeySummary {
 
 export interface RevealedSecret {
   version: number;
-  encoding: 'hex';
+  /** The engine's reveal form: hex (symmetric keys), text (passwords, tokens), age-identity, pkcs8-pem. */
+  encoding: 'hex' | 'text' | 'age-identity' | 'pkcs8-pem';
   text: string;
 }
 
