@@ -22,6 +22,7 @@ use crate::key::KeyId;
 use crate::schema::table;
 use crate::seal::{self, Place};
 use crate::secret::SymmetricKey;
+use crate::settings::SettingRow;
 
 /// The `setting` row that holds the head of the chain.
 pub(crate) const HEAD_ROW: &str = "audit-head";
@@ -298,12 +299,11 @@ fn entry_place<'a>(vault_id: &'a [u8; 16], seq_text: &'a str) -> Place<'a> {
     }
 }
 
-fn head_place(vault_id: &[u8; 16], row_version: u64) -> Place<'_> {
-    Place {
+fn head_row<'a>(keys: &'a AuditKeys, vault_id: &'a [u8; 16]) -> SettingRow<'a> {
+    SettingRow {
+        name: HEAD_ROW,
+        key: &keys.seal,
         vault_id,
-        table: table::SETTING,
-        row_id: HEAD_ROW,
-        row_version,
     }
 }
 
@@ -348,40 +348,17 @@ pub(crate) fn append(
         "INSERT INTO audit (seq, entry, mac) VALUES (?1, ?2, ?3)",
         params![i64_of(seq), blob, mac.as_slice()],
     )?;
-    let next = Head {
+    let sealed = HeadV1 {
+        seq,
+        mac: crate::vault::hex(&mac),
+        rows: Some(row_digest(conn)?),
+    };
+    let row_version = head_row(keys, vault_id).write(conn, head.row_version, &sealed)?;
+    Ok(Head {
         seq,
         mac,
-        row_version: head.row_version + 1,
-    };
-    let sealed_head = seal::seal(
-        &keys.seal,
-        &head_place(vault_id, next.row_version),
-        &crate::vault::encode_cbor(&HeadV1 {
-            seq,
-            mac: crate::vault::hex(&mac),
-            rows: Some(row_digest(conn)?),
-        })?,
-    );
-    let changed = if head.row_version == 0 {
-        conn.execute(
-            "INSERT INTO setting (name, row_version, value) VALUES (?1, ?2, ?3)",
-            params![HEAD_ROW, i64_of(next.row_version), sealed_head],
-        )?
-    } else {
-        conn.execute(
-            "UPDATE setting SET row_version = ?1, value = ?2 WHERE name = ?3 AND row_version = ?4",
-            params![
-                i64_of(next.row_version),
-                sealed_head,
-                HEAD_ROW,
-                i64_of(head.row_version)
-            ],
-        )?
-    };
-    if changed != 1 {
-        return Err(StorageError::damaged("the audit head changed underneath"));
-    }
-    Ok(next)
+        row_version,
+    })
 }
 
 /// A digest of which rows the vault holds, at which row versions: SHA-256 over
@@ -423,22 +400,9 @@ pub(crate) fn read_head(
     keys: &AuditKeys,
     vault_id: &[u8; 16],
 ) -> Result<(Head, Option<String>), StorageError> {
-    let row: Option<(i64, Vec<u8>)> = conn
-        .query_row(
-            "SELECT row_version, value FROM setting WHERE name = ?1",
-            [HEAD_ROW],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let Some((row_version, blob)) = row else {
+    let Some((head, row_version)) = head_row(keys, vault_id).read::<HeadV1>(conn)? else {
         return Ok((Head::EMPTY, None));
     };
-    let row_version = u64::try_from(row_version)
-        .map_err(|_| StorageError::damaged("the audit head has a negative version"))?;
-    let plain = seal::open(&keys.seal, &head_place(vault_id, row_version), &blob)
-        .map_err(|_| StorageError::damaged("the audit head failed authentication"))?;
-    let head: HeadV1 = ciborium::from_reader(plain.as_slice())
-        .map_err(|_| StorageError::damaged("the audit head cannot be decoded"))?;
     let mac = (0..head.mac.len())
         .step_by(2)
         .map(|i| {

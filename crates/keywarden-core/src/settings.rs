@@ -1,8 +1,14 @@
-//! Per-vault preferences, sealed like every record.
+//! Per-vault preferences, and the sealed rows of the `setting` table that hold them, the
+//! policy and the audit head.
 
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::error::RecordError;
+use crate::error::{RecordError, StorageError};
+use crate::schema::table;
+use crate::seal::{self, Place};
+use crate::secret::SymmetricKey;
 
 /// Preferences stored in the vault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,4 +52,103 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// One sealed row of the `setting` table: its name, the key that seals it, and the
+/// vault it belongs to (bound into the seal with the row version).
+pub(crate) struct SettingRow<'a> {
+    pub name: &'a str,
+    pub key: &'a SymmetricKey,
+    pub vault_id: &'a [u8; 16],
+}
+
+impl SettingRow<'_> {
+    fn place(&self, row_version: u64) -> Place<'_> {
+        Place {
+            vault_id: self.vault_id,
+            table: table::SETTING,
+            row_id: self.name,
+            row_version,
+        }
+    }
+
+    /// Reads, opens and decodes the row: `None` when there is none.
+    pub(crate) fn read<T: DeserializeOwned>(
+        &self,
+        conn: &Connection,
+    ) -> Result<Option<(T, u64)>, StorageError> {
+        let row: Option<(i64, Vec<u8>)> = conn
+            .query_row(
+                "SELECT row_version, value FROM setting WHERE name = ?1",
+                [self.name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((version, blob)) = row else {
+            return Ok(None);
+        };
+        let damaged = |what: &str| StorageError::damaged(format!("the {} {what}", self.name));
+        let version = u64::try_from(version).map_err(|_| damaged("has a negative version"))?;
+        let plain = seal::open(self.key, &self.place(version), &blob)
+            .map_err(|_| damaged("failed authentication"))?;
+        let value =
+            ciborium::from_reader(plain.as_slice()).map_err(|_| damaged("cannot be decoded"))?;
+        Ok(Some((value, version)))
+    }
+
+    /// `value` sealed for version `row_version` of this row.
+    pub(crate) fn seal<T: Serialize>(
+        &self,
+        row_version: u64,
+        value: &T,
+    ) -> Result<Vec<u8>, StorageError> {
+        Ok(seal::seal(
+            self.key,
+            &self.place(row_version),
+            &crate::vault::encode_cbor(value)?,
+        ))
+    }
+
+    /// Seals and writes `value` as version `previous + 1` (see [`store`]).
+    pub(crate) fn write<T: Serialize>(
+        &self,
+        conn: &Connection,
+        previous: u64,
+        value: &T,
+    ) -> Result<u64, StorageError> {
+        let blob = self.seal(previous + 1, value)?;
+        store(conn, self.name, previous, &blob)
+    }
+}
+
+/// Writes a sealed setting row as version `previous + 1`: an insert when `previous` is 0,
+/// otherwise a compare-and-set on `previous`. Returns the new version.
+pub(crate) fn store(
+    conn: &Connection,
+    name: &str,
+    previous: u64,
+    blob: &[u8],
+) -> Result<u64, StorageError> {
+    let next = previous + 1;
+    let (next_i, previous_i) = (
+        i64::try_from(next).unwrap_or(i64::MAX),
+        i64::try_from(previous).unwrap_or(i64::MAX),
+    );
+    let changed = if previous == 0 {
+        conn.execute(
+            "INSERT INTO setting (name, row_version, value) VALUES (?1, ?2, ?3)",
+            params![name, next_i, blob],
+        )?
+    } else {
+        conn.execute(
+            "UPDATE setting SET row_version = ?1, value = ?2 WHERE name = ?3 AND row_version = ?4",
+            params![next_i, blob, name, previous_i],
+        )?
+    };
+    if changed != 1 {
+        return Err(StorageError::damaged(format!(
+            "the {name} changed underneath"
+        )));
+    }
+    Ok(next)
 }

@@ -25,7 +25,7 @@ use crate::policy::{Policy, PolicyV1};
 use crate::schema::{self, APPLICATION_ID, FORMAT_VERSION, SCHEMA_V1, table};
 use crate::seal::{self, Place};
 use crate::secret::{KeyFile, KeyMaterial, Passphrase, SymmetricKey};
-use crate::settings::{SETTINGS_ROW, Settings};
+use crate::settings::{SETTINGS_ROW, SettingRow, Settings};
 use crate::state::{KeyState, Transition};
 use zeroize::Zeroizing;
 
@@ -249,29 +249,13 @@ impl LockedVault {
         )?;
         slot.insert(&tx, KeyslotKind::Passphrase, now)?;
         let keys = SubKeys::derive(&dek, &vault_id);
-        let settings = encode_cbor(&Settings::default())?;
-        tx.execute(
-            "INSERT INTO setting (name, row_version, value) VALUES (?1, 1, ?2)",
-            params![
-                SETTINGS_ROW,
-                seal::seal(
-                    &keys.records,
-                    &setting_place(&vault_id, SETTINGS_ROW, 1),
-                    &settings
-                )
-            ],
-        )?;
-        tx.execute(
-            "INSERT INTO setting (name, row_version, value) VALUES (?1, 1, ?2)",
-            params![
-                POLICY_ROW,
-                seal::seal(
-                    &keys.records,
-                    &setting_place(&vault_id, POLICY_ROW, 1),
-                    &encode_cbor(&PolicyV1::from(&Policy::default()))?
-                )
-            ],
-        )?;
+        let row = |name| SettingRow {
+            name,
+            key: &keys.records,
+            vault_id: &vault_id,
+        };
+        row(SETTINGS_ROW).write(&tx, 0, &Settings::default())?;
+        row(POLICY_ROW).write(&tx, 0, &PolicyV1::from(&Policy::default()))?;
         audit::append(
             &tx,
             &keys.audit,
@@ -336,6 +320,15 @@ impl LockedVault {
     /// The vault file's path.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The sealed `setting` row `name` of this vault, sealed with `key`.
+    fn setting<'a>(&'a self, name: &'a str, key: &'a SymmetricKey) -> SettingRow<'a> {
+        SettingRow {
+            name,
+            key,
+            vault_id: &self.vault_id,
+        }
     }
 
     /// Names the person acting, for the audit entries of the unlock and everything after
@@ -408,15 +401,6 @@ impl LockedVault {
             }
         }
         Err(last)
-    }
-}
-
-fn setting_place<'a>(vault_id: &'a [u8; 16], row: &'a str, row_version: u64) -> Place<'a> {
-    Place {
-        vault_id,
-        table: table::SETTING,
-        row_id: row,
-        row_version,
     }
 }
 
@@ -590,27 +574,11 @@ impl UnlockedVault {
     }
 
     fn read_policy(locked: &LockedVault, keys: &SubKeys) -> Result<(Policy, u64), StorageError> {
-        let row: Option<(i64, Vec<u8>)> = locked
-            .conn
-            .query_row(
-                "SELECT row_version, value FROM setting WHERE name = ?1",
-                [POLICY_ROW],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((v, blob)) = row else {
-            return Err(StorageError::damaged("the policy row is missing"));
-        };
-        let v = row_version(v, "policy")?;
-        let plain = seal::open(
-            &keys.records,
-            &setting_place(&locked.vault_id, POLICY_ROW, v),
-            &blob,
-        )
-        .map_err(|_| StorageError::damaged("the policy failed authentication"))?;
-        let policy: PolicyV1 = ciborium::from_reader(plain.as_slice())
-            .map_err(|_| StorageError::damaged("the policy cannot be decoded"))?;
-        Ok((policy.into(), v))
+        let (policy, version) = locked
+            .setting(POLICY_ROW, &keys.records)
+            .read::<PolicyV1>(&locked.conn)?
+            .ok_or_else(|| StorageError::damaged("the policy row is missing"))?;
+        Ok((policy.into(), version))
     }
 
     /// Runs `write` and appends `entries` to the audit log in one transaction; the
@@ -670,24 +638,10 @@ impl UnlockedVault {
         locked: &LockedVault,
         keys: &SubKeys,
     ) -> Result<(BTreeMap<KeyId, KeyRecord>, Settings, u64), StorageError> {
-        let (settings_version, blob): (i64, Vec<u8>) = locked
-            .conn
-            .query_row(
-                "SELECT row_version, value FROM setting WHERE name = ?1",
-                [SETTINGS_ROW],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
+        let (settings, settings_version) = locked
+            .setting(SETTINGS_ROW, &keys.records)
+            .read::<Settings>(&locked.conn)?
             .ok_or_else(|| StorageError::damaged("the settings row is missing"))?;
-        let settings_version = row_version(settings_version, "settings")?;
-        let plain = seal::open(
-            &keys.records,
-            &setting_place(&locked.vault_id, SETTINGS_ROW, settings_version),
-            &blob,
-        )
-        .map_err(|_| StorageError::damaged("the settings failed authentication"))?;
-        let settings: Settings = ciborium::from_reader(plain.as_slice())
-            .map_err(|_| StorageError::damaged("the settings cannot be decoded"))?;
 
         let mut stmt = locked
             .conn
@@ -1226,26 +1180,17 @@ impl UnlockedVault {
     /// [`RecordError::Invalid`] for an out-of-range value, or a storage failure.
     pub fn set_settings(&mut self, settings: Settings) -> Result<(), RecordError> {
         settings.validate()?;
-        let next = self.settings_row_version + 1;
-        let blob = seal::seal(
-            &self.keys.records,
-            &setting_place(&self.locked.vault_id, SETTINGS_ROW, next),
-            &encode_cbor(&settings)?,
-        );
         let previous = self.settings_row_version;
+        let blob = self
+            .locked
+            .setting(SETTINGS_ROW, &self.keys.records)
+            .seal(previous + 1, &settings)?;
         let entry = NewEntry::new(Action::SettingsChanged).detail(format!(
             "auto-lock after {} minutes",
             settings.auto_lock_minutes
         ));
-        self.commit(entry, |tx| {
-            let changed = tx.execute(
-                "UPDATE setting SET row_version = ?1, value = ?2 WHERE name = ?3 AND row_version = ?4",
-                params![to_i64(next), blob, SETTINGS_ROW, to_i64(previous)],
-            )?;
-            if changed != 1 {
-                return Err(StorageError::damaged("the settings changed underneath").into());
-            }
-            Ok(())
+        let next = self.commit(entry, |tx| {
+            Ok(crate::settings::store(tx, SETTINGS_ROW, previous, &blob)?)
         })?;
         self.settings = settings;
         self.settings_row_version = next;

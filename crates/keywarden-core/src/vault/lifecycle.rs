@@ -5,13 +5,12 @@
 use jiff::SignedDuration;
 use rusqlite::params;
 
-use super::{POLICY_ROW, UnlockedVault, encode_cbor, setting_place};
+use super::{POLICY_ROW, UnlockedVault};
 use crate::algorithm::Algorithm;
 use crate::audit::{self, Action, AuditEntry, AuditFilter, AuditVerification, NewEntry};
 use crate::clock::Timestamp;
 use crate::error::{RecordError, StorageError};
 use crate::key::{self, KeyId, KeyRecord, KeyVersion, ScheduledDestruction};
-use crate::keyslot::to_i64;
 use crate::material::{PublicKey, SecretKey};
 use crate::policy::{Finding, Policy, PolicyV1, Severity};
 use crate::seal;
@@ -523,25 +522,16 @@ impl UnlockedVault {
         if changes.is_empty() {
             return Ok(());
         }
-        let next = self.policy_row_version + 1;
         let previous = self.policy_row_version;
-        let blob = seal::seal(
-            &self.keys.records,
-            &setting_place(&self.locked.vault_id, POLICY_ROW, next),
-            &encode_cbor(&PolicyV1::from(&policy))?,
-        );
+        let blob = self
+            .locked
+            .setting(POLICY_ROW, &self.keys.records)
+            .seal(previous + 1, &PolicyV1::from(&policy))?;
         let entry = NewEntry::new(Action::PolicyChanged)
             .reason(reason.trim())
             .detail(changes.join("; "));
-        self.commit(entry, |tx| {
-            let changed = tx.execute(
-                "UPDATE setting SET row_version = ?1, value = ?2 WHERE name = ?3 AND row_version = ?4",
-                params![to_i64(next), blob, POLICY_ROW, to_i64(previous)],
-            )?;
-            if changed != 1 {
-                return Err(StorageError::damaged("the policy changed underneath").into());
-            }
-            Ok(())
+        let next = self.commit(entry, |tx| {
+            Ok(crate::settings::store(tx, POLICY_ROW, previous, &blob)?)
         })?;
         self.policy = policy;
         self.policy_row_version = next;
