@@ -163,6 +163,20 @@ impl Outcome {
     }
 }
 
+impl FromStr for Outcome {
+    type Err = RecordError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "success" => Ok(Outcome::Success),
+            "failure" => Ok(Outcome::Failure),
+            _ => Err(RecordError::Invalid {
+                field: "outcome",
+                reason: "\"success\" or \"failure\"".to_owned(),
+            }),
+        }
+    }
+}
+
 /// One entry of the log, as read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -213,20 +227,38 @@ impl NewEntry {
     }
 
     pub(crate) fn reason(mut self, reason: &str) -> Self {
-        reason.clone_into(&mut self.reason);
+        self.reason = bounded(reason.trim(), crate::key::limits::REASON_CHARS);
         self
     }
 
     pub(crate) fn detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = detail.into();
+        self.detail = bounded(&detail.into(), MAX_DETAIL_CHARS);
         self
     }
 
     pub(crate) fn failed(mut self, why: impl Into<String>) -> Self {
         self.outcome = Outcome::Failure;
-        self.detail = why.into();
+        self.detail = bounded(&why.into(), MAX_DETAIL_CHARS);
         self
     }
+}
+
+/// The longest detail an entry keeps, in characters.
+const MAX_DETAIL_CHARS: usize = 2_000;
+
+/// `text` without control characters other than line breaks, cut to `max` characters:
+/// a refused request may carry anything, and the log keeps only a bounded, printable
+/// account of it.
+fn bounded(text: &str, max: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .take(max)
+        .collect();
+    if text.chars().count() > max {
+        out.push('…');
+    }
+    out
 }
 
 /// The sealed plaintext of an entry: a CBOR map with these text keys.
@@ -712,11 +744,7 @@ pub(crate) fn list(
             },
             key_name: e.key_name,
             reason: e.reason,
-            outcome: match e.outcome.as_str() {
-                "success" => Outcome::Success,
-                "failure" => Outcome::Failure,
-                _ => return Err(damaged("unknown outcome")),
-            },
+            outcome: e.outcome.parse().map_err(|_| damaged("unknown outcome"))?,
             detail: e.detail,
         };
         if filter.accepts(&entry) {

@@ -465,6 +465,12 @@ fn default_actor() -> String {
     ["USER", "USERNAME", "LOGNAME"]
         .into_iter()
         .find_map(|v| std::env::var(v).ok().filter(|n| !n.trim().is_empty()))
+        .or_else(|| {
+            // Desktop sessions started without a login shell may lack those; the home
+            // directory is named after the user on every platform Keywarden runs on.
+            dirs::home_dir().and_then(|h| h.file_name().map(|n| n.to_string_lossy().into_owned()))
+        })
+        .and_then(|n| clean_actor(&n).ok())
         .unwrap_or_else(|| "unknown user".to_owned())
 }
 

@@ -273,3 +273,26 @@ fn a_head_rolled_back_behind_the_log_is_detected() {
         failure.error
     );
 }
+
+#[test]
+fn a_refused_request_is_logged_only_as_a_bounded_printable_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.keywarden");
+    let mut vault = create_with_clock(&path, ManualClock::new());
+    let id = vault
+        .generate_key(NewKey::new("k", Algorithm::Aes256))
+        .unwrap()
+        .id;
+    let huge = format!("{}\u{1b}[31m\u{0}", "x".repeat(100_000));
+    assert!(vault.set_state(&id, KeyState::Active, &huge).is_err());
+    let refused = vault
+        .audit_entries(&AuditFilter {
+            outcome: Some(Outcome::Failure),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert_eq!(refused.len(), 1);
+    assert!(refused[0].reason.chars().count() <= 1_001);
+    assert!(!refused[0].reason.chars().any(|c| c.is_control()));
+    assert!("failure".parse::<Outcome>().unwrap() == Outcome::Failure);
+}
