@@ -325,7 +325,7 @@ impl UnlockedVault {
         let entry = NewEntry::new(Action::DestructionScheduled)
             .key(*id, &record.name)
             .reason(&reason)
-            .detail(format!("due {due_at}"));
+            .detail(format!("due {}", due_at.strftime("%Y-%m-%d %H:%M UTC")));
         self.store_record(record, &[entry], |_| Ok(()))?;
         if after == 0 {
             self.destroy_due()?;
