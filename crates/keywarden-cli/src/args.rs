@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use keywarden_core::{Action, Algorithm, KeyState, Purpose};
 
+use crate::key_format::KeyFormat;
+
 /// Text shown at the end of `keywarden --help`: where secrets come from and what the exit
 /// codes mean. `docs/cli.md` says the same at more length.
 const AFTER_HELP: &str = "\
@@ -175,6 +177,12 @@ pub enum KeyCommand {
     Destroy(DestroyArgs),
     /// Print a key's secret material (asks for the passphrase again; audited)
     Reveal(RevealArgs),
+    /// Add a key made elsewhere, from a private key file or standard input
+    Import(ImportArgs),
+    /// Write a key's public part: SPKI, OpenSSH, JWK or age recipient (audited)
+    ExportPublic(ExportPublicArgs),
+    /// Write a key's secret material to a file (asks for the passphrase again; audited)
+    Export(ExportArgs),
 }
 
 /// `keywarden key gen`.
@@ -338,6 +346,117 @@ pub struct RevealArgs {
     pub yes: bool,
 }
 
+/// `keywarden key import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The key file to read, or - for standard input
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The key's name, unique in the vault (1 to 200 characters)
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+
+    /// The file's format: pkcs8-pem, pkcs8-der, openssh-private, age-identity, jwk,
+    /// hex, base64 or text [default: recognised from the content; hex, base64 and text
+    /// must be named]
+    #[arg(long, value_name = "FORMAT", value_parser = parse_key_format)]
+    pub format: Option<KeyFormat>,
+
+    /// The kind of key the file holds (needed for hex, base64, text and oct JWKs; for
+    /// other formats it must agree with the file)
+    #[arg(long, value_name = "ALG", value_parser = parse_algorithm)]
+    pub alg: Option<Algorithm>,
+
+    /// What the key is for [default: the algorithm's usual purpose]
+    #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose)]
+    pub purpose: Option<Purpose>,
+
+    /// The person or team responsible for the key
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+
+    /// A person who holds or may recover the key (repeat for several)
+    #[arg(long = "custodian", value_name = "NAME")]
+    pub custodians: Vec<String>,
+
+    /// Leave the key in pre-activation instead of activating it now
+    #[arg(long)]
+    pub pre_activation: bool,
+
+    /// Rotate every N days instead of the policy's cryptoperiod for the purpose
+    #[arg(long, value_name = "N")]
+    pub rotation_days: Option<u32>,
+
+    /// Free text kept with the key
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+
+    /// A label for search and grouping (repeat for several)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+}
+
+/// `keywarden key export-public`.
+#[derive(Debug, Args)]
+pub struct ExportPublicArgs {
+    /// The key: its id, its name, or a unique id prefix (4+ characters)
+    #[arg(value_name = "REF")]
+    pub reference: String,
+
+    /// The version to export [default: the current one]
+    #[arg(long, value_name = "N")]
+    pub version: Option<u32>,
+
+    /// spki-pem, spki-der, openssh-public, jwk or age-recipient
+    #[arg(long, value_name = "FORMAT", value_parser = parse_key_format)]
+    pub format: KeyFormat,
+
+    /// Write to FILE (mode 0644) instead of standard output; - is standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// The comment of an OpenSSH public key line [default: the key's name]
+    #[arg(long, value_name = "TEXT")]
+    pub comment: Option<String>,
+
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `keywarden key export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The key: its id, its name, or a unique id prefix (4+ characters)
+    #[arg(value_name = "REF")]
+    pub reference: String,
+
+    /// The version to export [default: the current one]
+    #[arg(long, value_name = "N")]
+    pub version: Option<u32>,
+
+    /// pkcs8-pem, pkcs8-der, openssh-private, age-identity, jwk, hex, base64 or text
+    #[arg(long, value_name = "FORMAT", value_parser = parse_key_format)]
+    pub format: KeyFormat,
+
+    /// The file to write (mode 0600), or - for standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// The comment of an OpenSSH private key file [default: the key's name]
+    #[arg(long, value_name = "TEXT")]
+    pub comment: Option<String>,
+
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+
+    /// With --out -: print to a terminal without asking first
+    #[arg(long)]
+    pub yes: bool,
+}
+
 /// `keywarden policy …`.
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
@@ -436,6 +555,11 @@ pub enum ExportFormat {
 /// Parses an algorithm name with the engine's own parser, so the CLI accepts exactly
 /// what the engine knows.
 fn parse_algorithm(text: &str) -> Result<Algorithm, keywarden_core::RecordError> {
+    text.parse()
+}
+
+/// Parses a key format: the engine's format ids, and `jwk`.
+fn parse_key_format(text: &str) -> Result<KeyFormat, String> {
     text.parse()
 }
 

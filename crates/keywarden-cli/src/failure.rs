@@ -33,6 +33,9 @@ pub enum Code {
     VaultExists,
     /// `init --new-keyfile` was pointed at a path that already exists.
     KeyfileExists,
+    /// `key export --out FILE` (or `export-public`) was pointed at a path that already
+    /// exists, without `--force`.
+    FileExists,
     /// The passphrase does not open the vault.
     WrongPassphrase,
     /// The vault needs a key file and none was given.
@@ -70,7 +73,7 @@ pub enum Code {
 impl Code {
     /// Every code, for tests.
     #[cfg(test)]
-    pub const ALL: [Code; 25] = [
+    pub const ALL: [Code; 26] = [
         Code::Usage,
         Code::InvalidInput,
         Code::PassphraseMismatch,
@@ -80,6 +83,7 @@ impl Code {
         Code::NameTaken,
         Code::VaultExists,
         Code::KeyfileExists,
+        Code::FileExists,
         Code::WrongPassphrase,
         Code::KeyfileRequired,
         Code::WrongKeyfile,
@@ -110,6 +114,7 @@ impl Code {
             Code::NameTaken => "name_taken",
             Code::VaultExists => "vault_exists",
             Code::KeyfileExists => "keyfile_exists",
+            Code::FileExists => "file_exists",
             Code::WrongPassphrase => "wrong_passphrase",
             Code::KeyfileRequired => "keyfile_required",
             Code::WrongKeyfile => "wrong_keyfile",
@@ -141,6 +146,7 @@ impl Code {
             | Code::NameTaken
             | Code::VaultExists
             | Code::KeyfileExists
+            | Code::FileExists
             | Code::PolicyViolation
             | Code::NotAllowed => 2,
             Code::CheckFailed => 1,

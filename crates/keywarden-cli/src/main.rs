@@ -3,6 +3,8 @@
 mod args;
 mod commands;
 mod failure;
+mod key_format;
+mod outfile;
 mod output;
 mod passphrase;
 mod session;

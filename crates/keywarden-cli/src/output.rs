@@ -1,10 +1,12 @@
 //! What a command reports, and how it is printed: text for people, or one JSON document
 //! (`--json`) whose shape is documented in `docs/cli.md` and kept stable.
 //!
-//! Only [`Report::Revealed`] holds key material, because a person asked for it with
-//! `key reveal`; every other report holds records, which have none.
+//! Only [`Report::Revealed`] and an [`Exported`] bound for standard output hold key
+//! material, because a person asked for it with `key reveal` or `key export`; every
+//! other report holds records, which have none.
 
 mod audit;
+mod exports;
 mod keys;
 mod policy;
 
@@ -21,6 +23,7 @@ use crate::failure::{Code, Failure};
 use crate::session::display;
 
 pub use audit::to_jsonl;
+pub use exports::{Destination, Exported};
 pub use keys::{KeyAction, KeyView, Revealed};
 pub use policy::PolicyChange;
 
@@ -52,7 +55,7 @@ pub enum Report {
         /// The vault.
         vault: PathBuf,
     },
-    /// `key gen`, `show`, `rename`, `state`, `rotate`, `destroy`.
+    /// `key gen`, `import`, `show`, `rename`, `state`, `rotate`, `destroy`.
     Key {
         /// The key as it now is.
         key: Box<KeyView>,
@@ -75,6 +78,9 @@ pub enum Report {
     },
     /// `key reveal`: secret material, at a person's explicit request.
     Revealed(Revealed),
+    /// `key export-public` and `key export`: to a file, or the material itself for
+    /// standard output (printed as it is, with or without `--json`).
+    Exported(Box<Exported>),
     /// `policy show` and `policy set`.
     Policy {
         /// Every setting, as `(name, value)`.
@@ -134,6 +140,9 @@ enum ReportJson<'a> {
     },
     Secret {
         secret: keys::SecretJson<'a>,
+    },
+    Export {
+        export: exports::ExportJson<'a>,
     },
     Policy(policy::PolicyJson<'a>),
     AuditEntries {
@@ -201,6 +210,9 @@ impl Report {
             },
             Report::Revealed(revealed) => ReportJson::Secret {
                 secret: revealed.to_json(),
+            },
+            Report::Exported(exported) => ReportJson::Export {
+                export: exported.to_json()?,
             },
             Report::Policy { entries, change } => {
                 ReportJson::Policy(policy::to_json(entries, change.as_ref()))
@@ -286,6 +298,7 @@ impl Report {
                 record.id
             ),
             Report::Revealed(revealed) => return revealed.to_text(),
+            Report::Exported(exported) => exported.to_text(),
             Report::Policy { entries, change } => policy::to_text(entries, change.as_ref()),
             Report::AuditEntries { entries } => audit::table(entries),
             Report::AuditIntact { entries } => format!(
@@ -314,11 +327,16 @@ impl Report {
 /// [`Code::Io`] when standard output cannot be written. A closed pipe (`keywarden key
 /// list | head -1`) is not an error.
 pub fn print(report: &Report, json: bool) -> Result<(), Failure> {
+    if let Report::Exported(exported) = report
+        && let Some(bytes) = exported.stdout_bytes()
+    {
+        return write_stdout(bytes);
+    }
     let text = match report.to_json() {
         Some(doc) if json => to_json_text(&doc)?,
         _ => report.to_text(),
     };
-    write_stdout(&text)
+    write_stdout(text.as_bytes())
 }
 
 /// Prints a failure: as JSON on standard output with `--json`, else on standard error
@@ -334,7 +352,7 @@ pub fn print_failure(failure: &Failure, json: bool) {
             },
         };
         if let Ok(text) = to_json_text(&doc) {
-            let _ = write_stdout(&text);
+            let _ = write_stdout(text.as_bytes());
         }
     } else {
         let mut err = io::stderr().lock();
@@ -359,9 +377,9 @@ fn to_json_text<T: Serialize>(value: &T) -> Result<Zeroizing<String>, Failure> {
     Ok(text)
 }
 
-fn write_stdout(text: &str) -> Result<(), Failure> {
+fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::io("cannot write to standard output", &e)),

@@ -1,5 +1,9 @@
 //! `keywarden key …`: generate, list, show, rename and delete keys, and move them
-//! through their lifecycle: state changes, rotation, scheduled destruction, reveal.
+//! through their lifecycle: state changes, rotation, scheduled destruction, reveal;
+//! import and export are in [`import`] and [`export`].
+
+mod export;
+mod import;
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -22,7 +26,9 @@ use crate::terminal;
 /// the key's state does not allow. A deletion or reveal that is not confirmed changes
 /// nothing.
 pub fn run(session: &Session, command: &KeyCommand) -> Result<Report, Failure> {
-    // Refuse before the passphrase is asked and the KDF runs.
+    // Refuse before the passphrase is asked and the KDF runs; a key to import is read
+    // and checked now, so a bad file is reported before anyone types.
+    let mut imported = None;
     match command {
         KeyCommand::Delete { yes: false, .. } if !terminal::is_interactive() => {
             return Err(Failure::usage(
@@ -38,6 +44,9 @@ pub fn run(session: &Session, command: &KeyCommand) -> Result<Report, Failure> {
                  confirm it: add --yes, or redirect standard output",
             ));
         }
+        KeyCommand::Import(args) => imported = Some(import::read(args)?),
+        KeyCommand::ExportPublic(args) => export::check_public(args)?,
+        KeyCommand::Export(args) => export::check_secret(args)?,
         _ => {}
     }
     let mut unlocked = session.unlock()?;
@@ -89,6 +98,9 @@ pub fn run(session: &Session, command: &KeyCommand) -> Result<Report, Failure> {
         }
         KeyCommand::Destroy(args) => destroy(vault, args),
         KeyCommand::Reveal(args) => reveal(session, &mut unlocked, args),
+        KeyCommand::Import(args) => import::store(vault, args, imported),
+        KeyCommand::ExportPublic(args) => export::public(vault, args),
+        KeyCommand::Export(args) => export::secret(session, &mut unlocked, args),
     }
 }
 
@@ -210,18 +222,7 @@ fn reveal(
 ) -> Result<Report, Failure> {
     let record = unlocked.vault.find(&args.reference)?.clone();
     if !args.yes && terminal::stdout_is_terminal() {
-        let answer = terminal::ask_line(&format!(
-            "This prints the secret material of \"{}\" on the terminal, where others may \
-             see it.\nType yes to go on: ",
-            output::clean(&record.name)
-        ))
-        .map_err(|e| Failure::io("cannot read the confirmation", &e))?;
-        if !answer.trim().eq_ignore_ascii_case("yes") {
-            return Err(Failure::new(
-                Code::NotConfirmed,
-                "not confirmed; nothing was revealed",
-            ));
-        }
+        confirm_printing(&record.name, "nothing was revealed")?;
     }
     let prompt = format!(
         "Passphrase again, to reveal \"{}\"",
@@ -236,17 +237,7 @@ fn reveal(
         &passphrase,
         unlocked.key_file.as_ref(),
     );
-    let material = material.map_err(|e| match e {
-        // The engine names the version as part of the reference; say it plainly.
-        RecordError::NotFound { .. } if args.version.is_some() => Failure::new(
-            Code::KeyNotFound,
-            format!(
-                "\"{}\" has no version {version}",
-                output::clean(&record.name)
-            ),
-        ),
-        other => other.into(),
-    })?;
+    let material = material.map_err(|e| version_failure(e, &record.name, args.version))?;
     // One text form per kind of key: hex, PEM, an age identity, or the secret itself.
     let encoding = Format::for_reveal(material.algorithm());
     let text = material.reveal_text()?;
@@ -257,6 +248,40 @@ fn reveal(
         encoding: encoding.id(),
         text,
     }))
+}
+
+/// A failure of the engine about a key's version: a version the key does not have is
+/// said plainly (the engine names it as part of the reference).
+fn version_failure(error: RecordError, name: &str, version: Option<u32>) -> Failure {
+    match (error, version) {
+        (RecordError::NotFound { .. }, Some(number)) => Failure::new(
+            Code::KeyNotFound,
+            format!("\"{}\" has no version {number}", output::clean(name)),
+        ),
+        (other, _) => other.into(),
+    }
+}
+
+/// Asks, on the terminal, before secret material of the key `name` is printed there.
+///
+/// # Errors
+/// [`Code::NotConfirmed`] (with `refused`: what did not happen) unless the answer is
+/// `yes`; [`Code::Io`].
+fn confirm_printing(name: &str, refused: &str) -> Result<(), Failure> {
+    let answer = terminal::ask_line(&format!(
+        "This prints the secret material of \"{}\" on the terminal, where others may \
+         see it.\nType yes to go on: ",
+        output::clean(name)
+    ))
+    .map_err(|e| Failure::io("cannot read the confirmation", &e))?;
+    if answer.trim().eq_ignore_ascii_case("yes") {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            Code::NotConfirmed,
+            format!("not confirmed; {refused}"),
+        ))
+    }
 }
 
 /// Asks the person to type the key's name.

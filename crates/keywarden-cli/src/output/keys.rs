@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use keywarden_core::material::Fingerprint;
 use keywarden_core::state::COMPROMISE_FOLLOW_UP;
 use keywarden_core::{
     Finding, KeyRecord, KeyState, KeyVersion, Severity, Timestamp, Transition, UnlockedVault,
@@ -78,6 +79,53 @@ pub enum KeyAction {
     Destroyed,
     /// `key destroy --cancel`.
     DestructionCancelled,
+    /// `key import`, with the format read and every fingerprint of the material.
+    Imported {
+        /// The format's id (`pkcs8-pem`, `jwk`, …).
+        format: &'static str,
+        /// Every fingerprint, the main one first.
+        fingerprints: Vec<Fingerprint>,
+    },
+}
+
+/// A fingerprint in JSON: what kind it is, and its value as Keywarden shows it.
+#[derive(Serialize)]
+pub(super) struct FingerprintJson {
+    kind: &'static str,
+    value: String,
+}
+
+impl From<&Fingerprint> for FingerprintJson {
+    fn from(f: &Fingerprint) -> Self {
+        FingerprintJson {
+            kind: fingerprint_kind(f),
+            value: f.to_string(),
+        }
+    }
+}
+
+/// The stable id of a kind of fingerprint, for JSON (`docs/cli.md`).
+fn fingerprint_kind(f: &Fingerprint) -> &'static str {
+    match f {
+        Fingerprint::Spki(_) => "spki-sha256",
+        Fingerprint::OpenSsh(_) => "openssh-sha256",
+        Fingerprint::AgeRecipient(_) => "age-recipient",
+        Fingerprint::Kcv(_) => "kcv",
+    }
+}
+
+/// Fingerprints for people: one `  LABEL  VALUE` line each, labels aligned.
+pub(super) fn fingerprint_lines(fingerprints: &[Fingerprint]) -> String {
+    let rows: Vec<[String; 2]> = fingerprints
+        .iter()
+        .map(|f| [f.label().to_owned(), f.to_string()])
+        .collect();
+    let mut out = String::new();
+    let width = rows.iter().map(|[label, _]| label.len()).max().unwrap_or(0);
+    for [label, value] in rows {
+        out.push_str(&format!("  {label:<width$}  {value}\n"));
+    }
+    out
 }
 
 /// Secret material a person asked to see (`key reveal`), in its text form.
@@ -289,6 +337,10 @@ pub(super) struct KeyReportJson<'a> {
     follow_up: Option<&'static [&'static str]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     previous_version: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprints: Option<Vec<FingerprintJson>>,
 }
 
 pub(super) fn report_json<'a>(view: &'a KeyView, action: &KeyAction) -> KeyReportJson<'a> {
@@ -299,11 +351,23 @@ pub(super) fn report_json<'a>(view: &'a KeyView, action: &KeyAction) -> KeyRepor
         KeyAction::Rotated(previous) => (None, None, Some(*previous)),
         _ => (None, None, None),
     };
+    let (format, fingerprints) = match action {
+        KeyAction::Imported {
+            format,
+            fingerprints,
+        } => (
+            Some(*format),
+            Some(fingerprints.iter().map(FingerprintJson::from).collect()),
+        ),
+        _ => (None, None),
+    };
     KeyReportJson {
         key: view.into(),
         previous_state,
         follow_up,
         previous_version,
+        format,
+        fingerprints,
     }
 }
 
@@ -354,10 +418,16 @@ pub(super) fn report_text(view: &KeyView, action: &KeyAction) -> String {
         KeyAction::DestructionCancelled => {
             format!("Cancelled the destruction of \"{name}\".\n")
         }
+        KeyAction::Imported { format, .. } => format!("Imported a key from {format}.\n"),
     };
     let mut out = head + &block(view);
     if *action == KeyAction::Shown {
         out.push_str(&details(view));
+    }
+    if let KeyAction::Imported { fingerprints, .. } = action {
+        out.push_str("\nFingerprints:\n");
+        out.push_str(&fingerprint_lines(fingerprints));
+        out.push_str(&findings(view));
     }
     let steps = follow_up(r.state);
     if matches!(action, KeyAction::StateChanged(_)) && !steps.is_empty() {
@@ -487,7 +557,13 @@ fn details(view: &KeyView) -> String {
         ["WHEN", "FROM", "TO", "WHO", "WHY"],
         &history,
     ));
-    out.push_str("\nPolicy:\n");
+    out.push_str(&findings(view));
+    out
+}
+
+/// The policy's findings about the key: violations first, then warnings.
+fn findings(view: &KeyView) -> String {
+    let mut out = String::from("\nPolicy:\n");
     if view.findings.is_empty() {
         out.push_str("  no findings\n");
     }

@@ -1,0 +1,325 @@
+//! `key import`: a private key or secret made elsewhere, read from a file or standard
+//! input, recognised by its content when no `--format` is given, and stored as a new key.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use keywarden_core::material::Jwk;
+use keywarden_core::{Format, NewKey, SecretKey, UnlockedVault};
+use zeroize::Zeroizing;
+
+use crate::args::ImportArgs;
+use crate::failure::{Code, Failure};
+use crate::key_format::KeyFormat;
+use crate::output::{self, KeyAction, KeyView, Report};
+use crate::session::display;
+
+/// The most `key import` reads: far more than any key file (an RSA-4096 PKCS#8 PEM is
+/// about 3.3 KB), little enough to hold in memory.
+const MAX_INPUT: usize = 1024 * 1024;
+
+/// A key read and checked, not yet stored.
+#[derive(Debug)]
+pub struct Input {
+    /// The format it was read in.
+    format: KeyFormat,
+    /// The key.
+    key: SecretKey,
+}
+
+/// Reads `FILE` (or standard input), recognises its format unless `--format` names it,
+/// and decodes the key. Runs before the vault is unlocked.
+///
+/// # Errors
+/// [`Code::InvalidInput`]: a file that cannot be read, is empty or too large, whose
+/// format cannot be told, or that is not a valid private key of a kind Keywarden keeps
+/// (public keys and encrypted keys included); the messages never quote the input.
+pub fn read(args: &ImportArgs) -> Result<Input, Failure> {
+    let data = read_input(&args.file)?;
+    let format = match args.format {
+        Some(format) => format,
+        None => detect(&data).ok_or_else(|| {
+            Failure::new(
+                Code::InvalidInput,
+                format!(
+                    "cannot tell what kind of key {} holds: give --format (hex, base64 and \
+                     text need --alg too)",
+                    source_name(&args.file)
+                ),
+            )
+        })?,
+    };
+    let key = match format {
+        KeyFormat::Standard(f) => SecretKey::import(&data, f, args.alg)?,
+        KeyFormat::Jwk => SecretKey::from_jwk(&parse_jwk(&data)?, args.alg)?,
+    };
+    Ok(Input { format, key })
+}
+
+/// Stores the key read by [`read`] (or reads it now) as a new key with the options
+/// given. The policy flags an algorithm it does not allow rather than refusing it; a
+/// purpose the algorithm cannot serve is refused.
+///
+/// # Errors
+/// As [`read`]; the engine's record errors (name taken, invalid fields, a purpose the
+/// key cannot serve).
+pub fn store(
+    vault: &mut UnlockedVault,
+    args: &ImportArgs,
+    input: Option<Input>,
+) -> Result<Report, Failure> {
+    let Input { format, key } = match input {
+        Some(input) => input,
+        None => read(args)?,
+    };
+    let fingerprints = key.fingerprints();
+    // Not refused (the same material may serve under two names), but rarely meant.
+    let main = key.fingerprint().to_string();
+    let twins: Vec<(String, String)> = vault
+        .list("")
+        .into_iter()
+        .filter(|r| r.versions.iter().any(|v| v.fingerprint == main))
+        .map(|r| (r.name.clone(), r.id.to_string()))
+        .collect();
+    let new = NewKey {
+        purpose: args.purpose,
+        owner: args.owner.clone().unwrap_or_default(),
+        custodians: args.custodians.clone(),
+        notes: args.notes.clone().unwrap_or_default(),
+        tags: args.tags.clone(),
+        pre_activation: args.pre_activation,
+        rotation_days: args.rotation_days,
+        ..NewKey::new(args.name.clone(), key.algorithm())
+    };
+    let record = vault.import_key(new, key)?.clone();
+    for (name, id) in twins {
+        output::warn(&format!(
+            "the vault already holds this key material as \"{}\" ({id})",
+            output::clean(&name)
+        ));
+    }
+    Ok(Report::Key {
+        key: Box::new(KeyView::new(vault, record)),
+        action: KeyAction::Imported {
+            format: format.id(),
+            fingerprints,
+        },
+    })
+}
+
+/// How the input is named in messages.
+fn source_name(path: &Path) -> String {
+    if is_stdin(path) {
+        "standard input".to_owned()
+    } else {
+        display(path)
+    }
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The whole input, in a buffer sized once (so no copy of the key is left behind by a
+/// growing buffer) and wiped when dropped.
+fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    let name = source_name(path);
+    let invalid =
+        |e: io::Error| Failure::new(Code::InvalidInput, format!("cannot read {name}: {e}"));
+    let mut data = Zeroizing::new(Vec::with_capacity(MAX_INPUT + 1));
+    let limit = (MAX_INPUT + 1) as u64;
+    if is_stdin(path) {
+        io::stdin().lock().take(limit).read_to_end(&mut data)
+    } else {
+        File::open(path).and_then(|f| f.take(limit).read_to_end(&mut data))
+    }
+    .map_err(invalid)?;
+    if data.len() > MAX_INPUT {
+        return Err(Failure::new(
+            Code::InvalidInput,
+            format!("{name} is larger than 1 MiB: not a key file"),
+        ));
+    }
+    if data.iter().all(u8::is_ascii_whitespace) {
+        return Err(Failure::new(Code::InvalidInput, format!("{name} is empty")));
+    }
+    Ok(data)
+}
+
+/// The format of a key file, from its content: binary DER, a JSON object (JWK), a PEM
+/// label, an age identity; public keys are recognised too, so that import can say that
+/// they hold no private key. `None` for anything else (hex, base64, text).
+fn detect(data: &[u8]) -> Option<KeyFormat> {
+    let standard = |f| Some(KeyFormat::Standard(f));
+    // DER: one SEQUENCE that spans the whole input (hex text may start with "0" too).
+    if matches!(tlv(data), Some((0x30, _, []))) {
+        return if is_spki_der(data) {
+            standard(Format::SpkiDer)
+        } else {
+            standard(Format::Pkcs8Der)
+        };
+    }
+    let text = std::str::from_utf8(data).ok()?.trim_start();
+    if text.starts_with('{') {
+        return Some(KeyFormat::Jwk);
+    }
+    if let Some(start) = text.find("-----BEGIN ") {
+        let label = text[start + 11..].split("-----").next().unwrap_or_default();
+        return match label {
+            "OPENSSH PRIVATE KEY" => standard(Format::OpenSshPrivate),
+            "PUBLIC KEY" => standard(Format::SpkiPem),
+            "SSH2 PUBLIC KEY" => standard(Format::OpenSshPublic),
+            // PKCS#8, and the labels the engine explains (ENCRYPTED PRIVATE KEY, RSA
+            // PRIVATE KEY, EC PRIVATE KEY).
+            _ => standard(Format::Pkcs8Pem),
+        };
+    }
+    let lines = || text.lines().map(str::trim);
+    if lines().any(|l| l.to_ascii_uppercase().starts_with("AGE-SECRET-KEY-1")) {
+        return standard(Format::AgeIdentity);
+    }
+    let first = lines().next().unwrap_or_default();
+    let word = first.split_whitespace().next().unwrap_or_default();
+    if word.starts_with("ssh-") || word.starts_with("ecdsa-sha2-") || word.starts_with("sk-") {
+        return standard(Format::OpenSshPublic);
+    }
+    if first.to_ascii_lowercase().starts_with("age1") {
+        return standard(Format::AgeRecipient);
+    }
+    None
+}
+
+/// Whether DER is a `SubjectPublicKeyInfo` rather than a PKCS#8 document: a SEQUENCE of
+/// exactly an algorithm SEQUENCE and a BIT STRING (a `PrivateKeyInfo` starts with an
+/// INTEGER; an `EncryptedPrivateKeyInfo` ends with an OCTET STRING).
+fn is_spki_der(der: &[u8]) -> bool {
+    let Some((0x30, body, rest)) = tlv(der) else {
+        return false;
+    };
+    if !rest.is_empty() {
+        return false;
+    }
+    let Some((0x30, _, after_algorithm)) = tlv(body) else {
+        return false;
+    };
+    matches!(tlv(after_algorithm), Some((0x03, _, [])))
+}
+
+/// One DER tag-length-value: the tag, the value and what follows.
+fn tlv(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = der.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let (bytes, rest) = rest.split_at(n);
+        let len = bytes
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+        (len, rest)
+    };
+    if rest.len() < len {
+        return None;
+    }
+    let (value, rest) = rest.split_at(len);
+    Some((tag, value, rest))
+}
+
+/// A JWK from JSON text. The messages name where the JSON is wrong, never what it holds.
+fn parse_jwk(data: &[u8]) -> Result<Jwk, Failure> {
+    let jwk: Jwk = serde_json::from_slice(data).map_err(|e| {
+        let what = match e.classify() {
+            serde_json::error::Category::Data => "a member is not a string, or it is not an object",
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                "the JSON is malformed"
+            }
+            serde_json::error::Category::Io => "it cannot be read",
+        };
+        Failure::new(
+            Code::InvalidInput,
+            format!(
+                "not a valid JWK: {what} (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    if !jwk.is_private() {
+        return Err(Failure::new(
+            Code::InvalidInput,
+            "the JWK holds no private key (no \"d\" or \"k\" member): Keywarden imports \
+             private keys",
+        ));
+    }
+    Ok(jwk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detected(data: &[u8]) -> Option<&'static str> {
+        detect(data).map(KeyFormat::id)
+    }
+
+    #[test]
+    fn formats_are_recognised_by_their_content() {
+        let generated = SecretKey::generate(keywarden_core::Algorithm::Ed25519).unwrap();
+        let der = generated.export(Format::Pkcs8Der, "").unwrap();
+        assert_eq!(detected(&der), Some("pkcs8-der"));
+        let spki = generated.public_key().unwrap();
+        assert_eq!(detected(spki.spki_der()), Some("spki-der"));
+        let pem = generated.export(Format::Pkcs8Pem, "").unwrap();
+        assert_eq!(detected(&pem), Some("pkcs8-pem"));
+        let ssh = generated.export(Format::OpenSshPrivate, "c").unwrap();
+        assert_eq!(detected(&ssh), Some("openssh-private"));
+        let line = generated.export(Format::OpenSshPublic, "c").unwrap();
+        assert_eq!(detected(&line), Some("openssh-public"));
+        assert_eq!(
+            detected(&generated.export(Format::SpkiPem, "").unwrap()),
+            Some("spki-pem")
+        );
+        assert_eq!(
+            detected(b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n"),
+            Some("pkcs8-pem")
+        );
+        assert_eq!(detected(b"  {\"kty\":\"OKP\"}"), Some("jwk"));
+
+        let age = SecretKey::generate(keywarden_core::Algorithm::AgeX25519).unwrap();
+        let identity = age.export(Format::AgeIdentity, "").unwrap();
+        assert_eq!(detected(&identity), Some("age-identity"));
+        let recipient = age.export(Format::AgeRecipient, "").unwrap();
+        assert_eq!(detected(&recipient), Some("age-recipient"));
+
+        assert_eq!(detected(b"00112233445566778899aabbccddeeff"), None);
+        assert_eq!(detected(b"correct horse battery staple"), None);
+    }
+
+    #[test]
+    fn der_lengths_are_read_strictly() {
+        assert_eq!(tlv(&[0x02, 0x01, 0x05]), Some((0x02, &[0x05][..], &[][..])));
+        assert_eq!(tlv(&[0x02, 0x02, 0x05]), None);
+        assert_eq!(
+            tlv(&[0x04, 0x81, 0x01, 0x07, 0x09]).map(|t| t.2),
+            Some(&[0x09][..])
+        );
+        assert_eq!(tlv(&[0x04, 0x80]), None);
+        assert!(!is_spki_der(&[0x30, 0x00]));
+    }
+
+    #[test]
+    fn jwk_errors_never_quote_the_input() {
+        let err = parse_jwk(br#"{"kty": "OKP", "d": 12345678}"#).unwrap_err();
+        assert_eq!(err.code, Code::InvalidInput);
+        assert!(!err.message.contains("12345678"), "{}", err.message);
+        let err = parse_jwk(br#"{"kty": "OKP", "crv": "Ed25519", "x": "abc"}"#).unwrap_err();
+        assert!(err.message.contains("no private key"), "{}", err.message);
+        let err = parse_jwk(b"{\"d\": \"secret").unwrap_err();
+        assert!(!err.message.contains("secret"), "{}", err.message);
+    }
+}
