@@ -343,6 +343,15 @@ fn i64_of(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
+/// Who acts, when, and the [`row_digest`] of the vault once the change is written: what
+/// every entry of one transaction shares.
+#[derive(Clone, Copy)]
+pub(crate) struct Stamp<'a> {
+    pub actor: &'a str,
+    pub at: Timestamp,
+    pub rows: &'a str,
+}
+
 /// Appends `entry` after `head` inside the caller's transaction and returns the new
 /// head. The caller adopts it only once the transaction commits.
 pub(crate) fn append(
@@ -350,10 +359,10 @@ pub(crate) fn append(
     keys: &AuditKeys,
     vault_id: &[u8; 16],
     head: Head,
-    actor: &str,
-    at: Timestamp,
+    stamp: &Stamp<'_>,
     entry: &NewEntry,
 ) -> Result<Head, StorageError> {
+    let Stamp { actor, at, rows } = *stamp;
     let seq = head.seq + 1;
     let plain = EntryV1 {
         at: clock::to_unix(at),
@@ -383,7 +392,7 @@ pub(crate) fn append(
     let sealed = HeadV1 {
         seq,
         mac: crate::vault::hex(&mac),
-        rows: Some(row_digest(conn)?),
+        rows: Some(rows.to_owned()),
     };
     let row_version = head_row(keys, vault_id).write(conn, head.row_version, &sealed)?;
     Ok(Head {

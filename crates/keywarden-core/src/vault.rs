@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use hkdf::Hkdf;
+use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -261,8 +262,11 @@ impl LockedVault {
             &keys.audit,
             &vault_id,
             Head::EMPTY,
-            &default_actor(),
-            clock.now(),
+            &audit::Stamp {
+                actor: &default_actor(),
+                at: clock.now(),
+                rows: &audit::row_digest(&tx)?,
+            },
             &NewEntry::new(Action::VaultCreated).detail(format!(
                 "Argon2id {} MiB, {} passes, {} lanes{}",
                 kdf.memory_kib / 1024,
@@ -518,24 +522,31 @@ impl UnlockedVault {
         let loaded = Self::read_all(&locked, &keys).and_then(|all| {
             let (policy, policy_row_version) = Self::read_policy(&locked, &keys)?;
             let (head, rows) = audit::read_head(&locked.conn, &keys.audit, &locked.vault_id)?;
-            if rows.is_some_and(|r| r != audit::row_digest(&locked.conn).unwrap_or_default()) {
+            let digest = audit::row_digest(&locked.conn)?;
+            if rows.is_some_and(|r| r != digest) {
                 return Err(StorageError::damaged(
                     "rows were deleted, added or put back from an older copy outside Keywarden: they do not match the audit head",
                 ));
             }
             let (problem, end) = audit::check_head(&locked.conn, head)?;
-            Ok((all, policy, policy_row_version, end, problem))
+            Ok((all, policy, policy_row_version, end, problem, digest))
         });
-        let ((records, settings, settings_row_version), policy, policy_row_version, head, intact) =
-            match loaded {
-                Ok(found) => found,
-                Err(e) => {
-                    return Err(Box::new(UnlockFailure {
-                        vault: locked,
-                        error: UnlockError::Storage(e),
-                    }));
-                }
-            };
+        let (
+            (records, settings, settings_row_version),
+            policy,
+            policy_row_version,
+            head,
+            intact,
+            rows,
+        ) = match loaded {
+            Ok(found) => found,
+            Err(e) => {
+                return Err(Box::new(UnlockFailure {
+                    vault: locked,
+                    error: UnlockError::Storage(e),
+                }));
+            }
+        };
         let failed = std::mem::take(&mut locked.failed_unlocks);
         let actor = locked.actor.clone();
         let mut vault = UnlockedVault {
@@ -565,7 +576,8 @@ impl UnlockedVault {
                 );
             }
             entries.push(NewEntry::new(Action::Unlocked));
-            if let Err(e) = vault.commit_entries(&entries, |_| Ok(())) {
+            // The unlock changes no row: the digest just checked still holds.
+            if let Err(e) = vault.commit_with_rows(&entries, |_| Ok(()), Some(rows)) {
                 let error = match e {
                     RecordError::Storage(s) => UnlockError::Storage(s),
                     other => UnlockError::Storage(StorageError::damaged(other.to_string())),
@@ -594,9 +606,29 @@ impl UnlockedVault {
         entries: &[NewEntry],
         write: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, RecordError>,
     ) -> Result<T, RecordError> {
+        self.commit_with_rows(entries, write, None)
+    }
+
+    /// [`Self::commit_entries`]; `rows` is the row digest after `write` when the caller
+    /// knows it (an unlock, which changes no row), computed otherwise.
+    fn commit_with_rows<T>(
+        &mut self,
+        entries: &[NewEntry],
+        write: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, RecordError>,
+        rows: Option<String>,
+    ) -> Result<T, RecordError> {
         let at = self.now();
         let tx = self.locked.conn.transaction()?;
         let value = write(&tx)?;
+        let rows = match rows {
+            Some(r) => r,
+            None => audit::row_digest(&tx)?,
+        };
+        let stamp = audit::Stamp {
+            actor: &self.actor,
+            at,
+            rows: &rows,
+        };
         let mut head = self.audit_head;
         for entry in entries {
             head = audit::append(
@@ -604,8 +636,7 @@ impl UnlockedVault {
                 &self.keys.audit,
                 &self.locked.vault_id,
                 head,
-                &self.actor,
-                at,
+                &stamp,
                 entry,
             )?;
         }
@@ -652,27 +683,40 @@ impl UnlockedVault {
         let mut stmt = locked
             .conn
             .prepare("SELECT id, row_version, meta FROM key")?;
-        let mut rows = stmt.query([])?;
-        let mut records = BTreeMap::new();
-        while let Some(row) = rows.next()? {
-            let id_text: String = row.get(0)?;
-            let damaged = |what: &str| StorageError::damaged(format!("key {id_text}: {what}"));
-            let id: KeyId = id_text.parse().map_err(|_| damaged("malformed id"))?;
-            let version = row_version(row.get(1)?, &id_text)?;
-            let blob: Vec<u8> = row.get(2)?;
-            let place = Place {
-                vault_id: &locked.vault_id,
-                table: table::KEY,
-                row_id: &id_text,
-                row_version: version,
-            };
-            let plain = seal::open(&keys.records, &place, &blob)
-                .map_err(|_| damaged("the record failed authentication"))?;
-            let meta: KeyMetaV1 = ciborium::from_reader(plain.as_slice())
-                .map_err(|_| damaged("the record cannot be decoded"))?;
-            let record = KeyRecord::from_meta(id, version, meta).map_err(damaged)?;
-            records.insert(id, record);
-        }
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        // Opening and decoding the sealed records is most of an unlock's work after
+        // Argon2id: spread it over the cores.
+        let vault_id = &locked.vault_id;
+        let records = rows
+            .into_par_iter()
+            .map(|(id_text, version, blob)| {
+                let damaged = |what: &str| StorageError::damaged(format!("key {id_text}: {what}"));
+                let id: KeyId = id_text.parse().map_err(|_| damaged("malformed id"))?;
+                let version = row_version(version, &id_text)?;
+                let place = Place {
+                    vault_id,
+                    table: table::KEY,
+                    row_id: &id_text,
+                    row_version: version,
+                };
+                let plain = seal::open(&keys.records, &place, &blob)
+                    .map_err(|_| damaged("the record failed authentication"))?;
+                let meta: KeyMetaV1 = ciborium::from_reader(plain.as_slice())
+                    .map_err(|_| damaged("the record cannot be decoded"))?;
+                Ok((
+                    id,
+                    KeyRecord::from_meta(id, version, meta).map_err(damaged)?,
+                ))
+            })
+            .collect::<Result<BTreeMap<_, _>, StorageError>>()?;
         Ok((records, settings, settings_version))
     }
 
