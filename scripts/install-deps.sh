@@ -49,7 +49,9 @@ apt_run=(
   librsvg2-dev
 )
 # The end-to-end tests: a virtual display, the WebKitGTK WebDriver
-# (/usr/bin/WebKitWebDriver), a session bus for the app, and python3 -m venv.
+# (/usr/bin/WebKitWebDriver), a session bus for the app, and python3 -m venv. The
+# interop tests: the independent tools that must agree with Keywarden's key formats
+# (age-keygen, ssh-keygen, openssl).
 apt_test=(
   xvfb
   xauth
