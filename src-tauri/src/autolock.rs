@@ -5,13 +5,14 @@
 //! vault has been unlocked and untouched for `autoLockMinutes` (a setting stored in the
 //! vault), it locks it and the app emits `vault-locked` with reason `idle`. On the
 //! ticks where it does not lock, it carries out scheduled destructions that are due, so
-//! they happen while the app runs (and at each unlock, see [`crate::state`]).
+//! they happen while the app runs (and at each unlock, see [`crate::state`]), and emits
+//! `keys-changed` when it destroyed any.
 
 use std::time::{Duration, Instant};
 
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-use crate::dto::LockReason;
+use crate::dto::{KEYS_CHANGED, KeysChanged, LockReason};
 use crate::state::{AppState, Vault};
 
 /// How often the timer looks at the clock: the vault locks at most this late.
@@ -27,14 +28,28 @@ pub fn start<R: Runtime>(app: AppHandle<R>) -> std::io::Result<()> {
         .spawn(move || {
             loop {
                 std::thread::sleep(CHECK_EVERY);
-                if let Some(state) = app.try_state::<AppState>()
-                    && !lock_if_idle(&state, Instant::now())
-                {
-                    destroy_due_now(&state);
-                }
+                tick(&app, Instant::now());
             }
         })
         .map(drop)
+}
+
+/// One look at the clock: locks the vault if it has been idle too long, else carries out
+/// the destructions that are due and, if any were, emits `keys-changed` so that the
+/// window lists the keys again.
+pub(crate) fn tick<R: Runtime>(app: &AppHandle<R>, now: Instant) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    if lock_if_idle(&state, now) {
+        return;
+    }
+    let destroyed = destroy_due_now(&state);
+    if destroyed > 0
+        && let Err(error) = app.emit(KEYS_CHANGED, KeysChanged { destroyed })
+    {
+        eprintln!("keywarden: cannot tell the window that keys were destroyed: {error}");
+    }
 }
 
 /// Carries out the scheduled destructions that are due, if the vault is unlocked and no

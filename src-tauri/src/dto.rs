@@ -427,6 +427,77 @@ impl RevealedSecret {
     }
 }
 
+/// A key format the app can import or export (`key_formats`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyFormatInfo {
+    /// The stable identifier: an engine format id such as `pkcs8-pem`, or `jwk`.
+    pub id: String,
+    /// A label for people.
+    pub label: String,
+    /// `private` (carries the secret), `public`, or `both` (JWK).
+    pub kind: String,
+    /// Whether it is binary (DER): it can be saved but not shown or copied.
+    pub binary: bool,
+    /// The usual file name extension, without the dot (may be empty).
+    pub extension: String,
+    /// The [`AlgorithmInfo::id`]s that have this form as a private key.
+    pub private_for: Vec<String>,
+    /// The [`AlgorithmInfo::id`]s whose public part has this form.
+    pub public_for: Vec<String>,
+}
+
+/// The answer of `key_import`: the new key and what was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportedKey {
+    /// The key as stored; its `findings` are what the policy says about it.
+    pub key: KeyDetail,
+    /// The format the material was read in (detected or given).
+    pub format: String,
+    /// Every fingerprint of the material, the main one first.
+    pub fingerprints: Vec<String>,
+    /// Names of other keys that already hold the same material.
+    pub same_material_as: Vec<String>,
+}
+
+/// The answer of `key_export_public`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicExport {
+    /// The format written.
+    pub format: String,
+    /// The version exported.
+    pub version: u32,
+    /// The public key as text, when no file was asked for.
+    pub text: Option<String>,
+    /// The file written, when one was asked for.
+    pub path: Option<String>,
+}
+
+/// The answer of `key_export`: where the secret went (never the secret itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretExport {
+    /// The format written.
+    pub format: String,
+    /// The version exported.
+    pub version: u32,
+    /// The file written (mode 0600 on Unix).
+    pub path: String,
+}
+
+/// The payload of the [`KEYS_CHANGED`] event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeysChanged {
+    /// How many keys the idle timer destroyed as scheduled.
+    pub destroyed: usize,
+}
+
+/// The event emitted when keys change without a command (scheduled destructions).
+pub const KEYS_CHANGED: &str = "keys-changed";
+
 /// The vault's policy, as the policy page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

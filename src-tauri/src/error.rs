@@ -6,8 +6,8 @@
 //! errors never carry secret bytes, and nothing here adds any.
 
 use keywarden_core::{
-    ChangePassphraseError, CreateError, KdfError, KeyFileError, OpenError, RecordError,
-    StorageError, UnlockError,
+    ChangePassphraseError, CreateError, KdfError, KeyFileError, MaterialError, OpenError,
+    RecordError, StorageError, UnlockError,
 };
 use serde::Serialize;
 
@@ -51,6 +51,8 @@ pub enum ErrorCode {
     PolicyViolation,
     /// The key's state or the lifecycle rules forbid it; the message says why.
     NotAllowed,
+    /// Writing a file where one already exists, without the person's consent to replace it.
+    FileExists,
     /// A file-system error.
     Io,
     /// A bug.
@@ -298,6 +300,31 @@ impl From<KeyFileError> for IpcError {
     }
 }
 
+impl From<MaterialError> for IpcError {
+    fn from(e: MaterialError) -> Self {
+        let text = sentence(&capitalise(&e.to_string()));
+        match e {
+            // What the person gave is not a private key Keywarden keeps; the engine's
+            // message says why without quoting the input.
+            MaterialError::FormatNotSupported { .. }
+            | MaterialError::JwkNotSupported { .. }
+            | MaterialError::BadJwk { .. }
+            | MaterialError::AlgorithmNeeded { .. }
+            | MaterialError::AlgorithmMismatch { .. }
+            | MaterialError::Encrypted { .. }
+            | MaterialError::Unsupported { .. }
+            | MaterialError::Malformed { .. }
+            | MaterialError::Inconsistent { .. }
+            | MaterialError::NoPrivateKey { .. } => Self::invalid_input(text),
+            MaterialError::BadStoredEncoding { .. } => Self::new(
+                ErrorCode::VaultDamaged,
+                format!("The vault file is damaged or was tampered with ({text})"),
+            ),
+            MaterialError::Crypto { .. } => Self::internal(e),
+        }
+    }
+}
+
 fn weak_passphrase(which: &str) -> IpcError {
     IpcError::invalid_input(format!(
         "{which} must have at least {} characters.",
@@ -369,6 +396,7 @@ mod tests {
             (ErrorCode::NameTaken, "name_taken"),
             (ErrorCode::PolicyViolation, "policy_violation"),
             (ErrorCode::NotAllowed, "not_allowed"),
+            (ErrorCode::FileExists, "file_exists"),
             (ErrorCode::Io, "io"),
             (ErrorCode::Internal, "internal"),
         ];
@@ -547,6 +575,41 @@ mod tests {
         assert_eq!(
             code(KeyFileError::Exists { path: path() }),
             ErrorCode::InvalidInput
+        );
+    }
+
+    #[test]
+    fn material_errors() {
+        use keywarden_core::{Algorithm, Format};
+        let e = IpcError::from(MaterialError::Encrypted {
+            format: Format::Pkcs8Pem,
+        });
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(
+            e.message.starts_with("The PKCS#8 PEM key is encrypted"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.ends_with('.'), "{}", e.message);
+        assert_eq!(
+            code(MaterialError::NoPrivateKey {
+                format: Format::SpkiPem
+            }),
+            ErrorCode::InvalidInput
+        );
+        assert_eq!(
+            code(MaterialError::BadStoredEncoding {
+                algorithm: Algorithm::Ed25519,
+                reason: "x"
+            }),
+            ErrorCode::VaultDamaged
+        );
+        assert_eq!(
+            code(MaterialError::Crypto {
+                algorithm: Algorithm::Rsa2048,
+                action: "encoded"
+            }),
+            ErrorCode::Internal
         );
     }
 

@@ -12,6 +12,7 @@ pub mod autolock;
 pub mod commands;
 pub mod dto;
 pub mod error;
+pub mod outfile;
 pub mod state;
 
 #[cfg(test)]
@@ -44,7 +45,7 @@ pub fn run() {
 }
 
 /// Configures `builder` as the Keywarden app: plugins, the shared `state`, the commands,
-/// the idle timer and the `vault-locked` event.
+/// the idle timer and the `vault-locked` and `keys-changed` events.
 pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
@@ -77,6 +78,10 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::lifecycle::key_schedule_destruction,
             commands::lifecycle::key_cancel_destruction,
             commands::lifecycle::key_reveal,
+            commands::material::key_formats,
+            commands::material::key_import,
+            commands::material::key_export_public,
+            commands::material::key_export,
             commands::policy::policy_get,
             commands::policy::policy_set,
             commands::policy::policy_check_new,

@@ -1459,3 +1459,437 @@ fn metadata_for_the_ui() {
         json!(["data-encryption", "key-wrapping"])
     );
 }
+
+// --- import and export ------------------------------------------------------------------
+
+/// An Ed25519 key as another tool would write it: PKCS#8 PEM.
+fn ed25519_pem() -> (String, String) {
+    let key = keywarden_core::SecretKey::generate(keywarden_core::Algorithm::Ed25519).unwrap();
+    let pem = key
+        .export(keywarden_core::Format::Pkcs8Pem, "")
+        .unwrap()
+        .to_vec();
+    (
+        String::from_utf8(pem).unwrap(),
+        key.fingerprint().to_string(),
+    )
+}
+
+fn import_args(name: &str, extra: Value) -> Value {
+    let mut args = json!({"name": name, "tags": ["imported"], "owner": "ops"});
+    for (k, v) in extra.as_object().unwrap() {
+        args[k] = v.clone();
+    }
+    args
+}
+
+fn key_count(h: &Harness) -> usize {
+    h.ok("keys_list", json!({"query": null}))
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn keys_are_imported_from_a_file_or_pasted_text() {
+    let h = Harness::new();
+    h.create("v.keywarden", None);
+    let (pem, fingerprint) = ed25519_pem();
+    let file = h.path("signing.pem");
+    std::fs::write(&file, &pem).unwrap();
+
+    let imported = h.ok("key_import", import_args("Signing", json!({"path": file})));
+    assert_eq!(imported["format"], "pkcs8-pem");
+    assert_eq!(imported["key"]["algorithm"], "ed25519");
+    assert_eq!(imported["key"]["purpose"], "signature");
+    assert_eq!(imported["key"]["owner"], "ops");
+    assert_eq!(imported["key"]["tags"], json!(["imported"]));
+    assert_eq!(imported["key"]["fingerprint"], fingerprint.as_str());
+    assert_eq!(imported["fingerprints"][0], fingerprint.as_str());
+    assert!(
+        imported["fingerprints"][1]
+            .as_str()
+            .unwrap()
+            .starts_with("SHA256:")
+    );
+    assert_eq!(imported["sameMaterialAs"], json!([]));
+
+    // The same key pasted: stored again, with a word about the twin.
+    let twin = h.ok(
+        "key_import",
+        import_args("Signing copy", json!({"text": pem})),
+    );
+    assert_eq!(twin["sameMaterialAs"], json!(["Signing"]));
+
+    // Raw material needs its format and algorithm.
+    let hex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+    assert_eq!(
+        h.code("key_import", import_args("Raw", json!({"text": hex}))),
+        "invalid_input"
+    );
+    let raw = h.ok(
+        "key_import",
+        import_args(
+            "Raw",
+            json!({"text": hex, "format": "HEX", "algorithm": "aes-256", "purpose": "key-wrapping"}),
+        ),
+    );
+    assert_eq!(raw["format"], "hex");
+    assert_eq!(raw["key"]["purpose"], "key-wrapping");
+
+    // A JWK, recognised by its content.
+    let jwk = h.ok(
+        "key_export_public",
+        json!({"id": imported["key"]["id"], "format": "jwk"}),
+    );
+    assert!(jwk["text"].as_str().unwrap().contains("\"OKP\""));
+    let private_jwk = json!({"kty": "oct", "k": "ABEiM0RVZneImaq7zN3u_wARIjNEVWZ3iJmqu8zd7v8"});
+    let oct = h.ok(
+        "key_import",
+        import_args(
+            "From JWK",
+            json!({"text": private_jwk.to_string(), "algorithm": "aes-256"}),
+        ),
+    );
+    assert_eq!(oct["format"], "jwk");
+
+    let imports = actions(&h, json!({"action": "key-imported", "outcome": "success"}));
+    assert_eq!(imports.len(), 4);
+    // Nothing secret in the log.
+    let log = h.ok("audit_list", json!({})).to_string();
+    assert!(!log.contains(hex) && !log.contains("MC4CAQAw"), "{log}");
+}
+
+#[test]
+fn hostile_imports_are_refused_with_clear_errors() {
+    let h = Harness::new();
+    h.create("v.keywarden", None);
+    let (pem, _) = ed25519_pem();
+    let refused = |args: Value, code: &str, words: &str| {
+        let error = h
+            .invoke("key_import", import_args("Bad", args.clone()))
+            .expect_err(&args.to_string());
+        assert_eq!(error["code"], code, "{args} → {error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains(words), "{args} → {message}");
+        // Never the material itself.
+        assert!(!message.contains("MC4CAQAw"), "{message}");
+    };
+    refused(json!({}), "invalid_input", "Choose a file");
+    refused(
+        json!({"path": "/x", "text": "y"}),
+        "invalid_input",
+        "not both",
+    );
+    refused(json!({"path": "relative.pem"}), "invalid_input", "absolute");
+    refused(
+        json!({"path": h.path("missing.pem")}),
+        "invalid_input",
+        "There is no file",
+    );
+    refused(
+        json!({"path": h.dir.path()}),
+        "invalid_input",
+        "is a folder",
+    );
+    let huge = h.path("huge.pem");
+    std::fs::write(&huge, vec![b'A'; super::commands::material::MAX_INPUT + 1]).unwrap();
+    refused(json!({"path": huge}), "invalid_input", "larger than 1 MiB");
+    let empty = h.path("empty.pem");
+    std::fs::write(&empty, "\n  \n").unwrap();
+    refused(json!({"path": empty}), "invalid_input", "is empty");
+    refused(json!({"text": "   "}), "invalid_input", "Paste");
+    refused(
+        json!({"text": "x".repeat(super::commands::material::MAX_INPUT + 1)}),
+        "invalid_input",
+        "larger than 1 MiB",
+    );
+    refused(
+        json!({"text": "hello", "format": "pem"}),
+        "invalid_input",
+        "does not know the key format",
+    );
+    refused(
+        json!({"text": pem, "algorithm": "des"}),
+        "invalid_input",
+        "des",
+    );
+    refused(
+        json!({"text": "just some words"}),
+        "invalid_input",
+        "cannot tell",
+    );
+    // Public keys and encrypted keys: the engine's own words.
+    let public = keywarden_core::SecretKey::generate(keywarden_core::Algorithm::Ed25519)
+        .unwrap()
+        .export(keywarden_core::Format::SpkiPem, "")
+        .unwrap()
+        .to_vec();
+    refused(
+        json!({"text": String::from_utf8(public).unwrap()}),
+        "invalid_input",
+        "no private key",
+    );
+    refused(
+        json!({"text": "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBAA==\n-----END ENCRYPTED PRIVATE KEY-----\n"}),
+        "invalid_input",
+        "encrypted",
+    );
+    refused(
+        json!({"text": "{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \"abc\"}"}),
+        "invalid_input",
+        "no private key",
+    );
+    refused(
+        json!({"text": pem, "algorithm": "ecdsa-p256"}),
+        "invalid_input",
+        "not ECDSA",
+    );
+    // A purpose the algorithm cannot serve.
+    refused(
+        json!({"text": pem, "purpose": "data-encryption"}),
+        "policy_violation",
+        "cannot serve",
+    );
+    refused(
+        json!({"text": pem, "rotationDays": -1}),
+        "invalid_input",
+        "rotation interval",
+    );
+    assert_eq!(key_count(&h), 0);
+    // Locked: nothing is read into a locked vault.
+    h.ok("vault_lock", json!({}));
+    assert_eq!(
+        h.code("key_import", import_args("Late", json!({"text": pem}))),
+        "locked"
+    );
+}
+
+#[test]
+fn public_parts_are_exported_as_text_or_to_a_file() {
+    let h = Harness::new();
+    h.create("v.keywarden", None);
+    let (pem, _) = ed25519_pem();
+    let key = h.ok("key_import", import_args("Signer", json!({"text": pem})))["key"].clone();
+    let id = &key["id"];
+    let expected =
+        keywarden_core::SecretKey::import(pem.as_bytes(), keywarden_core::Format::Pkcs8Pem, None)
+            .unwrap()
+            .export(keywarden_core::Format::SpkiPem, "")
+            .unwrap()
+            .to_vec();
+    let spki = h.ok("key_export_public", json!({"id": id, "format": "spki-pem"}));
+    assert_eq!(
+        spki["text"].as_str().unwrap().as_bytes(),
+        expected.as_slice()
+    );
+    assert_eq!(spki["version"], 1);
+    assert_eq!(spki["path"], Value::Null);
+    let ssh = h.ok(
+        "key_export_public",
+        json!({"id": id, "version": 1, "format": "openssh-public"}),
+    );
+    assert!(
+        ssh["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("ssh-ed25519 AAAA")
+    );
+    assert!(ssh["text"].as_str().unwrap().trim_end().ends_with("Signer"));
+
+    // Binary only to a file; a file is never replaced unless the person agreed.
+    assert_eq!(
+        h.code("key_export_public", json!({"id": id, "format": "spki-der"})),
+        "invalid_input"
+    );
+    let file = h.path("signer.pub.der");
+    let written = h.ok(
+        "key_export_public",
+        json!({"id": id, "format": "spki-der", "path": file}),
+    );
+    assert_eq!(written["path"], file.display().to_string());
+    assert_eq!(written["text"], Value::Null);
+    assert_eq!(std::fs::read(&file).unwrap()[0], 0x30);
+    assert_eq!(
+        h.code(
+            "key_export_public",
+            json!({"id": id, "format": "spki-pem", "path": file})
+        ),
+        "file_exists"
+    );
+    h.ok(
+        "key_export_public",
+        json!({"id": id, "format": "spki-pem", "path": file, "overwrite": true}),
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), expected);
+
+    // Formats the key does not have, and keys without a public part.
+    for format in ["pkcs8-pem", "age-recipient", "hex"] {
+        assert_eq!(
+            h.code("key_export_public", json!({"id": id, "format": format})),
+            "invalid_input",
+            "{format}"
+        );
+    }
+    let aes = h.generate("Data", "aes-256", &[])["id"].clone();
+    assert_eq!(
+        h.code("key_export_public", json!({"id": aes, "format": "jwk"})),
+        "invalid_input"
+    );
+    assert_eq!(
+        h.code(
+            "key_export_public",
+            json!({"id": id, "format": "spki-pem", "path": h.dir.path()})
+        ),
+        "invalid_input"
+    );
+    let exported = actions(&h, json!({"action": "public-exported"}));
+    assert_eq!(exported.len(), 4);
+}
+
+#[test]
+fn secrets_are_exported_to_a_file_after_the_passphrase() {
+    let h = Harness::new();
+    h.create("v.keywarden", None);
+    let (pem, fingerprint) = ed25519_pem();
+    let id = h.ok("key_import", import_args("Signer", json!({"text": pem})))["key"]["id"].clone();
+    let file = h.path("signer.key");
+    let args = |format: &str, path: &Path, passphrase: &str, overwrite: bool| {
+        json!({"id": id, "format": format, "path": path, "passphrase": passphrase,
+               "keyfilePath": null, "overwrite": overwrite})
+    };
+
+    assert_eq!(
+        h.code("key_export", args("pkcs8-pem", &file, "not it", false)),
+        "wrong_passphrase"
+    );
+    assert!(!file.exists());
+    let done = h.ok("key_export", args("openssh-private", &file, PASS, false));
+    assert_eq!(done["path"], file.display().to_string());
+    assert_eq!(done["format"], "openssh-private");
+    let written = std::fs::read(&file).unwrap();
+    assert!(written.starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----"));
+    let back =
+        keywarden_core::SecretKey::import(&written, keywarden_core::Format::OpenSshPrivate, None)
+            .unwrap();
+    assert_eq!(back.fingerprint().to_string(), fingerprint);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    // An existing file is refused before the passphrase is checked, then replaced when
+    // the person agrees.
+    let before = actions(&h, json!({"action": "secret-exported"})).len();
+    assert_eq!(
+        h.code("key_export", args("pkcs8-pem", &file, PASS, false)),
+        "file_exists"
+    );
+    assert_eq!(
+        actions(&h, json!({"action": "secret-exported"})).len(),
+        before
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), written);
+    h.ok("key_export", args("jwk", &file, PASS, true));
+    let jwk: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(jwk["kty"], "OKP");
+    assert!(jwk["d"].is_string());
+
+    // Hostile paths and formats; nothing is written.
+    assert_eq!(
+        h.code("key_export", args("pkcs8-pem", h.dir.path(), PASS, true)),
+        "invalid_input"
+    );
+    assert_eq!(
+        h.code(
+            "key_export",
+            args("pkcs8-pem", &h.path("missing/dir/k.pem"), PASS, false)
+        ),
+        "invalid_input"
+    );
+    assert_eq!(
+        h.code(
+            "key_export",
+            args("pkcs8-pem", Path::new("relative.pem"), PASS, false)
+        ),
+        "invalid_input"
+    );
+    let other = h.path("other.pem");
+    for format in ["spki-pem", "hex", "age-identity", "nonsense"] {
+        assert_eq!(
+            h.code("key_export", args(format, &other, PASS, false)),
+            "invalid_input",
+            "{format}"
+        );
+    }
+    assert!(!other.exists());
+    let key = h.ok("key_get", json!({ "id": id }));
+    assert!(key["exportedAt"].is_string());
+    let outcomes: Vec<String> = h
+        .ok("audit_list", json!({"action": "secret-exported"}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(outcomes, ["success", "success", "failure"]);
+    // No temporary file left behind.
+    let names: Vec<String> = std::fs::read_dir(h.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".keywarden-export"))
+        .collect();
+    assert_eq!(names, Vec::<String>::new());
+}
+
+#[test]
+fn formats_for_the_ui() {
+    let h = Harness::new();
+    let formats = h.ok("key_formats", json!({}));
+    let ids: Vec<&str> = formats
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 12);
+    assert_eq!(ids[0], "pkcs8-pem");
+    assert_eq!(ids[11], "jwk");
+    let spki = &formats[7];
+    assert_eq!(spki["id"], "spki-pem");
+    assert_eq!(spki["kind"], "public");
+    assert!(
+        spki["publicFor"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("ed25519"))
+    );
+    assert_eq!(formats[8]["binary"], true);
+}
+
+#[test]
+fn destructions_by_the_timer_emit_keys_changed() {
+    let clock = TestClock::at(1_800_000_000);
+    let h = clocked(clock.clone());
+    let seen = Arc::new(Mutex::new(Vec::<Value>::new()));
+    let sink = seen.clone();
+    h.app.listen(crate::dto::KEYS_CHANGED, move |event| {
+        sink.lock()
+            .unwrap()
+            .push(serde_json::from_str(event.payload()).unwrap());
+    });
+    h.create("v.keywarden", None);
+    let id = h.generate("Old", "aes-256", &[])["id"].clone();
+    h.ok(
+        "key_schedule_destruction",
+        json!({"id": id, "days": null, "reason": "retired"}),
+    );
+    crate::autolock::tick(h.app.handle(), Instant::now());
+    assert!(seen.lock().unwrap().is_empty());
+    clock.advance_days(8);
+    crate::autolock::tick(h.app.handle(), Instant::now());
+    assert_eq!(*seen.lock().unwrap(), vec![json!({"destroyed": 1})]);
+    assert_eq!(h.ok("key_get", json!({ "id": id }))["state"], "destroyed");
+}

@@ -139,8 +139,9 @@ pub async fn key_generate(
         rotation_days,
         ..NewKey::new(name, algorithm)
     };
+    // RSA-3072/4096 take seconds to generate: on a blocking-task thread.
     state
-        .with_unlocked(|vault| {
+        .with_unlocked_blocking(move |vault| {
             let id = vault.generate_key(new)?.id;
             detail(vault, &id)
         })

@@ -62,8 +62,9 @@ pub async fn key_rotate(
         })
         .transpose()?;
     let reason = super::reason(reason.0)?;
+    // A new RSA-3072/4096 version takes seconds: on a blocking-task thread.
     state
-        .with_unlocked(|vault| {
+        .with_unlocked_blocking(move |vault| {
             vault.rotate_key(&id, algorithm, &reason)?;
             detail(vault, &id)
         })
@@ -138,15 +139,7 @@ pub async fn key_reveal(
     state.touch();
     let passphrase = super::passphrase(passphrase.0)?;
     let id = key_id(&id.0)?;
-    let version = version
-        .0
-        .map(|v| {
-            u32::try_from(v)
-                .ok()
-                .filter(|v| *v >= 1)
-                .ok_or_else(|| IpcError::invalid_input("A version is a whole number from 1."))
-        })
-        .transpose()?;
+    let version = super::version(version.0)?;
     let key_file = key_file(keyfile_path.0)?;
     // Re-checking the passphrase is Argon2id work: off the async threads.
     state

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod keys;
 pub mod lifecycle;
+pub mod material;
 pub mod policy;
 pub mod vault;
 
@@ -118,4 +119,16 @@ fn days(value: i64, what: &str, max: u32) -> Result<u32, IpcError> {
                 "The {what} must be a whole number of days from 0 to {max}."
             ))
         })
+}
+
+/// A version argument: `None` (the current version) or a whole number from 1.
+fn version(value: Option<i64>) -> Result<Option<u32>, IpcError> {
+    value
+        .map(|v| {
+            u32::try_from(v)
+                .ok()
+                .filter(|v| *v >= 1)
+                .ok_or_else(|| IpcError::invalid_input("A version is a whole number from 1."))
+        })
+        .transpose()
 }
