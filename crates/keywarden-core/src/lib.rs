@@ -19,6 +19,7 @@ mod keyslot;
 pub mod material;
 pub mod policy;
 mod random;
+pub mod reminder;
 pub mod schema;
 pub mod seal;
 pub mod secret;

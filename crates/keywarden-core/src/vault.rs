@@ -722,7 +722,7 @@ impl UnlockedVault {
 
     /// The current time in whole seconds, as the file stores it, so a record reads the
     /// same before and after a reopen.
-    fn now(&self) -> crate::clock::Timestamp {
+    pub(crate) fn now(&self) -> crate::clock::Timestamp {
         clock::from_unix(clock::to_unix(self.locked.clock.now()))
     }
 

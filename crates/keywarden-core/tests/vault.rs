@@ -34,6 +34,8 @@ mod model;
 mod moved_rows;
 #[path = "vault/passphrase.rs"]
 mod passphrase;
+#[path = "vault/reminders.rs"]
+mod reminders;
 #[path = "vault/round_trip.rs"]
 mod round_trip;
 #[path = "vault/secrets.rs"]
