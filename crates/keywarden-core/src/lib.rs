@@ -11,6 +11,7 @@
 
 pub mod algorithm;
 pub mod audit;
+pub mod calendar;
 pub mod clock;
 pub mod error;
 pub mod kdf;
