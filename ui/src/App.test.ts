@@ -11,8 +11,9 @@ vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
 /** Renders the app and returns a function that emits `vault-locked`. */
 async function start() {
   let emit: (reason: 'idle' | 'user') => void = () => {};
-  vi.mocked(listen).mockImplementation(async (_event, handler) => {
-    emit = (reason) => handler({ event: 'vault-locked', id: 1, payload: { reason } });
+  vi.mocked(listen).mockImplementation(async (event, handler) => {
+    // Home also listens for keys-changed; only vault-locked is emitted here.
+    if (event === 'vault-locked') emit = (reason) => handler({ event: 'vault-locked', id: 1, payload: { reason } });
     return () => {};
   });
   render(App);

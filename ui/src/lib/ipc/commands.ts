@@ -7,7 +7,10 @@ import type {
   AuditCheck,
   AuditEntry,
   AuditFilter,
+  ImportedKey,
+  ImportRequest,
   KeyChanges,
+  KeyFormat,
   KeyDetail,
   KeyState,
   KeyStateInfo,
@@ -16,9 +19,13 @@ import type {
   NewVault,
   PassphraseChange,
   Policy,
+  PublicExport,
+  PublicExportRequest,
   Purpose,
   RevealedSecret,
   RevealRequest,
+  SecretExport,
+  SecretExportRequest,
   UnlockRequest,
   VaultStatus,
 } from './types';
@@ -117,6 +124,54 @@ export const keyCancelDestruction = (id: string, reason: string) =>
 /** The material, after the passphrase is checked again. Audited. */
 export const keyReveal = ({ id, version, passphrase, keyfilePath }: RevealRequest) =>
   call<RevealedSecret>('key_reveal', { id, version, passphrase, keyfilePath });
+
+export const keyFormats = () => call<KeyFormat[]>('key_formats');
+
+/** Reads a private key from a file (read in Rust) or pasted text and stores it as a new key. Audited. */
+export const keyImport = ({
+  path = null,
+  text = null,
+  format = null,
+  algorithm = null,
+  name,
+  purpose = null,
+  owner = null,
+  custodians = null,
+  tags = null,
+  notes = null,
+  preActivation = null,
+  rotationDays = null,
+}: ImportRequest) =>
+  call<ImportedKey>('key_import', {
+    path,
+    text,
+    format,
+    algorithm,
+    name,
+    purpose,
+    owner,
+    custodians,
+    tags,
+    notes,
+    preActivation,
+    rotationDays,
+  });
+
+/** The public part as text (`path` null) or written to `path`. Audited; no passphrase. */
+export const keyExportPublic = ({ id, version = null, format, path = null, overwrite = false }: PublicExportRequest) =>
+  call<PublicExport>('key_export_public', { id, version, format, path, overwrite });
+
+/** Writes the secret to `path` (mode 0600) after the passphrase is checked again. Audited. */
+export const keyExport = ({
+  id,
+  version = null,
+  format,
+  path,
+  overwrite = false,
+  passphrase,
+  keyfilePath,
+}: SecretExportRequest) =>
+  call<SecretExport>('key_export', { id, version, format, path, overwrite, passphrase, keyfilePath });
 
 export const policyGet = () => call<Policy>('policy_get');
 

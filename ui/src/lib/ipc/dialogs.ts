@@ -35,3 +35,12 @@ export async function pickVaultLocationToCreate(defaultPath?: string): Promise<s
 export function pickKeyFile(): Promise<string | null> {
   return pick(() => open({ title: 'Choose a key file', multiple: false, directory: false }));
 }
+
+export function pickFileToImport(): Promise<string | null> {
+  return pick(() => open({ title: 'Choose a key to import', multiple: false, directory: false }));
+}
+
+/** Asks where to save an exported key, suggesting `defaultPath`. */
+export function pickExportLocation(defaultPath: string): Promise<string | null> {
+  return pick(() => save({ title: 'Save the exported key', defaultPath, canCreateDirectories: true }));
+}

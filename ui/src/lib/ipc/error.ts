@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'name_taken',
   'policy_violation',
   'not_allowed',
+  'file_exists',
   'io',
   'internal',
 ] as const;

@@ -215,3 +215,86 @@ export interface RevealRequest {
   passphrase: string;
   keyfilePath: string | null;
 }
+
+/** A format of import and export (`key_formats`). */
+export interface KeyFormat {
+  /** An engine format id such as `pkcs8-pem`, or `jwk`. */
+  id: string;
+  label: string;
+  /** `both`: JWK, which has private and public forms. */
+  kind: 'private' | 'public' | 'both';
+  /** DER: can be saved, not shown or copied. */
+  binary: boolean;
+  /** The usual file name extension, without the dot; may be empty. */
+  extension: string;
+  /** Algorithm ids with this form as a private key. */
+  privateFor: string[];
+  /** Algorithm ids whose public part has this form. */
+  publicFor: string[];
+}
+
+/** What `key_import` takes: `path` or `text` (exactly one), and the new key's fields. */
+export interface ImportRequest {
+  path?: string | null;
+  text?: string | null;
+  /** null: recognised by its content. */
+  format?: string | null;
+  /** Needed for hex, base64, text and `oct` JWKs; else must agree with the material. */
+  algorithm?: string | null;
+  name: string;
+  purpose?: string | null;
+  owner?: string | null;
+  custodians?: string[] | null;
+  tags?: string[] | null;
+  notes?: string | null;
+  preActivation?: boolean | null;
+  rotationDays?: number | null;
+}
+
+export interface ImportedKey {
+  key: KeyDetail;
+  /** The format the material was read in. */
+  format: string;
+  /** Every fingerprint, the main one first. */
+  fingerprints: string[];
+  /** Other keys that already hold the same material. */
+  sameMaterialAs: string[];
+}
+
+export interface PublicExportRequest {
+  id: string;
+  version?: number | null;
+  format: string;
+  /** null: answer with the text. */
+  path?: string | null;
+  /** The person agreed to replace an existing file. */
+  overwrite?: boolean | null;
+}
+
+export interface PublicExport {
+  format: string;
+  version: number;
+  text: string | null;
+  path: string | null;
+}
+
+export interface SecretExportRequest {
+  id: string;
+  version?: number | null;
+  format: string;
+  path: string;
+  overwrite?: boolean | null;
+  passphrase: string;
+  keyfilePath: string | null;
+}
+
+export interface SecretExport {
+  format: string;
+  version: number;
+  path: string;
+}
+
+export interface KeysChangedEvent {
+  /** Keys the idle timer destroyed as scheduled. */
+  destroyed: number;
+}

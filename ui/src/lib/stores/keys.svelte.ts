@@ -5,14 +5,21 @@ import {
   IpcError,
   type Algorithm,
   type AlgorithmVerdict,
+  type ImportedKey,
+  type ImportRequest,
   type KeyChanges,
+  type KeyFormat,
   type KeyDetail,
   type KeyState,
   type KeyStateInfo,
   type KeySummary,
   type NewKey,
+  type PublicExport,
+  type PublicExportRequest,
   type Purpose,
   type RevealedSecret,
+  type SecretExport,
+  type SecretExportRequest,
 } from '$lib/ipc';
 import type { VaultStore } from './vault.svelte';
 
@@ -47,6 +54,8 @@ export class KeyStore {
   algorithms = $state<Algorithm[]>([]);
   purposes = $state<Purpose[]>([]);
   states = $state<KeyStateInfo[]>([]);
+  /** Formats of import and export; loaded when a dialog first needs them. */
+  formats = $state<KeyFormat[]>([]);
 
   /** Filters on the listed keys; '' shows every key. */
   stateFilter = $state<KeyState | ''>('');
@@ -137,6 +146,17 @@ export class KeyStore {
     this.states = states;
   }
 
+  /** The import and export formats, asked once. */
+  async loadFormats(): Promise<KeyFormat[]> {
+    if (this.formats.length === 0) this.formats = await this.vault.run(ipc.keyFormats);
+    return this.formats;
+  }
+
+  /** The formats a key of `algorithm` can be exported in: its private forms or its public ones. */
+  exportFormats(algorithm: string, secret: boolean): KeyFormat[] {
+    return this.formats.filter((f) => (secret ? f.privateFor : f.publicFor).includes(algorithm));
+  }
+
   algorithm(id: string): Algorithm | undefined {
     return this.algorithms.find((algorithm) => algorithm.id === id);
   }
@@ -179,6 +199,42 @@ export class KeyStore {
     this.clearFilters();
     await this.refresh();
     return created;
+  }
+
+  /** Imports a key, then shows it selected, like a generated one. */
+  async import(request: ImportRequest): Promise<ImportedKey> {
+    const imported = await this.vault.run(() => ipc.keyImport(request));
+    this.selected = imported.key;
+    this.query = '';
+    this.clearFilters();
+    await this.refresh();
+    return imported;
+  }
+
+  /** The public part as text, or saved to a file. */
+  exportPublic(request: PublicExportRequest): Promise<PublicExport> {
+    return this.vault.run(() => ipc.keyExportPublic(request));
+  }
+
+  /** Writes the secret to a file in Rust; the material never reaches the UI. */
+  async exportSecret(request: SecretExportRequest): Promise<SecretExport> {
+    const done = await this.vault.run(() => ipc.keyExport(request));
+    // The key's "last exported" time changed.
+    void this.select(request.id).catch(() => {});
+    return done;
+  }
+
+  /**
+   * Lists the keys again (and reads the selected one) whenever the shell says keys changed
+   * on their own, as when the idle timer carries out a scheduled destruction. Resolves with
+   * a function that stops listening.
+   */
+  listenForChanges(): Promise<() => void> {
+    return ipc.onKeysChanged(() => {
+      void this.refresh();
+      const shown = this.selected?.id;
+      if (shown) void this.select(shown).catch(() => {});
+    });
   }
 
   async rename(id: string, name: string): Promise<void> {
