@@ -3,7 +3,7 @@
 set -eu
 out=/tmp/keywarden-shots
 mkdir -p "$out"
-scenes=${*:-"welcome welcome-existing create create-busy unlock unlock-error idle-lock home-empty home search generate detail rename delete settings"}
+scenes=${*:-"welcome welcome-existing create create-busy unlock unlock-error idle-lock home-empty home search generate detail rename delete settings import import-done export-public export-secret edit rotate rotate-rsa-busy"}
 for scene in $scenes; do
   for scheme in light dark; do
     flag=""

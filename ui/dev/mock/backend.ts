@@ -1,5 +1,5 @@
 // An in-memory stand-in for the Rust shell, following docs/ipc.md closely enough to click through.
-import type { Algorithm, KeyDetail, KeyState, Policy, VaultStatus } from '../../src/lib/ipc/types';
+import type { Algorithm, KeyDetail, KeyFormat, KeyState, Policy, VaultStatus } from '../../src/lib/ipc/types';
 
 export const MOCK_PASSPHRASE = 'correct horse battery staple';
 const DEFAULT_PATH = '/home/alex/.local/share/keywarden/vault.keywarden';
@@ -41,7 +41,62 @@ const algorithms: Algorithm[] = [
     bits: 256,
     description: 'A 256-bit secret for signing and verifying messages with HMAC-SHA-256.',
   },
+  {
+    id: 'ed25519',
+    family: 'asymmetric',
+    strength: 128,
+    purposes: ['signature', 'authentication'],
+    label: 'Ed25519',
+    bits: 256,
+    description: 'A key pair for Ed25519 signatures: small, fast, the usual choice for SSH and signing.',
+  },
+  {
+    id: 'ecdsa-p256',
+    family: 'asymmetric',
+    strength: 128,
+    purposes: ['signature', 'authentication'],
+    label: 'ECDSA P-256',
+    bits: 256,
+    description: 'A key pair for ECDSA signatures on the NIST P-256 curve.',
+  },
+  {
+    id: 'rsa-4096',
+    family: 'asymmetric',
+    strength: 152,
+    purposes: ['signature', 'key-transport', 'authentication'],
+    label: 'RSA-4096',
+    bits: 4096,
+    description: 'A 4096-bit RSA key pair; slow to generate (seconds).',
+  },
 ];
+
+const asymmetric = algorithms.filter((a) => a.family === 'asymmetric').map((a) => a.id);
+const symmetric = algorithms.filter((a) => a.family === 'symmetric').map((a) => a.id);
+const formats: KeyFormat[] = [
+  ['pkcs8-pem', 'PKCS#8 PEM', 'private', false, 'pem', asymmetric, []],
+  ['pkcs8-der', 'PKCS#8 DER', 'private', true, 'der', asymmetric, []],
+  ['openssh-private', 'OpenSSH', 'private', false, '', asymmetric, []],
+  ['hex', 'raw hex', 'private', false, 'hex', symmetric, []],
+  ['base64', 'raw base64', 'private', false, 'b64', symmetric, []],
+  ['spki-pem', 'SPKI PEM public key', 'public', false, 'pem', [], asymmetric],
+  ['spki-der', 'SPKI DER public key', 'public', true, 'der', [], asymmetric],
+  ['openssh-public', 'OpenSSH public key', 'public', false, 'pub', [], asymmetric],
+  ['jwk', 'JSON Web Key', 'both', false, 'jwk', [...asymmetric, ...symmetric], asymmetric],
+].map(([id, label, kind, binary, extension, privateFor, publicFor]) => ({
+  id,
+  label,
+  kind,
+  binary,
+  extension,
+  privateFor,
+  publicFor,
+})) as KeyFormat[];
+
+const MOCK_SPKI = `-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=
+-----END PUBLIC KEY-----
+`;
+const MOCK_FINGERPRINT = '5f1c0e3a9b8d7c6e2f4a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e';
 
 const sample: [string, string, string[], string][] = [
   ['Backup encryption', 'aes-256', ['backup', 'production'], 'Encrypts the nightly restic backups.\nRotate yearly.'],
@@ -52,6 +107,7 @@ const sample: [string, string, string[], string][] = [
   ['Laptop disk recovery', 'aes-128', [], 'Only for the old fleet that still needs 128-bit keys.'],
   ['Log shipping', 'chacha20', ['logs', 'staging'], ''],
   ['Staging secrets', 'aes-256', ['staging'], 'Shared with the QA team.'],
+  ['Release signing', 'ed25519', ['release'], 'Signs the desktop app’s releases.'],
 ];
 
 let nextId = 1;
@@ -151,6 +207,8 @@ export class MockShell {
   autoLock = 5;
   /** Keeps vault_create busy for a minute, to look at the busy state. */
   slow = false;
+  /** Files the fake has "written", so that a second export to one asks before replacing it. */
+  files = new Set<string>();
 
   setup(
     state: VaultStatus['state'],
@@ -175,7 +233,15 @@ export class MockShell {
     await new Promise((resolve) =>
       setTimeout(
         resolve,
-        command === 'vault_create' ? (this.slow ? 60_000 : 1500) : command === 'vault_unlock' ? 500 : 40,
+        command === 'vault_create'
+          ? this.slow
+            ? 60_000
+            : 1500
+          : command === 'vault_unlock' || command === 'key_reveal' || command === 'key_export'
+            ? 500
+            : (command === 'key_generate' || command === 'key_rotate') && String(args.algorithm).startsWith('rsa')
+              ? 4000
+              : 40,
       ),
     );
     const fail = (code: string, message: string) => {
@@ -308,6 +374,157 @@ export class MockShell {
         const key = find(args.id);
         Object.assign(key, { name: args.name, updatedAt: new Date().toISOString() });
         return key;
+      }
+      case 'key_update': {
+        needUnlocked();
+        const key = find(args.id);
+        for (const field of ['name', 'notes', 'tags', 'owner', 'custodians'] as const)
+          if (args[field] !== null && args[field] !== undefined) (key as any)[field] = args[field];
+        if (args.rotationDays !== null && args.rotationDays !== undefined)
+          key.rotationDays = args.rotationDays === 0 ? null : args.rotationDays;
+        key.updatedAt = new Date().toISOString();
+        return key;
+      }
+      case 'key_rotate': {
+        needUnlocked();
+        const key = find(args.id);
+        if (key.state !== 'active') fail('not_allowed', 'Only an active key can be rotated.');
+        const at = new Date().toISOString();
+        const algorithm = args.algorithm ?? key.algorithm;
+        for (const v of key.versions) v.deactivatedAt ??= at;
+        key.version += 1;
+        key.versions.push({
+          number: key.version,
+          algorithm,
+          createdAt: at,
+          fingerprint: '',
+          deactivatedAt: null,
+          destroyedAt: null,
+        });
+        Object.assign(key, { algorithm, rotatedAt: at, updatedAt: at });
+        return key;
+      }
+      case 'key_schedule_destruction': {
+        needUnlocked();
+        const key = find(args.id);
+        if (key.destruction) fail('not_allowed', 'A destruction is already scheduled.');
+        const now = new Date();
+        const due = new Date(now.getTime() + (args.days ?? policy.destructionWaitDays) * 86_400_000).toISOString();
+        key.destruction = { scheduledAt: now.toISOString(), dueAt: due, actor: 'alex', reason: args.reason };
+        key.destructionDue = due;
+        return key;
+      }
+      case 'key_cancel_destruction': {
+        needUnlocked();
+        const key = find(args.id);
+        if (!key.destruction) fail('not_allowed', 'No destruction is scheduled.');
+        Object.assign(key, { destruction: null, destructionDue: null });
+        return key;
+      }
+      case 'key_reveal': {
+        needUnlocked();
+        const key = find(args.id);
+        if (args.passphrase !== MOCK_PASSPHRASE)
+          fail('wrong_passphrase', 'That passphrase (or key file) is not this vault’s. Nothing was revealed.');
+        key.revealedAt = new Date().toISOString();
+        const asym = asymmetric.includes(key.algorithm);
+        return {
+          version: args.version ?? key.version,
+          encoding: asym ? 'pkcs8-pem' : 'hex',
+          text: asym
+            ? '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIMOCKMOCKMOCKMOCKMOCKMOCKMOCKMOCKMOCKMOCKMOC\n-----END PRIVATE KEY-----'
+            : 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+        };
+      }
+      case 'key_formats':
+        return formats;
+      case 'key_import': {
+        needUnlocked();
+        const data: string = args.text ?? '';
+        if (args.path === null && data.trim() === '')
+          fail('invalid_input', 'Choose a file to import, or paste the key.');
+        if (args.path !== null && !String(args.path).startsWith('/'))
+          fail('invalid_input', 'The path of the file to import must be absolute.');
+        if (data.includes('PUBLIC KEY')) fail('invalid_input', 'The PKCS#8 PEM holds no private key.');
+        if (data.includes('ENCRYPTED'))
+          fail(
+            'invalid_input',
+            'The PKCS#8 PEM key is encrypted; decrypt it first (openssl pkcs8 -in FILE -out PLAIN.pem).',
+          );
+        const format = args.format ?? (args.path !== null || data.includes('PRIVATE KEY') ? 'pkcs8-pem' : null);
+        if (format === null)
+          fail(
+            'invalid_input',
+            'Keywarden cannot tell what kind of key this is. Choose its format (hex, base64 and text also need the algorithm).',
+          );
+        if (this.keys.some((k) => k.name === args.name.trim()))
+          fail('name_taken', `A key named “${args.name}” already exists.`);
+        const algorithm = args.algorithm ?? (format === 'hex' ? 'aes-256' : 'ed25519');
+        const key = makeKey(
+          args.name.trim(),
+          algorithm,
+          args.tags ?? [],
+          args.notes ?? '',
+          new Date().toISOString(),
+          args.purpose ?? undefined,
+        );
+        Object.assign(key, {
+          owner: args.owner ?? '',
+          custodians: args.custodians ?? [],
+          fingerprint: MOCK_FINGERPRINT,
+        });
+        key.versions[0].fingerprint = MOCK_FINGERPRINT;
+        key.history[0].reason = 'imported';
+        if (algorithm === 'ed25519')
+          key.findings = [
+            {
+              severity: 'warning',
+              code: 'quantum-deadline',
+              message: 'Ed25519 is not safe against quantum computers; NIST plans to retire it by 2035.',
+            },
+          ];
+        key.warnings = key.findings.length;
+        this.keys.push(key);
+        return {
+          key,
+          format,
+          fingerprints: asymmetric.includes(algorithm)
+            ? [MOCK_FINGERPRINT, 'SHA256:Qx9t0m3gkqVh0yM2e8s7w6V1a2b3c4d5e6f7g8h9i0j']
+            : [MOCK_FINGERPRINT.slice(0, 16)],
+          sameMaterialAs: [],
+        };
+      }
+      case 'key_export_public': {
+        needUnlocked();
+        const key = find(args.id);
+        if (!asymmetric.includes(key.algorithm)) fail('invalid_input', `${key.algorithm} keys have no public form.`);
+        if (args.path === null) {
+          if (args.format === 'spki-der') fail('invalid_input', 'SPKI DER public key is binary: save it to a file.');
+          const text =
+            args.format === 'openssh-public'
+              ? `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBm/RAlphM3+hUG6wWfcO5bIUIaqMLa2ywxcOK1wMWbh ${key.name}\n`
+              : args.format === 'jwk'
+                ? '{\n  "kty": "OKP",\n  "crv": "Ed25519",\n  "x": "Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE"\n}\n'
+                : MOCK_SPKI;
+          return { format: args.format, version: key.version, text, path: null };
+        }
+        if (this.files.has(args.path) && !args.overwrite)
+          fail('file_exists', `${args.path} already exists. Nothing was written; confirm to replace it.`);
+        this.files.add(args.path);
+        return { format: args.format, version: key.version, text: null, path: args.path };
+      }
+      case 'key_export': {
+        needUnlocked();
+        const key = find(args.id);
+        if (!String(args.path).startsWith('/'))
+          fail('invalid_input', 'The path of the file to write must be absolute.');
+        if (this.files.has(args.path) && !args.overwrite)
+          fail('file_exists', `${args.path} already exists. Nothing was written; confirm to replace it.`);
+        if (args.passphrase !== MOCK_PASSPHRASE)
+          fail('wrong_passphrase', 'That passphrase (or key file) is not this vault’s. Nothing was revealed.');
+        this.files.add(args.path);
+        key.exportedAt = new Date().toISOString();
+        return { format: args.format, version: key.version, path: args.path };
       }
       case 'key_delete':
         needUnlocked();

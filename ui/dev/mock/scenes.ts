@@ -73,6 +73,78 @@ const scenes: Record<string, Scene> = {
       ['click', 'key-delete'],
     ],
   },
+  import: {
+    setup: ['unlocked', { keys: true }],
+    steps: [
+      ['click', 'import-open'],
+      ['type', 'import-path', '/home/alex/keys/release-signing.pem'],
+      ['type', 'import-name', 'Release signing 2026'],
+      ['type', 'import-owner', 'Release team'],
+      ['type', 'import-tags', 'release, ci,'],
+    ],
+  },
+  'import-done': {
+    setup: ['unlocked', { keys: true }],
+    steps: [
+      ['click', 'import-open'],
+      ['type', 'import-path', '/home/alex/keys/release-signing.pem'],
+      ['type', 'import-name', 'Release signing 2026'],
+      ['click', 'import-submit'],
+      ['wait', 300],
+    ],
+  },
+  'export-public': {
+    setup: ['unlocked', { keys: true }],
+    steps: [
+      ['click', 'key-row', 'Release signing'],
+      ['click', 'key-export-public'],
+      ['wait', 200],
+      ['click', 'export-show'],
+      ['wait', 200],
+    ],
+  },
+  'export-secret': {
+    setup: ['unlocked', { keys: true }],
+    steps: [
+      ['click', 'key-row', 'Release signing'],
+      ['click', 'key-export-secret'],
+      ['type', 'export-path', '/home/alex/keys/release-signing.pem'],
+      ['type', 'export-passphrase', 'correct horse battery staple'],
+    ],
+  },
+  edit: {
+    setup: ['unlocked', { keys: true }],
+    steps: [
+      ['click', 'key-row', 'Database column key'],
+      ['click', 'key-edit'],
+      ['type', 'edit-owner', 'Data platform team'],
+      ['type', 'edit-rotation', '0'],
+    ],
+  },
+  rotate: {
+    setup: ['unlocked', { keys: true }],
+    steps: [
+      ['click', 'key-row', 'Release signing'],
+      ['click', 'key-rotate'],
+      ['wait', 200],
+      ['type', 'reason-input', 'Yearly rotation'],
+    ],
+  },
+  'rotate-rsa-busy': {
+    setup: ['unlocked', { keys: true }],
+    steps: [
+      ['click', 'generate-open'],
+      ['click', 'wizard-purpose-signature'],
+      ['click', 'wizard-next'],
+      ['wait', 200],
+      ['click', 'wizard-algorithm-rsa-4096'],
+      ['click', 'wizard-next'],
+      ['type', 'generate-name', 'Legacy partner signing'],
+      ['click', 'wizard-next'],
+      ['click', 'generate-submit'],
+      ['wait', 2200],
+    ],
+  },
   settings: {
     setup: ['unlocked', { keys: true }],
     steps: [

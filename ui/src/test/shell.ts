@@ -1,7 +1,7 @@
 // Test double for the desktop shell: answers `invoke` per command, like the Rust side would.
 import { invoke } from '@tauri-apps/api/core';
 import { vi } from 'vitest';
-import type { Algorithm, KeyDetail, KeyStateInfo, KeySummary, Purpose, VaultStatus } from '$lib/ipc';
+import type { Algorithm, KeyDetail, KeyFormat, KeyStateInfo, KeySummary, Purpose, VaultStatus } from '$lib/ipc';
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -178,3 +178,52 @@ export const reject =
   () => {
     throw { code, message };
   };
+
+/** The formats `key_formats` answers, for the algorithms above. */
+export const FORMATS: KeyFormat[] = [
+  {
+    id: 'pkcs8-pem',
+    label: 'PKCS#8 PEM',
+    kind: 'private',
+    binary: false,
+    extension: 'pem',
+    privateFor: ['rsa-2048', 'ed25519'],
+    publicFor: [],
+  },
+  {
+    id: 'hex',
+    label: 'raw hex',
+    kind: 'private',
+    binary: false,
+    extension: 'hex',
+    privateFor: ['aes-128', 'aes-256', 'hmac-sha256'],
+    publicFor: [],
+  },
+  {
+    id: 'spki-pem',
+    label: 'SPKI PEM public key',
+    kind: 'public',
+    binary: false,
+    extension: 'pem',
+    privateFor: [],
+    publicFor: ['rsa-2048', 'ed25519'],
+  },
+  {
+    id: 'spki-der',
+    label: 'SPKI DER public key',
+    kind: 'public',
+    binary: true,
+    extension: 'der',
+    privateFor: [],
+    publicFor: ['rsa-2048', 'ed25519'],
+  },
+  {
+    id: 'jwk',
+    label: 'JSON Web Key',
+    kind: 'both',
+    binary: false,
+    extension: 'jwk',
+    privateFor: ['aes-256', 'rsa-2048', 'ed25519'],
+    publicFor: ['rsa-2048', 'ed25519'],
+  },
+];

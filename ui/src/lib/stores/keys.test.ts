@@ -6,6 +6,7 @@ import { KeyStore, SEARCH_DEBOUNCE_MS } from './keys.svelte';
 import { VaultStore } from './vault.svelte';
 
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
+vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
 
 const alpha = key('Alpha', { id: 'id-alpha', tags: ['prod'] });
 const beta = key('Beta', { id: 'id-beta' });
@@ -160,5 +161,26 @@ describe('KeyStore', () => {
     await keys.loadAlgorithms();
     expect(keys.algorithm('hmac-sha256')?.label).toBe('HMAC-SHA-256');
     expect(keys.algorithm('nope')).toBeUndefined();
+  });
+});
+
+describe('KeyStore and keys-changed', () => {
+  it('lists again and reads the selected key when the shell says keys changed', async () => {
+    const { listen } = await import('@tauri-apps/api/event');
+    let fire: () => void = () => {};
+    vi.mocked(listen).mockImplementation(async (event, handler) => {
+      if (event === 'keys-changed') fire = () => handler({ event, id: 1, payload: { destroyed: 1 } });
+      return () => {};
+    });
+    const vault = new VaultStore();
+    answer({ vault_status: () => unlocked(), keys_list: () => [], key_get: () => key('Old') });
+    await vault.load();
+    const keys = new KeyStore(vault);
+    await keys.select('id-old');
+    const stop = await keys.listenForChanges();
+    fire();
+    await vi.waitFor(() => expect(callsTo('keys_list').length).toBe(1));
+    expect(callsTo('key_get').length).toBe(2);
+    stop();
   });
 });
