@@ -1005,3 +1005,532 @@ fn key_list_filters_and_sorts() {
     assert!(all["keys"][0]["next_rotation"].is_string());
     assert!(all["keys"][2].get("next_rotation").is_none());
 }
+
+/// A fixture of the trycmd import case: the example Ed25519 key of RFC 8410 and its
+/// public and encrypted forms.
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cmd/transfer.in")
+        .join(name)
+}
+
+/// The private formats of `key export` a key of `alg` has, as `key_format` lists them.
+fn private_formats(alg: &str) -> Vec<&'static str> {
+    let alg: keywarden_core::Algorithm = alg.parse().unwrap();
+    let mut formats: Vec<&str> = keywarden_core::Format::for_algorithm(alg)
+        .into_iter()
+        .filter(|f| f.is_private())
+        .map(keywarden_core::Format::id)
+        .collect();
+    if alg.family() != keywarden_core::Family::Secret {
+        formats.push("jwk");
+    }
+    formats
+}
+
+/// The public formats of `key export-public` a key of `alg` has.
+fn public_formats(alg: &str) -> Vec<&'static str> {
+    let alg: keywarden_core::Algorithm = alg.parse().unwrap();
+    let mut formats: Vec<&str> = keywarden_core::Format::for_algorithm(alg)
+        .into_iter()
+        .filter(|f| !f.is_private())
+        .map(keywarden_core::Format::id)
+        .collect();
+    if alg.family() == keywarden_core::Family::Asymmetric {
+        formats.push("jwk");
+    }
+    formats
+}
+
+/// Runs a command on the test vault (passphrase from the environment) and returns its
+/// output.
+fn raw(dir: &Path, args: &[&str]) -> Output {
+    run(keywarden(dir)
+        .args(["--vault", "vault.keywarden"])
+        .args(args)
+        .env("KEYWARDEN_PASSPHRASE", PASSPHRASE))
+}
+
+#[test]
+fn every_export_format_imports_back_as_the_same_key() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    // RSA-2048 (112 bits) is below the default minimum strength.
+    json_ok(
+        d,
+        &[
+            "policy",
+            "set",
+            "min-strength",
+            "112",
+            "--reason",
+            "test RSA-2048",
+        ],
+        0,
+    );
+    for alg in [
+        "ed25519",
+        "ecdsa-p256",
+        "ecdsa-p384",
+        "rsa-2048",
+        "x25519",
+        "age-x25519",
+        "aes-256",
+        "chacha20",
+        "hmac-sha512",
+        "password",
+        "diceware",
+        "api-token",
+    ] {
+        let made = json_ok(d, &["key", "gen", "--name", alg, "--alg", alg], 0);
+        let fingerprint = made["key"]["fingerprint"].as_str().unwrap().to_owned();
+        assert!(!fingerprint.is_empty(), "{alg}");
+        let publics: Vec<(&str, Vec<u8>)> = public_formats(alg)
+            .into_iter()
+            .map(|format| {
+                let out = raw(d, &["key", "export-public", alg, "--format", format]);
+                assert_exit(&out, 0);
+                assert!(!out.stdout.is_empty(), "{alg} {format}");
+                (format, out.stdout)
+            })
+            .collect();
+        for format in private_formats(alg) {
+            let file = format!("{alg}.{format}");
+            let exported = json_ok(
+                d,
+                &["key", "export", alg, "--format", format, "--out", &file],
+                0,
+            );
+            assert_eq!(exported["export"]["part"], "secret");
+            assert_eq!(exported["export"]["format"], format);
+            assert_eq!(exported["export"]["mode"], "0600");
+            assert_eq!(
+                exported["export"]["fingerprints"][0]["value"],
+                fingerprint.as_str()
+            );
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = fs::metadata(d.join(&file)).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o600, "{file}");
+            }
+            // Told the format and the algorithm, every form comes back.
+            let name = format!("{alg} from {format}");
+            let back = json_ok(
+                d,
+                &[
+                    "key", "import", &file, "--name", &name, "--format", format, "--alg", alg,
+                ],
+                0,
+            );
+            assert_eq!(back["key"]["algorithm"], alg, "{file}");
+            assert_eq!(back["key"]["fingerprint"], fingerprint.as_str(), "{file}");
+            assert_eq!(back["format"], format);
+            for (public, bytes) in &publics {
+                let out = raw(
+                    d,
+                    &[
+                        "key",
+                        "export-public",
+                        &name,
+                        "--format",
+                        public,
+                        "--comment",
+                        alg,
+                    ],
+                );
+                assert_exit(&out, 0);
+                let original = raw(
+                    d,
+                    &[
+                        "key",
+                        "export-public",
+                        alg,
+                        "--format",
+                        public,
+                        "--comment",
+                        alg,
+                    ],
+                );
+                assert_eq!(out.stdout, original.stdout, "{file} as {public}");
+                assert_eq!(&original.stdout, bytes, "{alg} as {public}");
+            }
+            // Files that say what they hold are recognised without --format.
+            if [
+                "pkcs8-pem",
+                "pkcs8-der",
+                "openssh-private",
+                "age-identity",
+                "jwk",
+            ]
+            .contains(&format)
+            {
+                let name = format!("{alg} detected from {format}");
+                let mut args = vec!["key", "import", &file, "--name", &name];
+                if format == "jwk" && private_formats(alg).contains(&"hex") {
+                    // An oct JWK does not say which symmetric algorithm it is for.
+                    args.extend(["--alg", alg]);
+                }
+                let back = json_ok(d, &args, 0);
+                assert_eq!(back["format"], format, "{file}");
+                if alg == "age-x25519" && format != "age-identity" {
+                    // PKCS#8 and JWK cannot tell an age identity from an X25519 key: it
+                    // comes back as X25519, named by the same SPKI digest.
+                    assert_eq!(back["key"]["algorithm"], "x25519", "{file}");
+                    assert_eq!(
+                        back["fingerprints"][0], exported["export"]["fingerprints"][1],
+                        "{file}"
+                    );
+                } else {
+                    assert_eq!(back["key"]["algorithm"], alg, "{file}");
+                    assert_eq!(back["key"]["fingerprint"], fingerprint.as_str(), "{file}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn import_reads_standard_input_and_refuses_what_it_cannot_keep() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    let key = fs::read(fixture("rfc8410.pem")).unwrap();
+    let mut child = keywarden(d)
+        .args(["--vault", "vault.keywarden", "--json", "key", "import", "-"])
+        .args(["--name", "from stdin", "--purpose", "authentication"])
+        .env("KEYWARDEN_PASSPHRASE", PASSPHRASE)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &key).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_exit(&out, 0);
+    let imported: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(imported["key"]["purpose"], "authentication");
+    assert_eq!(
+        imported["key"]["fingerprint"],
+        "a1e9156054e04fac899ae9f275132cdc07a5dbc4ea2c2ad3a1ffc6e0d253681f"
+    );
+    let kinds: Vec<&str> = imported["fingerprints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["spki-sha256", "openssh-sha256"]);
+    let (_, before) = json(d, &["key", "list"]);
+
+    let secret_hex = "00112233445566778899aabbccddeeff0011223344556677";
+    fs::write(d.join("short.hex"), secret_hex).unwrap();
+    fs::write(d.join("empty"), "\n").unwrap();
+    let public = fixture("rfc8410.pub.pem");
+    let encrypted = fixture("rfc8410-encrypted.pem");
+    let private = fixture("rfc8410.pem");
+    let (public, encrypted, private) = (
+        public.to_str().unwrap(),
+        encrypted.to_str().unwrap(),
+        private.to_str().unwrap(),
+    );
+    let refusals: [(&[&str], &str, &str); 9] = [
+        (&[public], "invalid_input", "holds no private key"),
+        (&[encrypted], "invalid_input", "decrypt it first"),
+        (&[private, "--alg", "rsa-2048"], "invalid_input", "not RSA"),
+        (
+            &[private, "--purpose", "key-agreement"],
+            "policy_violation",
+            "",
+        ),
+        (&["short.hex"], "invalid_input", "give --format"),
+        (
+            &["short.hex", "--format", "hex"],
+            "invalid_input",
+            "give the algorithm",
+        ),
+        (
+            &["short.hex", "--format", "hex", "--alg", "aes-256"],
+            "invalid_input",
+            "length",
+        ),
+        (&["empty"], "invalid_input", "is empty"),
+        (&["missing.pem"], "invalid_input", "cannot read missing.pem"),
+    ];
+    for (args, code, says) in refusals {
+        let mut all = vec!["key", "import", "--name", "refused"];
+        all.extend_from_slice(args);
+        let (got, err) = json(d, &all);
+        assert_eq!(got, 2, "{args:?}: {err}");
+        assert_eq!(err["error"]["code"], code, "{args:?}: {err}");
+        let message = err["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{args:?}: {message}");
+        // The input is never quoted.
+        assert!(!message.contains("aabbccdd"), "{message}");
+        assert!(!message.contains("MC4CAQAw"), "{message}");
+    }
+    // An unknown format is a usage error of the command line.
+    let out = raw(
+        d,
+        &["key", "import", private, "--name", "x", "--format", "pem"],
+    );
+    assert_exit(&out, 2);
+    // None of them added a key.
+    assert_eq!(json(d, &["key", "list"]).1, before);
+}
+
+#[test]
+fn exports_are_audited_and_files_are_written_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    json_ok(
+        d,
+        &[
+            "key",
+            "import",
+            fixture("rfc8410.pem").to_str().unwrap(),
+            "--name",
+            "k",
+        ],
+        0,
+    );
+    gen_key(d, "sym", &[]);
+
+    // Public parts: mode 0644, audited, no passphrase asked again.
+    let public = json_ok(
+        d,
+        &[
+            "key",
+            "export-public",
+            "k",
+            "--format",
+            "spki-der",
+            "--out",
+            "k.der",
+        ],
+        0,
+    );
+    assert_eq!(public["export"]["part"], "public");
+    assert_eq!(public["export"]["mode"], "0644");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(d.join("k.der")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o644);
+    }
+    let log = json_ok(d, &["audit", "list", "--action", "public-exported"], 0);
+    assert_eq!(log["entries"][0]["detail"], "as spki-der");
+    // A symmetric key has no public part.
+    let (code, err) = json(d, &["key", "export-public", "sym", "--format", "jwk"]);
+    assert_eq!(code, 2);
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no public part")
+    );
+
+    // A secret to a new file.
+    json_ok(
+        d,
+        &[
+            "key",
+            "export",
+            "k",
+            "--format",
+            "pkcs8-pem",
+            "--out",
+            "k.pem",
+        ],
+        0,
+    );
+    let written = fs::read(d.join("k.pem")).unwrap();
+    assert_eq!(written, fs::read(fixture("rfc8410.pem")).unwrap());
+    let shown = json_ok(d, &["key", "show", "k"], 0);
+    assert!(shown["key"]["exported_at"].is_string(), "{shown}");
+
+    // Never over an existing file, unless --force; refused before any passphrase.
+    fs::write(d.join("taken.pem"), "mine").unwrap();
+    let out = run(keywarden(d).args([
+        "--vault",
+        "vault.keywarden",
+        "--json",
+        "key",
+        "export",
+        "k",
+        "--format",
+        "pkcs8-pem",
+        "--out",
+        "taken.pem",
+    ]));
+    assert_exit(&out, 2);
+    let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "file_exists");
+    assert_eq!(fs::read(d.join("taken.pem")).unwrap(), b"mine");
+    json_ok(
+        d,
+        &[
+            "key",
+            "export",
+            "k",
+            "--format",
+            "openssh-private",
+            "--out",
+            "taken.pem",
+            "--force",
+        ],
+        0,
+    );
+    assert!(
+        fs::read_to_string(d.join("taken.pem"))
+            .unwrap()
+            .starts_with("-----BEGIN OPENSSH PRIVATE KEY-----")
+    );
+
+    // A wrong passphrase at unlock: exit 3, no file.
+    let out = run(keywarden(d)
+        .args(["--vault", "vault.keywarden", "key", "export", "k"])
+        .args(["--format", "jwk", "--out", "wrong.jwk"])
+        .env("KEYWARDEN_PASSPHRASE", "not the passphrase at all"));
+    assert_exit(&out, 3);
+    assert!(!d.join("wrong.jwk").exists());
+
+    // A formats the key does not have is refused before the export is recorded.
+    let (code, _) = json(
+        d,
+        &["key", "export", "k", "--format", "hex", "--out", "k.hex"],
+    );
+    assert_eq!(code, 2);
+    assert!(!d.join("k.hex").exists());
+
+    // Standard output needs no confirmation when it is not a terminal.
+    let out = raw(
+        d,
+        &["key", "export", "sym", "--format", "hex", "--out", "-"],
+    );
+    assert_exit(&out, 0);
+    assert_eq!(out.stdout.len(), 64, "{}", text(&out.stdout));
+
+    let log = json_ok(d, &["audit", "list", "--action", "secret-exported"], 0);
+    let details: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["detail"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        details,
+        [
+            "version 1 as pkcs8-pem",
+            "version 1 as openssh-private",
+            "version 1 as hex"
+        ]
+    );
+    // Only the temporary files' absence is left to check: nothing but what was asked.
+    let mut names: Vec<String> = fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("vault.keywarden"))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["k.der", "k.pem", "taken.pem"]);
+}
+
+#[test]
+fn a_wrong_passphrase_given_again_exits_3_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    gen_key(d, "k", &[]);
+    // Standard input, read as the passphrase file, gives the right passphrase to
+    // unlock; read again when export asks, it is at its end: an empty, wrong one.
+    if !Path::new("/dev/stdin").exists() {
+        eprintln!("skipped: no /dev/stdin");
+        return;
+    }
+    let mut child = keywarden(d)
+        .args(["--vault", "vault.keywarden", "--json"])
+        .args(["--passphrase-file", "/dev/stdin"])
+        .args(["key", "export", "k", "--format", "hex", "--out", "k.hex"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        &mut child.stdin.take().unwrap(),
+        format!("{PASSPHRASE}\n").as_bytes(),
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_exit(&out, 3);
+    let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "wrong_passphrase");
+    assert!(!d.join("k.hex").exists());
+    let names: Vec<String> = fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".keywarden-export"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+    let log = json_ok(
+        d,
+        &[
+            "audit",
+            "list",
+            "--action",
+            "secret-exported",
+            "--outcome",
+            "failure",
+        ],
+        0,
+    );
+    assert_eq!(log["entries"].as_array().unwrap().len(), 1, "{log}");
+}
+
+#[test]
+fn binary_output_is_refused_on_a_terminal() {
+    // `script` runs the command with a terminal on standard output.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: script is not available");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    gen_key(d, "sym", &[]);
+    json_ok(
+        d,
+        &[
+            "key",
+            "import",
+            fixture("rfc8410.pem").to_str().unwrap(),
+            "--name",
+            "k",
+        ],
+        0,
+    );
+    let bin = env!("CARGO_BIN_EXE_keywarden");
+    for (args, says) in [
+        ("key export-public k --format spki-der", "is binary"),
+        ("key export k --format pkcs8-der --out -", "is binary"),
+        (
+            "key export k --format pkcs8-pem --out -",
+            "standard input cannot confirm",
+        ),
+    ] {
+        let out = run(Command::new("script")
+            .args(["-qec"])
+            .arg(format!("{bin} --vault vault.keywarden {args} < /dev/null"))
+            .arg("/dev/null")
+            .current_dir(d)
+            .env("KEYWARDEN_PASSPHRASE", PASSPHRASE)
+            .stdin(Stdio::null()));
+        assert_exit(&out, 2);
+        assert!(
+            text(&out.stdout).contains(says),
+            "{args}: {}",
+            text(&out.stdout)
+        );
+    }
+}

@@ -55,6 +55,7 @@ pub fn check_secret(args: &ExportArgs) -> Result<(), Failure> {
         )));
     }
     let target = Target::from_arg(Some(&args.out));
+    check_target(&target, args.format, args.force)?;
     if target == Target::Stdout
         && !args.yes
         && terminal::stdout_is_terminal()
@@ -65,7 +66,7 @@ pub fn check_secret(args: &ExportArgs) -> Result<(), Failure> {
              it: add --yes, or redirect standard output, or give --out FILE",
         ));
     }
-    check_target(&target, args.format, args.force)
+    Ok(())
 }
 
 /// DER is never printed on a terminal; a file must be free unless `--force`.
