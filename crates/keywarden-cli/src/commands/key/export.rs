@@ -3,7 +3,7 @@
 //! (`public-exported`, `secret-exported`); files are written whole or not at all.
 
 use keywarden_core::material::Jwk;
-use keywarden_core::{Algorithm, Family, KeyRecord, SecretUse, UnlockedVault};
+use keywarden_core::{Algorithm, Family, KeyRecord, KeyState, SecretUse, UnlockedVault};
 use zeroize::Zeroizing;
 
 use super::{confirm_printing, version_failure};
@@ -184,8 +184,18 @@ pub fn secret(
     })))
 }
 
-/// The version asked for (or the current one) and its algorithm.
+/// The version asked for (or the current one) and its algorithm. A destroyed key has
+/// no material left: refused here, before any passphrase is asked.
 fn version_of(record: &KeyRecord, version: Option<u32>) -> Result<(u32, Algorithm), Failure> {
+    if record.state == KeyState::Destroyed {
+        return Err(Failure::new(
+            Code::NotAllowed,
+            format!(
+                "the key \"{}\" was destroyed; its material is gone",
+                output::clean(&record.name)
+            ),
+        ));
+    }
     let number = version.unwrap_or(record.current_version);
     record
         .versions
