@@ -134,13 +134,15 @@ def read_vault(path: str, passphrase: str, key_file: bytes | None = None) -> dic
 
 
 def row_digest(db: sqlite3.Connection) -> str:
-    """Section "audit": SHA-256 over the sorted (table, row id, row version) lines."""
+    """Section "audit": SHA-256 over one line per row, table by table (key, key_version,
+    keyslot, setting), each in primary-key order."""
     rows = []
-    rows += [("key", i, v) for i, v in db.execute("SELECT id, row_version FROM key")]
-    rows += [("key_version", f"{k}/{n}", v) for k, n, v in db.execute("SELECT key_id, version, row_version FROM key_version")]
-    rows += [("keyslot", str(i), v) for i, v in db.execute("SELECT id, row_version FROM keyslot")]
-    rows += [("setting", n, v) for n, v in db.execute("SELECT name, row_version FROM setting WHERE name != 'audit-head'")]
-    rows.sort(key=lambda r: (r[0].encode(), r[1].encode()))
+    rows += [("key", i, v) for i, v in db.execute("SELECT id, row_version FROM key ORDER BY id")]
+    rows += [("key_version", f"{k}/{n}", v) for k, n, v in db.execute(
+        "SELECT key_id, version, row_version FROM key_version ORDER BY key_id, version")]
+    rows += [("keyslot", str(i), v) for i, v in db.execute("SELECT id, row_version FROM keyslot ORDER BY id")]
+    rows += [("setting", n, v) for n, v in db.execute(
+        "SELECT name, row_version FROM setting WHERE name != 'audit-head' ORDER BY name")]
     h = hashlib.sha256(b"keywarden/v1/rows\n")
     for table, row_id, version in rows:
         h.update(table.encode() + b"\0" + row_id.encode() + b"\0" + str(version).encode() + b"\n")

@@ -403,33 +403,57 @@ pub(crate) fn append(
 }
 
 /// A digest of which rows the vault holds, at which row versions: SHA-256 over
-/// `"keywarden/v1/rows\n"` then one line `table NUL row_id NUL row_version LF` per row of
-/// `keyslot`, `key`, `key_version` (row id `<key id>/<version>`) and `setting` (except
-/// `audit-head`), sorted by table then row id (bytewise). The head carries it, so a row
-/// deleted, added or rolled back to an older version outside Keywarden is detected at
-/// unlock; contents are bound to their row versions by the seals.
+/// `"keywarden/v1/rows\n"` then one line `table NUL row_id NUL row_version LF` per row,
+/// table by table in the order `key`, `key_version`, `keyslot`, `setting`, each in its
+/// primary-key order: `key` by id, `key_version` by key id then version number (row id
+/// `<key id>/<version>`), `keyslot` by id, `setting` by name (except `audit-head`). Ids
+/// and names compare bytewise. The head carries it, so a row deleted, added or rolled
+/// back to an older version outside Keywarden is detected at unlock; contents are bound
+/// to their row versions by the seals. Each table is read in index order, unsorted.
 pub(crate) fn row_digest(conn: &Connection) -> Result<String, StorageError> {
     use sha2::Digest;
-    let mut stmt = conn.prepare_cached(
-        "SELECT 'key', id, row_version FROM key
-         UNION ALL SELECT 'key_version', key_id || '/' || version, row_version FROM key_version
-         UNION ALL SELECT 'keyslot', CAST(id AS TEXT), row_version FROM keyslot
-         UNION ALL SELECT 'setting', name, row_version FROM setting WHERE name != 'audit-head'
-         ORDER BY 1, 2",
-    )?;
-    let mut rows = stmt.query([])?;
+    use std::io::Write as _;
+    // Each query yields the row id in one or two parts (joined by '/') and the row
+    // version, in the table's index order.
+    const QUERIES: [(&str, &str); 4] = [
+        ("key", "SELECT id, NULL, row_version FROM key ORDER BY id"),
+        (
+            "key_version",
+            "SELECT key_id, version, row_version FROM key_version ORDER BY key_id, version",
+        ),
+        (
+            "keyslot",
+            "SELECT NULL, id, row_version FROM keyslot ORDER BY id",
+        ),
+        (
+            "setting",
+            "SELECT name, NULL, row_version FROM setting WHERE name != 'audit-head' ORDER BY name",
+        ),
+    ];
     let mut hash = Sha256::new();
     hash.update(b"keywarden/v1/rows\n");
-    while let Some(row) = rows.next()? {
-        let table: String = row.get(0)?;
-        let id: String = row.get(1)?;
-        let version: i64 = row.get(2)?;
-        hash.update(table.as_bytes());
-        hash.update([0]);
-        hash.update(id.as_bytes());
-        hash.update([0]);
-        hash.update(version.to_string().as_bytes());
-        hash.update(b"\n");
+    let mut line = Vec::with_capacity(96);
+    for (table, sql) in QUERIES {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let malformed = || StorageError::damaged(format!("a {table} row has a malformed id"));
+            line.clear();
+            line.extend_from_slice(table.as_bytes());
+            line.push(0);
+            let text = row.get_ref(0)?;
+            let number: Option<i64> = row.get(1)?;
+            let version: i64 = row.get(2)?;
+            let io = |_| malformed();
+            match (text.as_str_or_null().map_err(|_| malformed())?, number) {
+                (Some(id), None) => line.extend_from_slice(id.as_bytes()),
+                (Some(id), Some(n)) => write!(line, "{id}/{n}").map_err(io)?,
+                (None, Some(n)) => write!(line, "{n}").map_err(io)?,
+                (None, None) => return Err(malformed()),
+            }
+            writeln!(line, "\0{version}").map_err(io)?;
+            hash.update(&line);
+        }
     }
     Ok(crate::vault::hex(&hash.finalize()))
 }
