@@ -32,7 +32,12 @@ from typing import Iterator
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.common.proxy import Proxy, ProxyType
@@ -395,8 +400,11 @@ class App:
         return f"screens shown: {screens or 'none'}; url: {url}{hint}"
 
     def wait(self, condition, timeout: float, what: str):
+        # A condition that walks a list the UI is re-rendering may hold an element that
+        # has just been replaced: that is "not yet", so try again rather than fail.
+        ignored = (NoSuchElementException, StaleElementReferenceException)
         try:
-            return WebDriverWait(self.d, timeout).until(condition)
+            return WebDriverWait(self.d, timeout, ignored_exceptions=ignored).until(condition)
         except TimeoutException:
             raise TimeoutException(f"waited {timeout} s for {what}; {self._where()}") from None
 
