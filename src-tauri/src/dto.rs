@@ -248,6 +248,8 @@ pub struct VersionInfo {
     pub created_at: String,
     /// Its fingerprint (may be empty).
     pub fingerprint: String,
+    /// Every form of its fingerprint, the main one first.
+    pub fingerprints: Vec<FingerprintInfo>,
     /// When a newer version (or a state change) retired it.
     pub deactivated_at: Option<String>,
     /// When its material was erased.
@@ -261,10 +263,28 @@ impl From<&KeyVersion> for VersionInfo {
             algorithm: v.algorithm.id().to_owned(),
             created_at: rfc3339(v.created_at),
             fingerprint: v.fingerprint.clone(),
+            fingerprints: v
+                .fingerprints
+                .iter()
+                .map(|(kind, value)| FingerprintInfo {
+                    kind: kind.clone(),
+                    value: value.clone(),
+                })
+                .collect(),
             deactivated_at: v.deactivated_at.map(rfc3339),
             destroyed_at: v.destroyed_at.map(rfc3339),
         }
     }
+}
+
+/// One form of a fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FingerprintInfo {
+    /// `spki-sha256`, `openssh-sha256`, `age-recipient` or `kcv`.
+    pub kind: String,
+    /// The fingerprint as Keywarden shows it.
+    pub value: String,
 }
 
 /// One recorded change of state.

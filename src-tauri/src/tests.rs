@@ -1893,3 +1893,20 @@ fn destructions_by_the_timer_emit_keys_changed() {
     assert_eq!(*seen.lock().unwrap(), vec![json!({"destroyed": 1})]);
     assert_eq!(h.ok("key_get", json!({ "id": id }))["state"], "destroyed");
 }
+
+#[test]
+fn key_details_carry_every_form_of_the_fingerprint() {
+    let h = Harness::new();
+    h.create("v.keywarden", None);
+    let key = h.generate("ssh", "ed25519", &[]);
+    let version = &key["versions"][0];
+    assert_eq!(version["fingerprints"][0]["kind"], "spki-sha256");
+    assert_eq!(version["fingerprints"][0]["value"], key["fingerprint"]);
+    assert_eq!(version["fingerprints"][1]["kind"], "openssh-sha256");
+    assert!(
+        version["fingerprints"][1]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("SHA256:")
+    );
+}

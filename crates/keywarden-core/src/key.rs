@@ -102,12 +102,29 @@ pub struct KeyVersion {
     pub algorithm: Algorithm,
     /// When it was made.
     pub created_at: Timestamp,
-    /// Its fingerprint (`docs/key-formats.md`); kept after destruction.
+    /// Its main fingerprint (`docs/key-formats.md`); kept after destruction.
     pub fingerprint: String,
+    /// Every fingerprint, the main one first, as (kind id, value): `spki-sha256`,
+    /// `openssh-sha256` (SSH-capable keys), `age-recipient`, `kcv`.
+    pub fingerprints: Vec<(String, String)>,
     /// When a newer version replaced it (it may still process: decrypt, verify).
     pub deactivated_at: Option<Timestamp>,
     /// When its material was erased.
     pub destroyed_at: Option<Timestamp>,
+}
+
+impl KeyVersion {
+    /// The main fingerprint and the full list, as stored for `key`.
+    pub(crate) fn fingerprints_of(
+        key: &crate::material::SecretKey,
+    ) -> (String, Vec<(String, String)>) {
+        let all: Vec<(String, String)> = key
+            .fingerprints()
+            .iter()
+            .map(|f| (f.id().to_owned(), f.to_string()))
+            .collect();
+        (key.fingerprint().to_string(), all)
+    }
 }
 
 /// A destruction waiting to be carried out.
@@ -362,6 +379,8 @@ pub(crate) struct VersionV1 {
     pub created: i64,
     pub fingerprint: String,
     #[serde(default)]
+    pub fingerprints: Vec<(String, String)>,
+    #[serde(default)]
     pub deactivated: Option<i64>,
     #[serde(default)]
     pub destroyed: Option<i64>,
@@ -408,6 +427,7 @@ impl KeyRecord {
                     algorithm: v.algorithm.id().to_owned(),
                     created: unix(v.created_at),
                     fingerprint: v.fingerprint.clone(),
+                    fingerprints: v.fingerprints.clone(),
                     deactivated: v.deactivated_at.map(unix),
                     destroyed: v.destroyed_at.map(unix),
                 })
@@ -468,6 +488,7 @@ impl KeyRecord {
                     .map_err(|_| "unknown algorithm in a version")?,
                 created_at: time(v.created),
                 fingerprint: v.fingerprint,
+                fingerprints: v.fingerprints,
                 deactivated_at: v.deactivated.map(time),
                 destroyed_at: v.destroyed.map(time),
             });
@@ -479,6 +500,7 @@ impl KeyRecord {
                 algorithm,
                 created_at: time(meta.created),
                 fingerprint: String::new(),
+                fingerprints: Vec::new(),
                 deactivated_at: None,
                 destroyed_at: None,
             });

@@ -899,7 +899,7 @@ impl UnlockedVault {
             Err(e) => return self.refused(attempt, e),
         };
         if let Some(v) = record.versions.first_mut() {
-            v.fingerprint = key.fingerprint().to_string();
+            (v.fingerprint, v.fingerprints) = KeyVersion::fingerprints_of(&key);
         }
         let meta = self.seal_meta(&record)?;
         let id = record.id.to_string();
@@ -986,6 +986,7 @@ impl UnlockedVault {
                 algorithm: new.algorithm,
                 created_at: now,
                 fingerprint: String::new(),
+                fingerprints: Vec::new(),
                 deactivated_at: None,
                 destroyed_at: None,
             }],

@@ -169,7 +169,17 @@ function makeKey(
     owner: '',
     custodians: [],
     rotationDays: null,
-    versions: [{ number: 1, algorithm, createdAt: at, fingerprint: '', deactivatedAt: null, destroyedAt: null }],
+    versions: [
+      {
+        number: 1,
+        algorithm,
+        createdAt: at,
+        fingerprint: '',
+        fingerprints: [],
+        deactivatedAt: null,
+        destroyedAt: null,
+      },
+    ],
     history: [
       { from: null, to: 'pre-activation', at, actor: 'alex', reason: 'generated' },
       { from: 'pre-activation', to: 'active', at, actor: 'alex', reason: 'activated when generated' },
@@ -398,6 +408,7 @@ export class MockShell {
           algorithm,
           createdAt: at,
           fingerprint: '',
+          fingerprints: [],
           deactivatedAt: null,
           destroyedAt: null,
         });

@@ -134,7 +134,15 @@ export function key(name: string, overrides: Partial<KeyDetail> = {}): KeyDetail
     custodians: [],
     rotationDays: null,
     versions: [
-      { number: 1, algorithm: 'aes-256', createdAt: at, fingerprint: '', deactivatedAt: null, destroyedAt: null },
+      {
+        number: 1,
+        algorithm: 'aes-256',
+        createdAt: at,
+        fingerprint: '',
+        fingerprints: [],
+        deactivatedAt: null,
+        destroyedAt: null,
+      },
     ],
     history: [
       { from: null, to: 'pre-activation', at, actor: 'alex', reason: 'generated' },

@@ -98,19 +98,9 @@ pub(super) struct FingerprintJson {
 impl From<&Fingerprint> for FingerprintJson {
     fn from(f: &Fingerprint) -> Self {
         FingerprintJson {
-            kind: fingerprint_kind(f),
+            kind: f.id(),
             value: f.to_string(),
         }
-    }
-}
-
-/// The stable id of a kind of fingerprint, for JSON (`docs/cli.md`).
-fn fingerprint_kind(f: &Fingerprint) -> &'static str {
-    match f {
-        Fingerprint::Spki(_) => "spki-sha256",
-        Fingerprint::OpenSsh(_) => "openssh-sha256",
-        Fingerprint::AgeRecipient(_) => "age-recipient",
-        Fingerprint::Kcv(_) => "kcv",
     }
 }
 
@@ -235,10 +225,18 @@ struct VersionJson<'a> {
     algorithm: &'static str,
     created_at: String,
     fingerprint: &'a str,
+    fingerprints: Vec<StoredFingerprintJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     deactivated_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     destroyed_at: Option<String>,
+}
+
+/// A stored fingerprint of a version: its kind id and value.
+#[derive(Serialize)]
+struct StoredFingerprintJson<'a> {
+    kind: &'a str,
+    value: &'a str,
 }
 
 #[derive(Serialize)]
@@ -299,6 +297,11 @@ impl<'a> From<&'a KeyView> for KeyJson<'a> {
                     algorithm: ver.algorithm.id(),
                     created_at: rfc3339(ver.created_at),
                     fingerprint: &ver.fingerprint,
+                    fingerprints: ver
+                        .fingerprints
+                        .iter()
+                        .map(|(kind, value)| StoredFingerprintJson { kind, value })
+                        .collect(),
                     deactivated_at: rfc3339_opt(ver.deactivated_at),
                     destroyed_at: rfc3339_opt(ver.destroyed_at),
                 })
@@ -479,6 +482,17 @@ fn block(view: &KeyView) -> String {
     );
     line(&mut out, "State", r.state.id());
     line(&mut out, "Fingerprint", &or_none(r.fingerprint()));
+    // The other forms of the current version's fingerprint (OpenSSH `SHA256:`, …).
+    for (kind, value) in r.current().map(|v| &v.fingerprints[..]).unwrap_or_default() {
+        if value != r.fingerprint() {
+            let label = match kind.as_str() {
+                "openssh-sha256" => "  (SSH)".to_owned(),
+                "age-recipient" => "  (age)".to_owned(),
+                other => format!("  ({other})"),
+            };
+            line(&mut out, &label, value);
+        }
+    }
     line(&mut out, "Owner", &or_none(&r.owner));
     line(&mut out, "Custodians", &or_none(&r.custodians.join(", ")));
     line(&mut out, "Tags", &or_none(&r.tags.join(", ")));

@@ -65,6 +65,17 @@ impl Fingerprint {
         Fingerprint::Kcv(out)
     }
 
+    /// The stable id of the kind of fingerprint: `spki-sha256`, `openssh-sha256`,
+    /// `age-recipient` or `kcv`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Fingerprint::Spki(_) => "spki-sha256",
+            Fingerprint::OpenSsh(_) => "openssh-sha256",
+            Fingerprint::AgeRecipient(_) => "age-recipient",
+            Fingerprint::Kcv(_) => "kcv",
+        }
+    }
+
     /// What kind of fingerprint this is, for labels: "SHA-256 (SPKI)", "OpenSSH",
     /// "age recipient" or "KCV".
     pub fn label(&self) -> &'static str {

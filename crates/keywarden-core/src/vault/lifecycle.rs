@@ -215,7 +215,7 @@ impl UnlockedVault {
         };
         self.check_policy(algorithm, record.purpose, now)?;
         let plain = generate_material(algorithm)?;
-        let fingerprint = plain.fingerprint().to_string();
+        let (fingerprint, fingerprints) = KeyVersion::fingerprints_of(&plain);
         if let Some(v) = record
             .versions
             .iter_mut()
@@ -229,6 +229,7 @@ impl UnlockedVault {
             algorithm,
             created_at: now,
             fingerprint,
+            fingerprints,
             deactivated_at: None,
             destroyed_at: None,
         });

@@ -571,6 +571,11 @@ fn every_algorithm_the_policy_allows_generates_rotates_and_keeps_old_fingerprint
         .find(|(id, _)| vault.get(id).unwrap().algorithm == Algorithm::Ed25519)
         .cloned()
         .unwrap();
+    let v1 = &vault.get(&ed).unwrap().versions[0];
+    let kinds: Vec<&str> = v1.fingerprints.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds, ["spki-sha256", "openssh-sha256"]);
+    assert_eq!(v1.fingerprints[0].1, ed_fp);
+    assert!(v1.fingerprints[1].1.starts_with("SHA256:"));
     let rotated = vault.rotate_key(&ed, None, "yearly").unwrap().clone();
     assert_eq!(rotated.versions[0].fingerprint, ed_fp);
     assert_ne!(rotated.fingerprint(), ed_fp);

@@ -72,11 +72,19 @@ export interface KeySummary {
   warnings: number;
 }
 
+export interface FingerprintInfo {
+  /** "spki-sha256" | "openssh-sha256" | "age-recipient" | "kcv" */
+  kind: string;
+  value: string;
+}
+
 export interface KeyVersion {
   number: number;
   algorithm: string;
   createdAt: string;
   fingerprint: string;
+  /** Every form of the fingerprint, the main one first. */
+  fingerprints: FingerprintInfo[];
   deactivatedAt: string | null;
   destroyedAt: string | null;
 }

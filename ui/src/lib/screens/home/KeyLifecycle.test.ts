@@ -86,6 +86,7 @@ describe('KeyDetail lifecycle', () => {
           algorithm: 'aes-256',
           createdAt: '2025-04-01T00:00:00Z',
           fingerprint: '',
+          fingerprints: [],
           deactivatedAt: null,
           destroyedAt: null,
         },
