@@ -518,83 +518,13 @@ fn decode(
     Ok((format, key))
 }
 
-/// The format of key material, from its content: binary DER, a JSON object (JWK), a PEM
-/// label, an age identity; public keys are recognised too, so that import can say that
-/// they hold no private key. `None` for anything else (hex, base64, text).
+/// The format of key material, from its content (the engine's
+/// [`keywarden_core::material::detect`]), with JWK as a format of its own here.
 pub fn detect(data: &[u8]) -> Option<KeyFormat> {
-    let standard = |f| Some(KeyFormat::Standard(f));
-    // DER: one SEQUENCE that spans the whole input (hex text may start with "0" too).
-    if matches!(tlv(data), Some((0x30, _, []))) {
-        return if is_spki_der(data) {
-            standard(Format::SpkiDer)
-        } else {
-            standard(Format::Pkcs8Der)
-        };
-    }
-    let text = std::str::from_utf8(data).ok()?.trim_start();
-    if text.starts_with('{') {
-        return Some(KeyFormat::Jwk);
-    }
-    if let Some(start) = text.find("-----BEGIN ") {
-        let label = text[start + 11..].split("-----").next().unwrap_or_default();
-        return match label {
-            "OPENSSH PRIVATE KEY" => standard(Format::OpenSshPrivate),
-            "PUBLIC KEY" => standard(Format::SpkiPem),
-            "SSH2 PUBLIC KEY" => standard(Format::OpenSshPublic),
-            // PKCS#8, and the labels the engine explains (ENCRYPTED PRIVATE KEY, RSA
-            // PRIVATE KEY, EC PRIVATE KEY).
-            _ => standard(Format::Pkcs8Pem),
-        };
-    }
-    let lines = || text.lines().map(str::trim);
-    if lines().any(|l| l.to_ascii_uppercase().starts_with("AGE-SECRET-KEY-1")) {
-        return standard(Format::AgeIdentity);
-    }
-    let first = lines().next().unwrap_or_default();
-    let word = first.split_whitespace().next().unwrap_or_default();
-    if word.starts_with("ssh-") || word.starts_with("ecdsa-sha2-") || word.starts_with("sk-") {
-        return standard(Format::OpenSshPublic);
-    }
-    if first.to_ascii_lowercase().starts_with("age1") {
-        return standard(Format::AgeRecipient);
-    }
-    None
-}
-
-/// Whether DER is a `SubjectPublicKeyInfo` rather than a PKCS#8 document: a SEQUENCE of
-/// exactly an algorithm SEQUENCE and a BIT STRING.
-fn is_spki_der(der: &[u8]) -> bool {
-    let Some((0x30, body, [])) = tlv(der) else {
-        return false;
-    };
-    let Some((0x30, _, after_algorithm)) = tlv(body) else {
-        return false;
-    };
-    matches!(tlv(after_algorithm), Some((0x03, _, [])))
-}
-
-/// One DER tag-length-value: the tag, the value and what follows.
-fn tlv(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = der.split_first()?;
-    let (&first, rest) = rest.split_first()?;
-    let (len, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 || rest.len() < n {
-            return None;
-        }
-        let (bytes, rest) = rest.split_at(n);
-        let len = bytes
-            .iter()
-            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
-        (len, rest)
-    };
-    if rest.len() < len {
-        return None;
-    }
-    let (value, rest) = rest.split_at(len);
-    Some((tag, value, rest))
+    keywarden_core::material::detect(data).map(|d| match d {
+        keywarden_core::material::Detected::Format(f) => KeyFormat::Standard(f),
+        keywarden_core::material::Detected::Jwk => KeyFormat::Jwk,
+    })
 }
 
 /// A private JWK from JSON text. The messages say where the JSON is wrong, never what

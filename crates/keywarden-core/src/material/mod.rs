@@ -11,6 +11,7 @@
 //! pkcs8, spki, ssh-key); see `docs/decisions/0006-key-material.md`.
 
 mod age;
+mod detect;
 mod error;
 mod export;
 mod fingerprint;
@@ -31,6 +32,7 @@ use zeroize::Zeroizing;
 
 use crate::algorithm::{Algorithm, Family};
 
+pub use detect::{Detected, detect};
 pub use error::MaterialError;
 pub use fingerprint::{Fingerprint, KCV_MESSAGE};
 pub use format::{Format, UnknownFormat};
