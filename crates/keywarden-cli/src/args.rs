@@ -21,7 +21,8 @@ default, the operating system's user.
 
 Exit codes:
   0  success
-  1  a check failed (audit verify found the log tampered with)
+  1  a check failed or something is due (audit verify found the log tampered
+     with; due listed a key)
   2  usage error or invalid input (bad name, unknown algorithm, weak passphrase,
      unknown or ambiguous key reference, name taken, file exists), a policy
      violation, or a step the key's state does not allow
@@ -103,6 +104,16 @@ pub enum Command {
     /// List, verify and export the audit log
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// List rotations and destructions that are due (exit 1 when any is)
+    Due(DueArgs),
+}
+
+/// `keywarden due`.
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// What falls due within DAYS calendar days (overdue items always)
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub within: u32,
 }
 
 /// `keywarden init`.

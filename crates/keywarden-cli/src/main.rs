@@ -23,9 +23,12 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };
-    let result = commands::run(&cli).and_then(|report| output::print(&report, cli.json));
+    let result = commands::run(&cli).and_then(|report| {
+        output::print(&report, cli.json)?;
+        Ok(report.exit_code())
+    });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(failure) => {
             output::print_failure(&failure, cli.json);
             ExitCode::from(failure.code.exit_code())

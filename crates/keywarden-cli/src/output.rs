@@ -93,6 +93,13 @@ pub enum Report {
         /// The entries, oldest first.
         entries: Vec<AuditEntry>,
     },
+    /// `due`: what falls due, overdue first.
+    Due {
+        /// The items.
+        items: Vec<keywarden_core::reminder::DueItem>,
+        /// The window asked for, in days.
+        within: u32,
+    },
     /// `audit verify`, when the log is intact.
     AuditIntact {
         /// How many entries it holds.
@@ -151,9 +158,81 @@ enum ReportJson<'a> {
     AuditIntact {
         audit: audit::VerifiedJson,
     },
+    Due {
+        within_days: u32,
+        due: Vec<DueJson<'a>>,
+    },
     AuditExported {
         exported: audit::ExportedJson,
     },
+}
+
+/// One due item in JSON (`docs/cli.md`, `due`).
+#[derive(Serialize)]
+struct DueJson<'a> {
+    id: String,
+    name: &'a str,
+    kind: &'static str,
+    due_at: String,
+    status: &'static str,
+    days: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    threshold: Option<u32>,
+}
+
+impl<'a> From<&'a keywarden_core::reminder::DueItem> for DueJson<'a> {
+    fn from(i: &'a keywarden_core::reminder::DueItem) -> Self {
+        use keywarden_core::reminder::Urgency;
+        let (status, days, threshold) = match i.urgency {
+            Urgency::Overdue { days } => ("overdue", days, None),
+            Urgency::Soon {
+                days_left,
+                threshold,
+            } => ("due-soon", days_left, Some(threshold)),
+            Urgency::Later { days_left } => ("later", days_left, None),
+        };
+        DueJson {
+            id: i.key.to_string(),
+            name: &i.name,
+            kind: i.kind.id(),
+            due_at: rfc3339(i.due_at),
+            status,
+            days,
+            threshold,
+        }
+    }
+}
+
+/// `due` for people: one line per item, or a sentence when nothing is due.
+fn due_text(items: &[keywarden_core::reminder::DueItem], within: u32) -> String {
+    use keywarden_core::reminder::Urgency;
+    if items.is_empty() {
+        return format!("Nothing is due within {within} days.\n");
+    }
+    let mut out = String::new();
+    for i in items {
+        let when = match i.urgency {
+            Urgency::Overdue { days: 0 } => "overdue since today".to_owned(),
+            Urgency::Overdue { days } => format!("overdue by {days} days"),
+            Urgency::Soon { days_left: 0, .. } => "due today".to_owned(),
+            Urgency::Soon { days_left, .. } | Urgency::Later { days_left } => {
+                format!("due in {days_left} days")
+            }
+        };
+        let what = match i.kind {
+            keywarden_core::reminder::DueKind::Rotation => "rotate",
+            keywarden_core::reminder::DueKind::Destruction => "destroyed",
+        };
+        out.push_str(&format!(
+            "{:<22} {:<9} {}  {} ({})\n",
+            when,
+            what,
+            rfc3339(i.due_at),
+            clean(&i.name),
+            i.key
+        ));
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -176,6 +255,15 @@ struct ErrorBody<'a> {
 }
 
 impl Report {
+    /// The exit code of a command that succeeded: 1 when `due` lists anything (so that
+    /// cron and scripts notice), else 0.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Report::Due { items, .. } if !items.is_empty() => 1,
+            _ => 0,
+        }
+    }
+
     /// The JSON document, or `None` for [`Report::Raw`], which is printed as it is.
     fn to_json(&self) -> Option<ReportJson<'_>> {
         Some(match self {
@@ -219,6 +307,10 @@ impl Report {
             }
             Report::AuditEntries { entries } => ReportJson::AuditEntries {
                 entries: entries.iter().map(audit::EntryJson::from).collect(),
+            },
+            Report::Due { items, within } => ReportJson::Due {
+                within_days: *within,
+                due: items.iter().map(DueJson::from).collect(),
             },
             Report::AuditIntact { entries } => ReportJson::AuditIntact {
                 audit: audit::VerifiedJson {
@@ -301,6 +393,7 @@ impl Report {
             Report::Exported(exported) => exported.to_text(),
             Report::Policy { entries, change } => policy::to_text(entries, change.as_ref()),
             Report::AuditEntries { entries } => audit::table(entries),
+            Report::Due { items, within } => due_text(items, *within),
             Report::AuditIntact { entries } => format!(
                 "The audit log is intact: {entries} {}, each sealed and chained, and its \
                  head matches.\n",

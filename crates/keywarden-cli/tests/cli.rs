@@ -1534,3 +1534,44 @@ fn binary_output_is_refused_on_a_terminal() {
         );
     }
 }
+
+#[test]
+fn due_lists_what_falls_due_and_exits_1_when_anything_does() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let (code, doc) = json(dir.path(), &["due"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["within_days"], 30);
+    assert_eq!(doc["due"].as_array().unwrap().len(), 0);
+    let (code, _) = json(
+        dir.path(),
+        &[
+            "key",
+            "gen",
+            "--name",
+            "soon",
+            "--alg",
+            "aes-256",
+            "--rotation-days",
+            "5",
+        ],
+    );
+    assert_eq!(code, 0);
+    let (code, _) = json(
+        dir.path(),
+        &["key", "gen", "--name", "later", "--alg", "aes-256"],
+    );
+    assert_eq!(code, 0);
+    let (code, doc) = json(dir.path(), &["due", "--within", "7"]);
+    assert_eq!(code, 1, "{doc}");
+    let due = doc["due"].as_array().unwrap();
+    assert_eq!(due.len(), 1, "{doc}");
+    assert_eq!(due[0]["name"], "soon");
+    assert_eq!(due[0]["kind"], "rotation");
+    assert_eq!(due[0]["status"], "due-soon");
+    assert_eq!(due[0]["days"], 5);
+    assert_eq!(due[0]["threshold"], 7);
+    let (code, doc) = json(dir.path(), &["due", "--within", "3"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(json(dir.path(), &["due", "--within", "x"]).0, 2);
+}

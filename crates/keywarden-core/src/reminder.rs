@@ -3,12 +3,17 @@
 //! default) and overdue as a state of its own.
 
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
+pub use jiff::tz::TimeZone;
 
 use crate::clock::Timestamp;
 use crate::key::{KeyId, KeyRecord};
 use crate::state::KeyState;
 use crate::vault::UnlockedVault;
+
+/// The operating system's time zone, or UTC when it cannot be determined.
+pub fn system_time_zone() -> TimeZone {
+    TimeZone::try_system().unwrap_or(TimeZone::UTC)
+}
 
 /// The default "due soon" thresholds, in days before the due date.
 pub const DEFAULT_THRESHOLDS: [u32; 4] = [30, 14, 7, 1];

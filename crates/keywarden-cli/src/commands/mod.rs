@@ -1,6 +1,7 @@
 //! The commands, one module each: they do the work and return a [`Report`].
 
 mod audit;
+mod due;
 mod init;
 mod key;
 mod passwd;
@@ -23,5 +24,6 @@ pub fn run(cli: &Cli) -> Result<Report, Failure> {
         Command::Key(command) => key::run(&session, command),
         Command::Policy(command) => policy::run(&session, command),
         Command::Audit(command) => audit::run(&session, command),
+        Command::Due(args) => due::run(&session, args),
     }
 }

@@ -1,0 +1,21 @@
+//! `keywarden due`: what falls due (rotations, scheduled destructions), for people and
+//! for cron. The exit code is 1 when anything is listed.
+
+use keywarden_core::reminder::{DEFAULT_THRESHOLDS, system_time_zone};
+
+use crate::args::DueArgs;
+use crate::failure::Failure;
+use crate::output::Report;
+use crate::session::Session;
+
+/// Lists what is due within the window, in calendar days of the system's time zone.
+///
+/// # Errors
+/// Everything [`Session::unlock`] reports.
+pub fn run(session: &Session, args: &DueArgs) -> Result<Report, Failure> {
+    let vault = session.unlock()?.vault;
+    Ok(Report::Due {
+        items: vault.due(&system_time_zone(), &DEFAULT_THRESHOLDS, Some(args.within)),
+        within: args.within,
+    })
+}
