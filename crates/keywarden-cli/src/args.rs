@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use keywarden_core::{Action, Algorithm, KeyState, Purpose};
+use keywarden_core::{Action, Algorithm, KeyState, NewKey, Purpose};
 
 use crate::key_format::KeyFormat;
 
@@ -209,6 +209,14 @@ pub struct GenArgs {
     #[arg(long, value_name = "ALG", value_parser = parse_algorithm)]
     pub alg: Algorithm,
 
+    /// What the key is, for whom and when to rotate it
+    #[command(flatten)]
+    pub fields: KeyFieldsArgs,
+}
+
+/// The options `key gen` and `key import` share: what a new key is for and who holds it.
+#[derive(Debug, Args)]
+pub struct KeyFieldsArgs {
     /// What the key is for: data-encryption, key-wrapping, authentication, signature,
     /// key-agreement, key-transport, key-derivation or secret [default: the
     /// algorithm's usual purpose]
@@ -238,6 +246,22 @@ pub struct GenArgs {
     /// A label for search and grouping (repeat for several)
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+}
+
+impl KeyFieldsArgs {
+    /// A new key of this name and algorithm with these fields.
+    pub fn new_key(&self, name: &str, algorithm: Algorithm) -> NewKey {
+        NewKey {
+            purpose: self.purpose,
+            owner: self.owner.clone().unwrap_or_default(),
+            custodians: self.custodians.clone(),
+            notes: self.notes.clone().unwrap_or_default(),
+            tags: self.tags.clone(),
+            pre_activation: self.pre_activation,
+            rotation_days: self.rotation_days,
+            ..NewKey::new(name, algorithm)
+        }
+    }
 }
 
 /// `keywarden key list`.
@@ -379,33 +403,9 @@ pub struct ImportArgs {
     #[arg(long, value_name = "ALG", value_parser = parse_algorithm)]
     pub alg: Option<Algorithm>,
 
-    /// What the key is for [default: the algorithm's usual purpose]
-    #[arg(long, value_name = "PURPOSE", value_parser = parse_purpose)]
-    pub purpose: Option<Purpose>,
-
-    /// The person or team responsible for the key
-    #[arg(long, value_name = "NAME")]
-    pub owner: Option<String>,
-
-    /// A person who holds or may recover the key (repeat for several)
-    #[arg(long = "custodian", value_name = "NAME")]
-    pub custodians: Vec<String>,
-
-    /// Leave the key in pre-activation instead of activating it now
-    #[arg(long)]
-    pub pre_activation: bool,
-
-    /// Rotate every N days instead of the policy's cryptoperiod for the purpose
-    #[arg(long, value_name = "N")]
-    pub rotation_days: Option<u32>,
-
-    /// Free text kept with the key
-    #[arg(long, value_name = "TEXT")]
-    pub notes: Option<String>,
-
-    /// A label for search and grouping (repeat for several)
-    #[arg(long = "tag", value_name = "TAG")]
-    pub tags: Vec<String>,
+    /// What the key is, for whom and when to rotate it
+    #[command(flatten)]
+    pub fields: KeyFieldsArgs,
 }
 
 /// `keywarden key export-public`.

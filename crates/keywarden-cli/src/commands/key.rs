@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use keywarden_core::{
-    Format, KeyId, KeyRecord, KeyUpdate, NewKey, RecordError, SecretUse, Timestamp, UnlockedVault,
+    Format, KeyId, KeyRecord, KeyUpdate, RecordError, SecretUse, Timestamp, UnlockedVault,
 };
 
 use crate::args::{DestroyArgs, GenArgs, KeyCommand, ListArgs, RevealArgs, SortKey};
@@ -115,16 +115,7 @@ fn key_report(vault: &UnlockedVault, record: KeyRecord, action: KeyAction) -> Re
 /// `key gen`: the policy's warnings about the new key go to standard error.
 fn generate(vault: &mut UnlockedVault, args: &GenArgs) -> Result<Report, Failure> {
     let record = vault
-        .generate_key(NewKey {
-            purpose: args.purpose,
-            owner: args.owner.clone().unwrap_or_default(),
-            custodians: args.custodians.clone(),
-            notes: args.notes.clone().unwrap_or_default(),
-            tags: args.tags.clone(),
-            pre_activation: args.pre_activation,
-            rotation_days: args.rotation_days,
-            ..NewKey::new(args.name.clone(), args.alg)
-        })?
+        .generate_key(args.fields.new_key(&args.name, args.alg))?
         .clone();
     let view = KeyView::new(vault, record);
     for warning in view.warnings() {

@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use keywarden_core::material::Jwk;
-use keywarden_core::{NewKey, SecretKey, UnlockedVault};
+use keywarden_core::{SecretKey, UnlockedVault};
 use zeroize::Zeroizing;
 
 use crate::args::ImportArgs;
@@ -82,16 +82,7 @@ pub fn store(
         .filter(|r| r.versions.iter().any(|v| v.fingerprint == main))
         .map(|r| (r.name.clone(), r.id.to_string()))
         .collect();
-    let new = NewKey {
-        purpose: args.purpose,
-        owner: args.owner.clone().unwrap_or_default(),
-        custodians: args.custodians.clone(),
-        notes: args.notes.clone().unwrap_or_default(),
-        tags: args.tags.clone(),
-        pre_activation: args.pre_activation,
-        rotation_days: args.rotation_days,
-        ..NewKey::new(args.name.clone(), key.algorithm())
-    };
+    let new = args.fields.new_key(&args.name, key.algorithm());
     let record = vault.import_key(new, key)?.clone();
     for (name, id) in twins {
         output::warn(&format!(
