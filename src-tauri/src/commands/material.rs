@@ -13,7 +13,9 @@ use std::path::Path;
 use keywarden_core::key::limits::NAME_CHARS;
 use keywarden_core::material::Jwk;
 use keywarden_core::policy::MAX_CRYPTOPERIOD_DAYS;
-use keywarden_core::{Algorithm, Family, Format, NewKey, Purpose, SecretKey, SecretUse};
+use keywarden_core::{
+    Algorithm, Family, Format, KeyId, NewKey, Purpose, SecretKey, SecretUse, UnlockedVault,
+};
 use tauri::State;
 use zeroize::Zeroizing;
 
@@ -289,16 +291,7 @@ pub async fn key_export_public(
     }
     state
         .with_unlocked(|vault| {
-            let record = vault.get(&id)?;
-            let (name, number) = (
-                record.name.clone(),
-                version.unwrap_or(record.current_version),
-            );
-            let algorithm = record
-                .versions
-                .iter()
-                .find(|v| v.number == number)
-                .map_or(record.algorithm, |v| v.algorithm);
+            let (name, number, algorithm) = version_of(vault, &id, version)?;
             if !format.supports(algorithm, false) {
                 return Err(IpcError::invalid_input(format!(
                     "{} keys have no {} public form.",
@@ -381,16 +374,7 @@ pub async fn key_export(
     // Re-checking the passphrase is Argon2id work: off the async threads.
     state
         .with_unlocked_blocking(move |vault| {
-            let record = vault.get(&id)?;
-            let (name, number) = (
-                record.name.clone(),
-                version.unwrap_or(record.current_version),
-            );
-            let algorithm = record
-                .versions
-                .iter()
-                .find(|v| v.number == number)
-                .map_or(record.algorithm, |v| v.algorithm);
+            let (name, number, algorithm) = version_of(vault, &id, version)?;
             if !format.supports(algorithm, true) {
                 return Err(IpcError::invalid_input(format!(
                     "{} keys have no {} form.",
@@ -438,6 +422,23 @@ fn secret_bytes(
 
 /// Reads the file to import: at most [`MAX_INPUT`] bytes, in a buffer sized once and
 /// wiped when dropped.
+/// The key's name, the version asked for (`None`: the current one) and that version's
+/// algorithm (a rotation may have changed it).
+fn version_of(
+    vault: &UnlockedVault,
+    id: &KeyId,
+    version: Option<u32>,
+) -> Result<(String, u32, Algorithm), IpcError> {
+    let record = vault.get(id)?;
+    let number = version.unwrap_or(record.current_version);
+    let algorithm = record
+        .versions
+        .iter()
+        .find(|v| v.number == number)
+        .map_or(record.algorithm, |v| v.algorithm);
+    Ok((record.name.clone(), number, algorithm))
+}
+
 fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, IpcError> {
     let shown = path.display();
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
