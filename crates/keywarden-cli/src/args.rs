@@ -475,8 +475,8 @@ pub enum PolicyCommand {
     Show,
     /// Change one setting (see `policy show` for the names)
     Set {
-        /// min-strength, allowed-algorithms, destruction-wait-days or
-        /// cryptoperiod.PURPOSE
+        /// min-strength, allowed-algorithms, destruction-wait-days, reminder-days,
+        /// max-snooze-days or cryptoperiod.PURPOSE
         #[arg(value_name = "NAME")]
         name: String,
         /// The new value, as `policy show` prints it

@@ -41,6 +41,16 @@ pub const STRENGTHS: [u32; 4] = [112, 128, 192, 256];
 pub const MAX_CRYPTOPERIOD_DAYS: u32 = 3650;
 /// Longest destruction waiting period a policy may set, in days.
 pub const MAX_DESTRUCTION_WAIT_DAYS: u32 = 365;
+/// The default "due soon" thresholds, in days before a due date.
+pub const DEFAULT_REMINDER_DAYS: [u32; 4] = [30, 14, 7, 1];
+/// The most reminder thresholds a policy may set.
+pub const MAX_REMINDERS: usize = 8;
+/// The farthest a reminder may come before its due date, in days (one year).
+pub const MAX_REMINDER_DAYS: u32 = 365;
+/// The default longest snooze, in days past the due date.
+pub const DEFAULT_MAX_SNOOZE_DAYS: u32 = 30;
+/// The longest snooze a policy may allow, in days past the due date.
+pub const MAX_SNOOZE_DAYS: u32 = 180;
 
 /// The policy stored in a vault.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +65,10 @@ pub struct Policy {
     pub cryptoperiod_days: BTreeMap<Purpose, u32>,
     /// Days between scheduling a destruction and carrying it out.
     pub destruction_wait_days: u32,
+    /// The "due soon" thresholds, in days before a due date, largest first, distinct.
+    pub reminder_days: Vec<u32>,
+    /// How far past its due date a reminder may be snoozed, in days (0: never).
+    pub max_snooze_days: u32,
 }
 
 impl Default for Policy {
@@ -68,6 +82,8 @@ impl Default for Policy {
                 .map(|p| (p, default_cryptoperiod_days(p)))
                 .collect(),
             destruction_wait_days: 7,
+            reminder_days: DEFAULT_REMINDER_DAYS.to_vec(),
+            max_snooze_days: DEFAULT_MAX_SNOOZE_DAYS,
         }
     }
 }
@@ -210,7 +226,8 @@ impl Policy {
 
     /// Changes one setting by name, as the CLI's `policy set NAME VALUE` and the app's
     /// policy page do. Names: `min-strength`, `allowed-algorithms` (comma-separated ids
-    /// or `all`), `destruction-wait-days`, `cryptoperiod.<purpose>` (days).
+    /// or `all`), `destruction-wait-days`, `reminder-days` (comma-separated days before
+    /// a due date), `max-snooze-days`, `cryptoperiod.<purpose>` (days).
     ///
     /// # Errors
     /// [`RecordError::Invalid`] for an unknown name or a value out of range; the policy
@@ -264,13 +281,17 @@ impl Policy {
                 next.destruction_wait_days =
                     days("destruction-wait-days", MAX_DESTRUCTION_WAIT_DAYS, 0)?;
             }
+            "reminder-days" => next.reminder_days = reminder_days(value)?,
+            "max-snooze-days" => {
+                next.max_snooze_days = days("max-snooze-days", MAX_SNOOZE_DAYS, 0)?;
+            }
             other => {
                 let purpose = other
                     .strip_prefix("cryptoperiod.")
                     .ok_or_else(|| RecordError::Invalid {
                         field: "policy setting",
                         reason: format!(
-                            "unknown setting \"{}\"; known: min-strength, allowed-algorithms, destruction-wait-days, cryptoperiod.<purpose>",
+                            "unknown setting \"{}\"; known: min-strength, allowed-algorithms, destruction-wait-days, reminder-days, max-snooze-days, cryptoperiod.<purpose>",
                             other.chars().take(64).collect::<String>()
                         ),
                     })?
@@ -318,6 +339,18 @@ impl Policy {
                 "destruction-wait-days".to_owned(),
                 self.destruction_wait_days.to_string(),
             ),
+            (
+                "reminder-days".to_owned(),
+                self.reminder_days
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            (
+                "max-snooze-days".to_owned(),
+                self.max_snooze_days.to_string(),
+            ),
         ];
         for p in Purpose::ALL {
             out.push((
@@ -329,14 +362,55 @@ impl Policy {
     }
 }
 
+/// Parses `reminder-days`: up to [`MAX_REMINDERS`] distinct whole days from 1 to
+/// [`MAX_REMINDER_DAYS`], in any order; returned largest first.
+fn reminder_days(value: &str) -> Result<Vec<u32>, RecordError> {
+    let invalid = || RecordError::Invalid {
+        field: "reminder-days",
+        reason: format!(
+            "one to {MAX_REMINDERS} whole numbers of days from 1 to {MAX_REMINDER_DAYS}, separated by commas"
+        ),
+    };
+    let mut out = Vec::new();
+    for part in value.split(',') {
+        let day = part
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=MAX_REMINDER_DAYS).contains(d))
+            .ok_or_else(invalid)?;
+        if !out.contains(&day) {
+            out.push(day);
+        }
+    }
+    if out.len() > MAX_REMINDERS {
+        return Err(invalid());
+    }
+    out.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(out)
+}
+
 /// The sealed plaintext of the `policy` setting row: a CBOR map with these text keys.
-/// Unknown algorithm or purpose ids (from a newer version) are skipped on reading.
+/// Unknown algorithm or purpose ids (from a newer version) are skipped on reading;
+/// the reminder fields, added later, take their defaults when absent.
 #[derive(Serialize, Deserialize)]
 pub(crate) struct PolicyV1 {
     pub min_strength_bits: u32,
     pub allowed_algorithms: Vec<String>,
     pub cryptoperiod_days: BTreeMap<String, u32>,
     pub destruction_wait_days: u32,
+    #[serde(default = "default_reminder_days")]
+    pub reminder_days: Vec<u32>,
+    #[serde(default = "default_max_snooze_days")]
+    pub max_snooze_days: u32,
+}
+
+fn default_reminder_days() -> Vec<u32> {
+    DEFAULT_REMINDER_DAYS.to_vec()
+}
+
+fn default_max_snooze_days() -> u32 {
+    DEFAULT_MAX_SNOOZE_DAYS
 }
 
 impl From<&Policy> for PolicyV1 {
@@ -354,6 +428,8 @@ impl From<&Policy> for PolicyV1 {
                 .map(|(k, v)| (k.id().to_owned(), *v))
                 .collect(),
             destruction_wait_days: p.destruction_wait_days,
+            reminder_days: p.reminder_days.clone(),
+            max_snooze_days: p.max_snooze_days,
         }
     }
 }
@@ -368,6 +444,8 @@ impl From<PolicyV1> for Policy {
                 .filter_map(|a| a.parse().ok())
                 .collect(),
             destruction_wait_days: p.destruction_wait_days,
+            reminder_days: p.reminder_days,
+            max_snooze_days: p.max_snooze_days,
             ..Policy::default()
         };
         for (k, v) in p.cryptoperiod_days {
@@ -452,6 +530,11 @@ mod tests {
             ("cryptoperiod.signature", "0"),
             ("cryptoperiod.signature", "3651"),
             ("cryptoperiod.encryption", "30"),
+            ("reminder-days", ""),
+            ("reminder-days", "30,0"),
+            ("reminder-days", "366"),
+            ("reminder-days", "1,2,3,4,5,6,7,8,9"),
+            ("max-snooze-days", "181"),
             ("frobnicate", "1"),
         ] {
             assert!(p.set(name, value).is_err(), "{name}={value}");
@@ -459,6 +542,34 @@ mod tests {
         }
         p.set("cryptoperiod.signature", "30").unwrap();
         assert_eq!(p.cryptoperiod(Purpose::Signature), 30);
+        p.set("reminder-days", " 7, 60,1,7 ").unwrap();
+        assert_eq!(p.reminder_days, [60, 7, 1]);
+        p.set("max-snooze-days", "0").unwrap();
+        assert_eq!(p.max_snooze_days, 0);
+    }
+
+    #[test]
+    fn a_policy_stored_before_reminder_settings_reads_with_their_defaults() {
+        #[derive(Serialize)]
+        struct Older {
+            min_strength_bits: u32,
+            allowed_algorithms: Vec<String>,
+            cryptoperiod_days: BTreeMap<String, u32>,
+            destruction_wait_days: u32,
+        }
+        let mut cbor = Vec::new();
+        let older = Older {
+            min_strength_bits: 192,
+            allowed_algorithms: vec!["aes-256".to_owned()],
+            cryptoperiod_days: BTreeMap::new(),
+            destruction_wait_days: 3,
+        };
+        ciborium::into_writer(&older, &mut cbor).unwrap();
+        let read: PolicyV1 = ciborium::from_reader(&cbor[..]).unwrap();
+        let policy = Policy::from(read);
+        assert_eq!(policy.reminder_days, DEFAULT_REMINDER_DAYS);
+        assert_eq!(policy.max_snooze_days, DEFAULT_MAX_SNOOZE_DAYS);
+        assert_eq!(policy.destruction_wait_days, 3);
     }
 
     #[test]

@@ -15,9 +15,6 @@ pub fn system_time_zone() -> TimeZone {
     TimeZone::try_system().unwrap_or(TimeZone::UTC)
 }
 
-/// The default "due soon" thresholds, in days before the due date.
-pub const DEFAULT_THRESHOLDS: [u32; 4] = [30, 14, 7, 1];
-
 /// What falls due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DueKind {
@@ -157,6 +154,7 @@ impl UnlockedVault {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::DEFAULT_REMINDER_DAYS as DEFAULT_THRESHOLDS;
 
     fn at(s: &str) -> Timestamp {
         s.parse().unwrap()

@@ -1,7 +1,7 @@
 //! `keywarden due`: what falls due (rotations, scheduled destructions), for people and
 //! for cron. The exit code is 1 when anything is listed.
 
-use keywarden_core::reminder::{DEFAULT_THRESHOLDS, system_time_zone};
+use keywarden_core::reminder::system_time_zone;
 
 use crate::args::DueArgs;
 use crate::failure::Failure;
@@ -15,7 +15,11 @@ use crate::session::Session;
 pub fn run(session: &Session, args: &DueArgs) -> Result<Report, Failure> {
     let vault = session.unlock()?.vault;
     Ok(Report::Due {
-        items: vault.due(&system_time_zone(), &DEFAULT_THRESHOLDS, Some(args.within)),
+        items: vault.due(
+            &system_time_zone(),
+            &vault.policy().reminder_days,
+            Some(args.within),
+        ),
         within: args.within,
     })
 }

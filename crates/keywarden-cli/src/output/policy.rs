@@ -16,7 +16,7 @@ pub struct PolicyChange {
 }
 
 /// What each setting means, for `policy show`.
-const EXPLANATIONS: [(&str, &str); 4] = [
+const EXPLANATIONS: [(&str, &str); 6] = [
     (
         "min-strength",
         "the least security strength of a new key, in bits: 112, 128, 192 or 256 \
@@ -30,6 +30,16 @@ const EXPLANATIONS: [(&str, &str); 4] = [
         "destruction-wait-days",
         "days between scheduling a destruction and erasing the key (0 to 365); \
          key destroy --after may wait longer, never less",
+    ),
+    (
+        "reminder-days",
+        "how many days before a due date reminders start and grow more urgent: up to \
+         8 numbers from 1 to 365, separated by commas",
+    ),
+    (
+        "max-snooze-days",
+        "how far past its due date a reminder may be snoozed, in days (0 to 180; 0: \
+         never)",
     ),
     (
         "cryptoperiod.PURPOSE",

@@ -1,7 +1,8 @@
 //! What is due: rotations and scheduled destructions, overdue first, within a window.
 
 use jiff::tz::TimeZone;
-use keywarden_core::reminder::{DEFAULT_THRESHOLDS, DueKind, Urgency};
+use keywarden_core::policy::DEFAULT_REMINDER_DAYS as DEFAULT_THRESHOLDS;
+use keywarden_core::reminder::{DueKind, Urgency};
 use keywarden_core::{Algorithm, KeyState, NewKey};
 
 use crate::common::{ManualClock, create_with_clock};
