@@ -68,11 +68,19 @@ pub enum Action {
     PublicExported,
     /// The audit log was found cut off or rolled back at unlock; the entry says how.
     AuditTampered,
+    /// A reminder of a due date was snoozed.
+    ReminderSnoozed,
+    /// A snoozed reminder was woken early.
+    SnoozeCancelled,
+    /// A due-date calendar was exported.
+    CalendarExported,
+    /// A key-management report was exported.
+    ReportExported,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 23] = [
         Action::VaultCreated,
         Action::Unlocked,
         Action::UnlockFailed,
@@ -92,6 +100,10 @@ impl Action {
         Action::SecretExported,
         Action::PublicExported,
         Action::AuditTampered,
+        Action::ReminderSnoozed,
+        Action::SnoozeCancelled,
+        Action::CalendarExported,
+        Action::ReportExported,
     ];
 
     /// The stable identifier stored in entries and used by filters.
@@ -116,6 +128,10 @@ impl Action {
             Action::SecretExported => "secret-exported",
             Action::PublicExported => "public-exported",
             Action::AuditTampered => "audit-tampered",
+            Action::ReminderSnoozed => "reminder-snoozed",
+            Action::SnoozeCancelled => "snooze-cancelled",
+            Action::CalendarExported => "calendar-exported",
+            Action::ReportExported => "report-exported",
         }
     }
 }

@@ -28,6 +28,10 @@ export const AUDIT_ACTIONS: [id: string, label: string][] = [
   ['secret-exported', 'Secret exported'],
   ['public-exported', 'Public part exported'],
   ['audit-tampered', 'Tampering found'],
+  ['reminder-snoozed', 'Reminder snoozed'],
+  ['snooze-cancelled', 'Snooze ended early'],
+  ['calendar-exported', 'Calendar exported'],
+  ['report-exported', 'Report exported'],
 ];
 
 export function actionLabel(id: string): string {
