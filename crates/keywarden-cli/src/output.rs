@@ -221,6 +221,7 @@ fn due_text(items: &[keywarden_core::reminder::DueItem], within: u32) -> String 
         };
         let what = match i.kind {
             keywarden_core::reminder::DueKind::Rotation => "rotate",
+            keywarden_core::reminder::DueKind::UsageEnd => "usage-end",
             keywarden_core::reminder::DueKind::Destruction => "destroyed",
         };
         out.push_str(&format!(

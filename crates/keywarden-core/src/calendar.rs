@@ -40,6 +40,10 @@ pub fn to_ics(items: &[DueItem], thresholds: &[u32], now: Timestamp, naming: Nam
                 format!("Rotate {who}"),
                 "Its cryptoperiod ends: rotate it (keywarden key rotate).",
             ),
+            DueKind::UsageEnd => (
+                format!("Stop using {who} to protect new data"),
+                "The originator-usage period the policy allows ends: rotate it (keywarden key rotate).",
+            ),
             DueKind::Destruction => (
                 format!("{who} will be destroyed"),
                 "Its scheduled destruction erases the material; cancel it if the key is still needed.",
@@ -141,6 +145,7 @@ mod tests {
             kind,
             due_at: "2027-03-01T12:00:00Z".parse().unwrap(),
             urgency: Urgency::Later { days_left: 90 },
+            snooze: None,
         }
     }
 

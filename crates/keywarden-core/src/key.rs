@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::algorithm::{Algorithm, Purpose};
 use crate::clock::{self, Timestamp};
 use crate::error::RecordError;
+use crate::reminder::DueKind;
 use crate::state::{KeyState, Transition};
 
 /// A key's identity: a random UUID, shown lowercase and hyphenated.
@@ -84,6 +85,8 @@ pub struct KeyRecord {
     pub rotation_days: Option<u32>,
     /// A destruction that is scheduled and not yet carried out.
     pub destruction: Option<ScheduledDestruction>,
+    /// Snoozed reminders, at most one per kind of due date.
+    pub snoozes: Vec<Snooze>,
     /// When secret material was last shown to a person.
     pub revealed_at: Option<Timestamp>,
     /// When secret material last left the vault.
@@ -140,7 +143,32 @@ pub struct ScheduledDestruction {
     pub reason: String,
 }
 
+/// A reminder of one due date, put off with a reason. It holds for that due date only:
+/// once the date moves (a rotation), the reminder is back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snooze {
+    /// What falls due.
+    pub kind: DueKind,
+    /// The due date it was snoozed for.
+    pub due_at: Timestamp,
+    /// When reminders resume.
+    pub until: Timestamp,
+    /// Who snoozed it.
+    pub actor: String,
+    /// When.
+    pub at: Timestamp,
+    /// Why.
+    pub reason: String,
+}
+
 impl KeyRecord {
+    /// The snooze holding for `kind` due at `due_at`, at `now`.
+    pub fn snooze_of(&self, kind: DueKind, due_at: Timestamp, now: Timestamp) -> Option<&Snooze> {
+        self.snoozes
+            .iter()
+            .find(|s| s.kind == kind && s.due_at == due_at && s.until > now)
+    }
+
     /// Whether `needle` (already lowercased) occurs in the name, a tag, the owner, the
     /// algorithm, the purpose or the state.
     pub(crate) fn matches(&self, needle: &str) -> bool {
@@ -355,6 +383,8 @@ pub(crate) struct KeyMetaV1 {
     #[serde(default)]
     pub destruction: Option<DestructionV1>,
     #[serde(default)]
+    pub snoozes: Vec<SnoozeV1>,
+    #[serde(default)]
     pub revealed: Option<i64>,
     #[serde(default)]
     pub exported: Option<i64>,
@@ -392,6 +422,17 @@ pub(crate) struct DestructionV1 {
     pub scheduled: i64,
     pub due: i64,
     pub actor: String,
+    pub reason: String,
+}
+
+/// A snoozed reminder inside [`KeyMetaV1`].
+#[derive(Serialize, Deserialize)]
+pub(crate) struct SnoozeV1 {
+    pub kind: String,
+    pub due: i64,
+    pub until: i64,
+    pub actor: String,
+    pub at: i64,
     pub reason: String,
 }
 
@@ -443,6 +484,18 @@ impl KeyRecord {
                 actor: d.actor.clone(),
                 reason: d.reason.clone(),
             }),
+            snoozes: self
+                .snoozes
+                .iter()
+                .map(|z| SnoozeV1 {
+                    kind: z.kind.id().to_owned(),
+                    due: unix(z.due_at),
+                    until: unix(z.until),
+                    actor: z.actor.clone(),
+                    at: unix(z.at),
+                    reason: z.reason.clone(),
+                })
+                .collect(),
             revealed: self.revealed_at.map(unix),
             exported: self.exported_at.map(unix),
             current_version: self.current_version,
@@ -528,6 +581,23 @@ impl KeyRecord {
                 actor: d.actor,
                 reason: d.reason,
             }),
+            snoozes: meta
+                .snoozes
+                .into_iter()
+                .map(|z| {
+                    Ok(Snooze {
+                        kind: z
+                            .kind
+                            .parse()
+                            .map_err(|_| "unknown kind of snoozed reminder")?,
+                        due_at: time(z.due),
+                        until: time(z.until),
+                        actor: z.actor,
+                        at: time(z.at),
+                        reason: z.reason,
+                    })
+                })
+                .collect::<Result<_, &'static str>>()?,
             revealed_at: meta.revealed.map(time),
             exported_at: meta.exported.map(time),
             current_version: meta.current_version,

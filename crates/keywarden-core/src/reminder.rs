@@ -1,12 +1,23 @@
-//! What is due, and how soon: rotations and scheduled destructions, counted in calendar
-//! days of the person's time zone, with "due soon" thresholds (30, 14, 7 and 1 days by
-//! default) and overdue as a state of its own.
+//! What is due, and how soon: rotations, the end of originator-usage periods and
+//! scheduled destructions, counted in calendar days of the person's time zone, with
+//! "due soon" thresholds (the policy's `reminder-days`, 30, 14, 7 and 1 by default) and
+//! overdue as a state of its own. Reminders can be snoozed, with a reason, up to the
+//! policy's `max-snooze-days` past the due date.
+//!
+//! The dates alone (no names, no ids) are also kept in plaintext in the vault file, so
+//! that reminders work while the vault is locked (`docs/threat-model.md`).
+
+use std::fmt;
+use std::str::FromStr;
 
 use jiff::civil::Date;
 pub use jiff::tz::TimeZone;
+use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::clock::Timestamp;
-use crate::key::{KeyId, KeyRecord};
+use crate::clock::{self, Timestamp};
+use crate::error::{RecordError, StorageError};
+use crate::key::{KeyId, KeyRecord, Snooze};
+use crate::policy::DEFAULT_REMINDER_DAYS;
 use crate::state::KeyState;
 use crate::vault::UnlockedVault;
 
@@ -18,19 +29,46 @@ pub fn system_time_zone() -> TimeZone {
 /// What falls due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DueKind {
-    /// The key's cryptoperiod ends: rotate it.
+    /// The key's rotation interval ends: rotate it.
     Rotation,
+    /// The originator-usage period the policy allows ends before the key's own, longer,
+    /// rotation interval: from then on the key should not apply protection.
+    UsageEnd,
     /// A scheduled destruction will erase the key's material.
     Destruction,
 }
 
 impl DueKind {
-    /// `rotation` or `destruction`.
+    /// Every kind.
+    pub const ALL: [DueKind; 3] = [DueKind::Rotation, DueKind::UsageEnd, DueKind::Destruction];
+
+    /// `rotation`, `usage-end` or `destruction`.
     pub fn id(self) -> &'static str {
         match self {
             DueKind::Rotation => "rotation",
+            DueKind::UsageEnd => "usage-end",
             DueKind::Destruction => "destruction",
         }
+    }
+}
+
+impl fmt::Display for DueKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl FromStr for DueKind {
+    type Err = RecordError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase();
+        DueKind::ALL
+            .into_iter()
+            .find(|k| k.id() == wanted)
+            .ok_or_else(|| RecordError::Invalid {
+                field: "kind",
+                reason: "rotation, usage-end or destruction".to_owned(),
+            })
     }
 }
 
@@ -69,6 +107,169 @@ pub struct DueItem {
     pub due_at: Timestamp,
     /// How pressing it is at the time asked.
     pub urgency: Urgency,
+    /// The snooze holding for it, if any.
+    pub snooze: Option<Snooze>,
+}
+
+/// One due date without the key it belongs to: what the vault keeps in plaintext.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReminderDate {
+    /// What falls due.
+    pub kind: DueKind,
+    /// When.
+    pub due_at: Timestamp,
+    /// Until when its reminder is snoozed, if it is.
+    pub snoozed_until: Option<Timestamp>,
+}
+
+/// Every due date of a vault, with its reminder thresholds, readable while it is locked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminders {
+    /// The policy's "due soon" thresholds, in days.
+    pub thresholds: Vec<u32>,
+    /// The due dates, soonest first.
+    pub dates: Vec<ReminderDate>,
+}
+
+/// Counts for a notification or a tray icon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReminderSummary {
+    /// Due dates that have passed and are not snoozed.
+    pub overdue: usize,
+    /// Due dates within the largest threshold, not snoozed.
+    pub soon: usize,
+    /// Overdue or due-soon dates whose reminders are snoozed.
+    pub snoozed: usize,
+    /// The most pressing urgency among those not snoozed.
+    pub most_urgent: Option<Urgency>,
+}
+
+impl Reminders {
+    /// What needs attention at `now`, in calendar days of `tz`.
+    pub fn summary(&self, now: Timestamp, tz: &TimeZone) -> ReminderSummary {
+        let mut out = ReminderSummary::default();
+        for date in &self.dates {
+            let u = urgency(date.due_at, now, tz, &self.thresholds);
+            if matches!(u, Urgency::Later { .. }) {
+                continue;
+            }
+            if date.snoozed_until.is_some_and(|until| until > now) {
+                out.snoozed += 1;
+                continue;
+            }
+            match u {
+                Urgency::Overdue { .. } => out.overdue += 1,
+                _ => out.soon += 1,
+            }
+            if out.most_urgent.is_none_or(|m| u.rank() > m.rank()) {
+                out.most_urgent = Some(u);
+            }
+        }
+        out
+    }
+
+    /// Replaces the plaintext copy in the vault file, in one transaction.
+    pub(crate) fn store(&self, conn: &mut Connection) -> Result<(), StorageError> {
+        let tx = conn.transaction()?;
+        tx.execute_batch(REMINDER_TABLES)?;
+        tx.execute("DELETE FROM reminder", [])?;
+        tx.execute("DELETE FROM reminder_threshold", [])?;
+        for d in &self.dates {
+            tx.execute(
+                "INSERT INTO reminder (kind, due_at, snoozed_until) VALUES (?1, ?2, ?3)",
+                params![
+                    d.kind.id(),
+                    clock::to_unix(d.due_at),
+                    d.snoozed_until.map(clock::to_unix)
+                ],
+            )?;
+        }
+        for days in &self.thresholds {
+            tx.execute(
+                "INSERT INTO reminder_threshold (days) VALUES (?1)",
+                params![days],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Reads the plaintext copy. A vault that has none yet (made by an older version and
+    /// not unlocked since) has no dates and the default thresholds. Rows that do not
+    /// decode (a damaged or edited file) are skipped: this copy only drives reminders,
+    /// and the next unlock rewrites it from the sealed records.
+    pub(crate) fn load(conn: &Connection) -> Result<Reminders, StorageError> {
+        let exists = conn
+            .query_row(
+                "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'reminder'",
+                [],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if !exists {
+            return Ok(Reminders {
+                thresholds: DEFAULT_REMINDER_DAYS.to_vec(),
+                dates: Vec::new(),
+            });
+        }
+        let mut dates = Vec::new();
+        let mut stmt = conn.prepare("SELECT kind, due_at, snoozed_until FROM reminder")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let Ok((kind, due, until)) = row else {
+                continue;
+            };
+            let Ok(kind) = kind.parse() else { continue };
+            dates.push(ReminderDate {
+                kind,
+                due_at: clock::from_unix(due),
+                snoozed_until: until.map(clock::from_unix),
+            });
+        }
+        dates.sort_by_key(|d| (d.due_at, d.kind));
+        let mut thresholds: Vec<u32> = conn
+            .prepare("SELECT days FROM reminder_threshold ORDER BY days DESC")?
+            .query_map([], |r| r.get::<_, i64>(0))?
+            .filter_map(|d| d.ok().and_then(|d| u32::try_from(d).ok()))
+            .filter(|d| (1..=crate::policy::MAX_REMINDER_DAYS).contains(d))
+            .take(crate::policy::MAX_REMINDERS)
+            .collect();
+        if thresholds.is_empty() {
+            thresholds = DEFAULT_REMINDER_DAYS.to_vec();
+        }
+        Ok(Reminders { thresholds, dates })
+    }
+}
+
+/// The plaintext reminder tables (`docs/vault-format.md`), made by the first write of
+/// a vault that lacks them.
+pub(crate) const REMINDER_TABLES: &str = "
+CREATE TABLE IF NOT EXISTS reminder (
+    kind          TEXT NOT NULL,
+    due_at        INTEGER NOT NULL,
+    snoozed_until INTEGER
+) STRICT;
+CREATE TABLE IF NOT EXISTS reminder_threshold (
+    days          INTEGER PRIMARY KEY
+) STRICT;
+";
+
+impl Urgency {
+    /// Orders urgencies: overdue (longest first) above soon (fewest days left first)
+    /// above later.
+    fn rank(self) -> i64 {
+        match self {
+            Urgency::Overdue { days } => i64::MAX / 2 + days,
+            Urgency::Soon { days_left, .. } | Urgency::Later { days_left } => -days_left,
+        }
+    }
 }
 
 /// The calendar date of `t` in `tz`.
@@ -102,12 +303,18 @@ pub fn urgency(due_at: Timestamp, now: Timestamp, tz: &TimeZone, thresholds: &[u
 }
 
 impl UnlockedVault {
-    /// The due dates of a key: its next rotation (active and suspended keys) and its
-    /// scheduled destruction.
+    /// The due dates of a key: its next rotation (active and suspended keys), the end of
+    /// the policy's originator-usage period when that comes before the key's own
+    /// rotation date, and its scheduled destruction.
     pub fn due_dates(&self, record: &KeyRecord) -> Vec<(DueKind, Timestamp)> {
         let mut out = Vec::new();
         if let Some(t) = self.next_rotation(record) {
             out.push((DueKind::Rotation, t));
+            if let Some(end) = self.usage_end(record)
+                && end < t
+            {
+                out.push((DueKind::UsageEnd, end));
+            }
         }
         if let Some(d) = &record.destruction
             && record.state != KeyState::Destroyed
@@ -125,13 +332,16 @@ impl UnlockedVault {
             .list("")
             .into_iter()
             .flat_map(|r| {
-                self.due_dates(r).into_iter().map(|(kind, due_at)| DueItem {
-                    key: r.id,
-                    name: r.name.clone(),
-                    kind,
-                    due_at,
-                    urgency: urgency(due_at, now, tz, thresholds),
-                })
+                self.due_dates(r)
+                    .into_iter()
+                    .map(move |(kind, due_at)| DueItem {
+                        key: r.id,
+                        name: r.name.clone(),
+                        kind,
+                        due_at,
+                        urgency: urgency(due_at, now, tz, thresholds),
+                        snooze: r.snooze_of(kind, due_at, now).cloned(),
+                    })
             })
             .filter(|item| match (item.urgency, within_days) {
                 (Urgency::Overdue { .. }, _) | (_, None) => true,
@@ -148,6 +358,32 @@ impl UnlockedVault {
             )
         });
         items
+    }
+
+    /// Every due date with its snooze, without names: what [`LockedVault::reminders`]
+    /// reads back while the vault is locked.
+    ///
+    /// [`LockedVault::reminders`]: crate::LockedVault::reminders
+    pub fn reminders(&self) -> Reminders {
+        let now = self.now();
+        let mut dates: Vec<ReminderDate> = self
+            .list("")
+            .into_iter()
+            .flat_map(|r| {
+                self.due_dates(r)
+                    .into_iter()
+                    .map(move |(kind, due_at)| ReminderDate {
+                        kind,
+                        due_at,
+                        snoozed_until: r.snooze_of(kind, due_at, now).map(|z| z.until),
+                    })
+            })
+            .collect();
+        dates.sort_by_key(|d| (d.due_at, d.kind));
+        Reminders {
+            thresholds: self.policy().reminder_days.clone(),
+            dates,
+        }
     }
 }
 

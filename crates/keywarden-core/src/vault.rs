@@ -31,6 +31,7 @@ use crate::state::{KeyState, Transition};
 use zeroize::Zeroizing;
 
 mod lifecycle;
+mod reminders;
 
 pub use lifecycle::SecretUse;
 
@@ -588,6 +589,7 @@ impl UnlockedVault {
                 }));
             }
         }
+        vault.sync_reminders();
         Ok(vault)
     }
 
@@ -930,7 +932,9 @@ impl UnlockedVault {
             Ok(())
         })?;
         let key_id = record.id;
-        Ok(self.records.entry(key_id).or_insert(record))
+        self.records.insert(key_id, record);
+        self.sync_reminders();
+        self.get(&key_id)
     }
 
     /// A checked record for a new key, not yet stored; `generated` keys must pass the
@@ -996,6 +1000,7 @@ impl UnlockedVault {
             rotated_at: None,
             rotation_days: key::clean_rotation_days(new.rotation_days)?,
             destruction: None,
+            snoozes: Vec::new(),
             revealed_at: None,
             exported_at: None,
             current_version: 1,
@@ -1056,7 +1061,9 @@ impl UnlockedVault {
             }
             Ok(())
         })?;
-        Ok(self.records.entry(id).insert_entry(record).into_mut())
+        self.records.insert(id, record);
+        self.sync_reminders();
+        self.get(&id)
     }
 
     /// Changes a key's name, notes, tags, owner, custodians or rotation interval.
@@ -1142,6 +1149,7 @@ impl UnlockedVault {
             Ok(())
         })?;
         self.records.remove(id);
+        self.sync_reminders();
         Ok(())
     }
 

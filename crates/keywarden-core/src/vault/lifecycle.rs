@@ -25,11 +25,11 @@ pub(super) fn generate_material(algorithm: Algorithm) -> Result<SecretKey, Recor
     })
 }
 
-fn days(n: u32) -> SignedDuration {
+pub(super) fn days(n: u32) -> SignedDuration {
     SignedDuration::from_hours(24 * i64::from(n))
 }
 
-fn not_allowed(reason: impl Into<String>) -> RecordError {
+pub(super) fn not_allowed(reason: impl Into<String>) -> RecordError {
     RecordError::NotAllowed {
         reason: reason.into(),
     }
@@ -536,6 +536,7 @@ impl UnlockedVault {
         })?;
         self.policy = policy;
         self.policy_row_version = next;
+        self.sync_reminders();
         Ok(())
     }
 

@@ -80,6 +80,14 @@ pub fn create_with_clock(path: &Path, clock: Arc<ManualClock>) -> UnlockedVault 
     .unwrap()
 }
 
+/// Unlocks the vault at `path` on `clock`.
+pub fn unlock_with(path: &Path, clock: Arc<ManualClock>) -> UnlockedVault {
+    LockedVault::open(path, clock)
+        .unwrap()
+        .unlock(&pass(PASSPHRASE), None)
+        .unwrap()
+}
+
 pub fn create(path: &Path, key_file: Option<&KeyFile>) -> UnlockedVault {
     LockedVault::create(
         path,

@@ -2,10 +2,12 @@
 
 use jiff::tz::TimeZone;
 use keywarden_core::policy::DEFAULT_REMINDER_DAYS as DEFAULT_THRESHOLDS;
-use keywarden_core::reminder::{DueKind, Urgency};
+use keywarden_core::reminder::{DueKind, ReminderSummary, Urgency};
+use keywarden_core::{Action, AuditFilter, Clock, Outcome, RecordError, Timestamp};
 use keywarden_core::{Algorithm, KeyState, NewKey};
 
 use crate::common::{ManualClock, create_with_clock};
+use keywarden_core::LockedVault;
 
 #[test]
 fn due_items_come_overdue_first_then_soonest_and_respect_the_window() {
@@ -73,4 +75,323 @@ fn due_items_come_overdue_first_then_soonest_and_respect_the_window() {
         .map(|i| i.name)
         .collect();
     assert_eq!(names, ["soon", "overdue", "doomed", "doomed"]);
+}
+
+fn key_due_in(
+    vault: &mut keywarden_core::UnlockedVault,
+    name: &str,
+    days: u32,
+) -> keywarden_core::KeyId {
+    vault
+        .generate_key(NewKey {
+            rotation_days: Some(days),
+            ..NewKey::new(name, Algorithm::Aes256)
+        })
+        .unwrap()
+        .id
+}
+
+fn days_after(t: Timestamp, days: i64) -> Timestamp {
+    t.checked_add(jiff::SignedDuration::from_hours(24 * days))
+        .unwrap()
+}
+
+#[test]
+fn a_snooze_marks_the_item_is_audited_and_ends_with_its_due_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut vault = create_with_clock(&dir.path().join("v.keywarden"), clock.clone());
+    let id = key_due_in(&mut vault, "backup", 10);
+    let tz = TimeZone::UTC;
+    let due_at = vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0].due_at;
+    let until = days_after(due_at, 5);
+    vault
+        .snooze(&id, DueKind::Rotation, until, "  waiting for the new HSM  ")
+        .unwrap();
+    let item = &vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0];
+    let snooze = item.snooze.as_ref().expect("snoozed");
+    assert_eq!(snooze.until, until);
+    assert_eq!(snooze.reason, "waiting for the new HSM");
+    assert_eq!(snooze.due_at, due_at);
+    let entries = vault
+        .audit_entries(&AuditFilter {
+            action: Some(Action::ReminderSnoozed),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].reason, "waiting for the new HSM");
+    assert!(
+        entries[0].detail.contains("snoozed until"),
+        "{}",
+        entries[0].detail
+    );
+
+    // It survives a lock and unlock.
+    let path = vault.path().to_owned();
+    drop(vault.lock());
+    let mut vault = LockedVault::open(&path, clock.clone())
+        .unwrap()
+        .unlock(&crate::common::pass(crate::common::PASSPHRASE), None)
+        .unwrap();
+    assert_eq!(vault.get(&id).unwrap().snoozes.len(), 1);
+
+    // Rotating moves the due date: the snooze no longer holds.
+    clock.advance_days(1);
+    vault.rotate_key(&id, None, "rotated early").unwrap();
+    assert!(
+        vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0]
+            .snooze
+            .is_none()
+    );
+    // A snooze also lapses at its end.
+    let due_at = vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0].due_at;
+    vault
+        .snooze(&id, DueKind::Rotation, days_after(due_at, -2), "soon")
+        .unwrap();
+    clock.advance_days(8);
+    assert!(
+        vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0]
+            .snooze
+            .is_none()
+    );
+}
+
+#[test]
+fn snoozes_past_the_policy_s_maximum_or_without_a_reason_are_refused_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut vault = create_with_clock(&dir.path().join("v.keywarden"), clock.clone());
+    let id = key_due_in(&mut vault, "backup", 10);
+    let unrelated = vault
+        .generate_key(NewKey {
+            pre_activation: true,
+            ..NewKey::new("not active", Algorithm::Aes256)
+        })
+        .unwrap()
+        .id;
+    let due_at = vault.due(&TimeZone::UTC, &DEFAULT_THRESHOLDS, None)[0].due_at;
+    let now = clock.now();
+    let before = vault.get(&id).unwrap().clone();
+    let latest = days_after(due_at, 30);
+    let one_second_later = latest
+        .checked_add(jiff::SignedDuration::from_secs(1))
+        .unwrap();
+    let cases: Vec<(keywarden_core::KeyId, DueKind, Timestamp, &str)> = vec![
+        (id, DueKind::Rotation, one_second_later, "too long"),
+        (id, DueKind::Rotation, now, "not in the future"),
+        (id, DueKind::Rotation, days_after(due_at, 1), "   "),
+        (
+            id,
+            DueKind::Destruction,
+            days_after(due_at, 1),
+            "nothing scheduled",
+        ),
+        (
+            unrelated,
+            DueKind::Rotation,
+            days_after(due_at, 1),
+            "not in use",
+        ),
+    ];
+    for (key, kind, until, reason) in cases {
+        let err = vault.snooze(&key, kind, until, reason).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                RecordError::NotAllowed { .. } | RecordError::Invalid { .. }
+            ),
+            "{reason}: {err:?}"
+        );
+    }
+    assert_eq!(vault.get(&id).unwrap(), &before);
+    let refused = vault
+        .audit_entries(&AuditFilter {
+            action: Some(Action::ReminderSnoozed),
+            outcome: Some(Outcome::Failure),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert_eq!(refused.len(), 5);
+    assert!(
+        refused[0].detail.contains("at most 30 days"),
+        "{}",
+        refused[0].detail
+    );
+    // The exact limit is allowed; a policy of 0 allows none.
+    vault.snooze(&id, DueKind::Rotation, latest, "ok").unwrap();
+    let mut policy = vault.policy().clone();
+    policy.set("max-snooze-days", "0").unwrap();
+    vault.set_policy(policy, "no snoozing").unwrap();
+    let err = vault
+        .snooze(&id, DueKind::Rotation, days_after(due_at, 1), "again")
+        .unwrap_err();
+    assert!(err.to_string().contains("does not allow"), "{err}");
+}
+
+#[test]
+fn cancelling_a_snooze_brings_the_reminder_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut vault = create_with_clock(&dir.path().join("v.keywarden"), clock);
+    let id = key_due_in(&mut vault, "backup", 10);
+    let tz = TimeZone::UTC;
+    assert!(
+        vault
+            .cancel_snooze(&id, DueKind::Rotation, "nothing to cancel")
+            .is_err()
+    );
+    let due_at = vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0].due_at;
+    vault
+        .snooze(&id, DueKind::Rotation, due_at, "next week")
+        .unwrap();
+    vault
+        .cancel_snooze(&id, DueKind::Rotation, "the HSM arrived")
+        .unwrap();
+    assert!(
+        vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0]
+            .snooze
+            .is_none()
+    );
+    let cancelled = vault
+        .audit_entries(&AuditFilter {
+            action: Some(Action::SnoozeCancelled),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert_eq!(
+        cancelled.iter().map(|e| e.outcome).collect::<Vec<_>>(),
+        [Outcome::Failure, Outcome::Success]
+    );
+}
+
+#[test]
+fn a_key_rotating_later_than_the_policy_allows_has_its_usage_end_due_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut vault = create_with_clock(&dir.path().join("v.keywarden"), clock.clone());
+    let mut policy = vault.policy().clone();
+    policy.set("cryptoperiod.data-encryption", "100").unwrap();
+    vault.set_policy(policy, "shorter").unwrap();
+    key_due_in(&mut vault, "long", 300);
+    key_due_in(&mut vault, "short", 50);
+    let start = clock.now();
+    let due: Vec<(String, DueKind, Timestamp)> = vault
+        .due(&TimeZone::UTC, &DEFAULT_THRESHOLDS, None)
+        .into_iter()
+        .map(|i| (i.name, i.kind, i.due_at))
+        .collect();
+    assert_eq!(
+        due,
+        [
+            ("short".to_owned(), DueKind::Rotation, days_after(start, 50)),
+            ("long".to_owned(), DueKind::UsageEnd, days_after(start, 100)),
+            ("long".to_owned(), DueKind::Rotation, days_after(start, 300)),
+        ]
+    );
+}
+
+#[test]
+fn the_locked_vault_tells_due_dates_and_counts_without_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.keywarden");
+    let clock = ManualClock::new();
+    let mut vault = create_with_clock(&path, clock.clone());
+    let tz = TimeZone::UTC;
+    let overdue = key_due_in(&mut vault, "Payroll signing key", 3);
+    key_due_in(&mut vault, "soon", 20);
+    key_due_in(&mut vault, "later", 400);
+    let snoozed = key_due_in(&mut vault, "snoozed", 10);
+    clock.advance_days(5);
+    let due_at = vault.due(&tz, &DEFAULT_THRESHOLDS, None)[1].due_at;
+    vault
+        .snooze(&snoozed, DueKind::Rotation, due_at, "next week")
+        .unwrap();
+    let mut policy = vault.policy().clone();
+    policy.set("reminder-days", "15,3").unwrap();
+    vault.set_policy(policy, "fewer reminders").unwrap();
+    // On day 5: one overdue, "soon" (due on day 20) at the 15-day threshold, one
+    // snoozed, "later" far away.
+    let expected = ReminderSummary {
+        overdue: 1,
+        soon: 1,
+        snoozed: 1,
+        most_urgent: Some(Urgency::Overdue { days: 2 }),
+    };
+    let unlocked = vault.reminders();
+    assert_eq!(unlocked.thresholds, [15, 3]);
+    assert_eq!(unlocked.summary(clock.now(), &tz), expected);
+
+    let locked = vault.lock();
+    let read = locked.reminders().unwrap();
+    assert_eq!(read, unlocked);
+    assert_eq!(read.summary(clock.now(), &tz), expected);
+    // A day earlier, "soon" had 16 days left: not yet due soon.
+    assert_eq!(read.summary(days_after(clock.now(), -1), &tz).soon, 0);
+    drop(locked);
+
+    // The plaintext tables hold kinds and instants only.
+    let names = crate::common::with_sql(&path, |sql| {
+        let mut stmt = sql.prepare("SELECT * FROM reminder").unwrap();
+        let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+        let kinds: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        (columns, kinds)
+    });
+    assert_eq!(names.0, ["kind", "due_at", "snoozed_until"]);
+    assert_eq!(names.1, ["rotation"; 4]);
+    let _ = overdue;
+
+    // Deleting a key removes its dates from the copy too.
+    let mut vault = crate::common::unlock_with(&path, clock.clone());
+    vault.delete_key(&overdue).unwrap();
+    assert_eq!(vault.lock().reminders().unwrap().dates.len(), 3);
+}
+
+#[test]
+fn a_vault_without_the_plaintext_copy_reads_as_nothing_due_until_its_next_unlock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.keywarden");
+    let clock = ManualClock::new();
+    let mut vault = create_with_clock(&path, clock.clone());
+    key_due_in(&mut vault, "k", 3);
+    drop(vault);
+    crate::common::with_sql(&path, |sql| {
+        sql.execute_batch("DROP TABLE reminder; DROP TABLE reminder_threshold;")
+            .unwrap()
+    });
+    let locked = LockedVault::open(&path, clock.clone()).unwrap();
+    let read = locked.reminders().unwrap();
+    assert!(read.dates.is_empty());
+    assert_eq!(read.thresholds, DEFAULT_THRESHOLDS);
+    drop(locked);
+    let vault = crate::common::unlock_with(&path, clock);
+    assert_eq!(vault.lock().reminders().unwrap().dates.len(), 1);
+}
+
+#[test]
+fn damaged_plaintext_rows_are_skipped_and_rewritten_at_unlock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.keywarden");
+    let clock = ManualClock::new();
+    let mut vault = create_with_clock(&path, clock.clone());
+    key_due_in(&mut vault, "k", 3);
+    drop(vault);
+    crate::common::with_sql(&path, |sql| {
+        sql.execute_batch(
+            "INSERT INTO reminder VALUES ('frobnicate', 1, NULL);
+             INSERT INTO reminder_threshold VALUES (-4);",
+        )
+        .unwrap()
+    });
+    let locked = LockedVault::open(&path, clock.clone()).unwrap();
+    let read = locked.reminders().unwrap();
+    assert_eq!(read.dates.len(), 1);
+    assert_eq!(read.thresholds, DEFAULT_THRESHOLDS);
+    drop(locked);
+    let vault = crate::common::unlock_with(&path, clock);
+    assert_eq!(vault.lock().reminders().unwrap().dates.len(), 1);
 }
