@@ -129,6 +129,8 @@ pub struct UnlockedVault {
     /// What was wrong with the end of the audit log at unlock, if anything.
     audit_at_unlock: Option<audit::AuditProblem>,
     actor: String,
+    /// The plaintext reminder copy as last written this session (`None`: not yet).
+    reminders_written: Option<crate::reminder::Reminders>,
 }
 
 impl fmt::Debug for UnlockedVault {
@@ -562,6 +564,7 @@ impl UnlockedVault {
             audit_head: head,
             actor,
             audit_at_unlock: intact,
+            reminders_written: None,
         };
         if record_unlock {
             let mut entries: Vec<NewEntry> = failed

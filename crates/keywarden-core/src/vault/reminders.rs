@@ -151,11 +151,18 @@ impl UnlockedVault {
         self.store_record(record, &[entry], |_| Ok(()))
     }
 
-    /// Rewrites the plaintext copy of the due dates after a change. The copy only drives
-    /// reminders while the vault is locked; if writing it fails, the change itself still
-    /// stands and the next change or unlock writes it again.
+    /// Rewrites the plaintext copy of the due dates after a change, unless it already
+    /// says the same (most changes move no due date). The first call of a session always
+    /// writes, repairing a stale or edited copy. The copy only drives reminders while the
+    /// vault is locked; if writing it fails, the change itself still stands and the next
+    /// change or unlock writes it again.
     pub(super) fn sync_reminders(&mut self) {
         let reminders = self.reminders();
-        let _ = reminders.store(&mut self.locked.conn);
+        if self.reminders_written.as_ref() == Some(&reminders) {
+            return;
+        }
+        if reminders.store(&mut self.locked.conn).is_ok() {
+            self.reminders_written = Some(reminders);
+        }
     }
 }
