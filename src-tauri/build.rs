@@ -10,6 +10,8 @@ const COMMANDS: &[&str] = &[
     "vault_close",
     "vault_change_passphrase",
     "settings_set_auto_lock",
+    "settings_autostart",
+    "settings_set_autostart",
     "activity",
     "key_algorithms",
     "keys_list",
@@ -34,6 +36,10 @@ const COMMANDS: &[&str] = &[
     "policy_check_new",
     "audit_list",
     "audit_verify",
+    "dashboard",
+    "calendar_export",
+    "reminder_snooze",
+    "reminder_cancel_snooze",
 ];
 
 fn main() {

@@ -531,6 +531,10 @@ pub struct PolicyInfo {
     /// The cryptoperiod of each purpose, in days, by [`PurposeInfo::id`], in the order
     /// of the purposes.
     pub cryptoperiods: Vec<Cryptoperiod>,
+    /// Days before a due date when it counts as "due soon", largest first.
+    pub reminder_days: Vec<u32>,
+    /// How far past its due date a reminder may be snoozed, in days (0: never).
+    pub max_snooze_days: u32,
 }
 
 /// The cryptoperiod of one purpose.
@@ -560,6 +564,8 @@ impl From<&Policy> for PolicyInfo {
                     days: p.cryptoperiod(purpose),
                 })
                 .collect(),
+            reminder_days: p.reminder_days.clone(),
+            max_snooze_days: p.max_snooze_days,
         }
     }
 }
@@ -628,6 +634,151 @@ impl From<AuditVerification> for AuditCheck {
                 .collect(),
         }
     }
+}
+
+/// One due date on the dashboard: a rotation, the end of an originator-usage period or a
+/// scheduled destruction that is overdue or within the largest reminder threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DueInfo {
+    /// The key's id.
+    pub key_id: String,
+    /// The key's name.
+    pub key_name: String,
+    /// The key's state (a [`StateInfo::id`]).
+    pub key_state: String,
+    /// `rotation`, `usage-end` or `destruction`.
+    pub kind: String,
+    /// When it falls due, RFC 3339 in UTC.
+    pub due_at: String,
+    /// `overdue` or `soon` (`later` only for a date past every threshold).
+    pub urgency: String,
+    /// Calendar days in the person's time zone: since the due date when overdue (0: due
+    /// earlier today), else until it.
+    pub days: i64,
+    /// The smallest reminder threshold reached (7 for 5 days left); `None` when overdue.
+    pub threshold: Option<u32>,
+    /// The snooze holding for it, if any.
+    pub snooze: Option<SnoozeInfo>,
+}
+
+/// A snoozed reminder: no notification for it until `until`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnoozeInfo {
+    /// When reminders resume.
+    pub until: String,
+    /// Why, in the person's words.
+    pub reason: String,
+    /// Who snoozed it.
+    pub by: String,
+    /// When.
+    pub at: String,
+}
+
+/// How many keys are in one state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateCount {
+    /// A [`StateInfo::id`].
+    pub state: String,
+    /// Keys in it.
+    pub count: usize,
+}
+
+/// The dashboard's counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardCounts {
+    /// Keys in the vault.
+    pub keys: usize,
+    /// Keys in each state, in lifecycle order (every state, zeros included).
+    pub by_state: Vec<StateCount>,
+    /// Due dates that have passed and are not snoozed.
+    pub overdue: usize,
+    /// Due dates within the largest threshold, not snoozed.
+    pub soon: usize,
+    /// Overdue or due-soon dates whose reminders are snoozed.
+    pub snoozed: usize,
+    /// Keys with at least one policy violation other than an overdue rotation (those are
+    /// among the due dates).
+    pub violations: usize,
+    /// Keys unused for [`Dashboard::unused_days`] days or more.
+    pub unused: usize,
+}
+
+/// A key with policy violations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyViolations {
+    /// The key's id.
+    pub key_id: String,
+    /// The key's name.
+    pub key_name: String,
+    /// The key's state.
+    pub key_state: String,
+    /// Its findings of severity `violation`, an overdue rotation left out.
+    pub findings: Vec<FindingInfo>,
+}
+
+/// A key nobody has revealed, exported or rotated for a while.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnusedKey {
+    /// The key's id.
+    pub key_id: String,
+    /// The key's name.
+    pub key_name: String,
+    /// The key's state.
+    pub key_state: String,
+    /// When it was last revealed, exported, rotated or made.
+    pub last_used_at: String,
+}
+
+/// The answer of `dashboard`: what needs attention in the unlocked vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dashboard {
+    /// Now, by the vault's clock.
+    pub generated_at: String,
+    /// The time zone days are counted in (an IANA name, or `UTC`).
+    pub time_zone: String,
+    /// The policy's reminder thresholds, in days, largest first.
+    pub reminder_days: Vec<u32>,
+    /// How far past its due date a reminder may be snoozed (0: never).
+    pub max_snooze_days: u32,
+    /// Overdue dates first (oldest first), then the soonest.
+    pub due: Vec<DueInfo>,
+    /// Counts for the summary tiles.
+    pub counts: DashboardCounts,
+    /// Keys with policy violations, by name.
+    pub violations: Vec<KeyViolations>,
+    /// How long unused makes a key worth a review, in days.
+    pub unused_days: u32,
+    /// Keys unused that long, longest unused first.
+    pub unused: Vec<UnusedKey>,
+    /// The newest audit entries, newest first.
+    pub recent_audit: Vec<AuditEntryInfo>,
+}
+
+/// The answer of `calendar_export`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarExport {
+    /// The file written.
+    pub path: String,
+    /// How many events it holds.
+    pub events: usize,
+    /// Whether event titles name the keys (`false`: key ids only).
+    pub names: bool,
+}
+
+/// Whether Keywarden starts, minimised to the tray, when the person logs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AutostartStatus {
+    /// Whether it does.
+    pub enabled: bool,
 }
 
 /// Why the vault locked.

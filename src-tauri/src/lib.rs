@@ -9,11 +9,14 @@
 //! drive the same commands on Tauri's mock runtime.
 
 pub mod autolock;
+pub mod autostart;
 pub mod commands;
 pub mod dto;
 pub mod error;
 pub mod outfile;
+pub mod reminders;
 pub mod state;
+pub mod tray;
 
 #[cfg(test)]
 mod tests;
@@ -29,15 +32,23 @@ pub const MAIN_WINDOW: &str = "main";
 
 /// Starts the desktop app and returns when it quits.
 pub fn run() {
+    let minimized = autostart::started_minimized(std::env::args());
     let builder = Builder::default()
         // First, so that a second launch hands over before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
+            tray::show_main_window(app);
+        }))
+        // The tray and the reminders exist only in the real app: the tests' mock
+        // runtime has no event loop to run them (their rules are in `reminders`).
+        .setup(move |app| {
+            tray::create(app.handle());
+            if minimized && let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+                // Started at login: stay in the tray until the person opens the window.
+                let _ = window.hide();
             }
-        }));
+            tray::start_watch(app.handle().clone())?;
+            Ok(())
+        });
     if let Err(error) = build_app(builder, AppState::from_env()).run(context()) {
         eprintln!("keywarden: the app stopped: {error}");
         std::process::exit(1);
@@ -52,6 +63,11 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
         // Granted only write-text and clear (capabilities/main.json): the UI copies a
         // revealed secret and wipes the clipboard after a while; it never reads it.
         .plugin(tauri_plugin_clipboard_manager::init())
+        // Desktop notifications about due dates, sent from Rust only: the window is
+        // granted none of the plugin's commands.
+        .plugin(tauri_plugin_notification::init())
+        // Starting at login, minimised; turned on and off through `settings_set_autostart`.
+        .plugin(autostart::plugin())
         .plugin(wiring())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
@@ -63,6 +79,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::vault::vault_close,
             commands::vault::vault_change_passphrase,
             commands::vault::settings_set_auto_lock,
+            commands::vault::settings_autostart,
+            commands::vault::settings_set_autostart,
             commands::vault::activity,
             commands::keys::key_algorithms,
             commands::keys::keys_list,
@@ -87,10 +105,15 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::policy::policy_check_new,
             commands::audit::audit_list,
             commands::audit::audit_verify,
+            commands::reminders::dashboard,
+            commands::reminders::calendar_export,
+            commands::reminders::reminder_snooze,
+            commands::reminders::reminder_cancel_snooze,
         ])
 }
 
-/// Connects the shared state to the app: the `vault-locked` event and the idle timer.
+/// Connects the shared state to the app: the `vault-locked` event, the autostart
+/// launcher (unless a test set its own) and the idle timer.
 ///
 /// A plugin rather than [`Builder::setup`] because plugins start when the app is built,
 /// setup hooks only when its event loop runs, which the mock runtime of the tests never
@@ -104,6 +127,8 @@ fn wiring<R: Runtime>() -> TauriPlugin<R> {
                     eprintln!("keywarden: cannot tell the window that the vault locked: {error}");
                 }
             });
+            let state = app.state::<AppState>();
+            state.set_launcher(autostart::plugin_launcher(app));
             autolock::start(app.clone())?;
             Ok(())
         })

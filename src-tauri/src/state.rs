@@ -16,8 +16,10 @@ use keywarden_core::{
 };
 use tauri::async_runtime::{self, Mutex};
 
+use crate::autostart::Launcher;
 use crate::dto::{LockReason, VaultState, VaultStatus};
 use crate::error::IpcError;
+use crate::reminders::DueDate;
 
 /// The environment variable that names the vault file to use instead of the default.
 pub const VAULT_ENV: &str = "KEYWARDEN_VAULT";
@@ -164,6 +166,7 @@ pub struct AppState {
     kdf: KdfChoice,
     clock: Arc<dyn Clock>,
     lock_listener: OnceLock<LockListener>,
+    launcher: OnceLock<Arc<dyn Launcher>>,
 }
 
 impl AppState {
@@ -222,6 +225,7 @@ impl AppState {
             kdf,
             clock,
             lock_listener: OnceLock::new(),
+            launcher: OnceLock::new(),
         }
     }
 
@@ -245,6 +249,20 @@ impl AppState {
     /// first call counts.
     pub(crate) fn set_lock_listener(&self, listener: impl Fn(LockReason) + Send + Sync + 'static) {
         let _ = self.lock_listener.set(Box::new(listener));
+    }
+
+    /// Sets what turns starting at login on and off. Only the first call counts: tests
+    /// set theirs before the app starts, which then keeps it.
+    pub(crate) fn set_launcher(&self, launcher: Arc<dyn Launcher>) {
+        let _ = self.launcher.set(launcher);
+    }
+
+    /// What turns starting at login on and off.
+    pub(crate) fn launcher(&self) -> Result<&dyn Launcher, IpcError> {
+        self.launcher
+            .get()
+            .map(|l| &**l)
+            .ok_or_else(|| IpcError::internal("no autostart launcher"))
     }
 
     pub(crate) fn vault_locked(&self, reason: LockReason) {
@@ -431,6 +449,35 @@ impl AppState {
     {
         let mut vault = self.vault.clone().lock_owned().await;
         blocking(move || f(vault.unlocked_mut()?)).await?
+    }
+
+    /// The due dates of the selected vault (no names, no ids) and its reminder
+    /// thresholds, for the tray and notifications: from the plaintext copy the vault
+    /// file keeps while it is locked, from the records while it is unlocked. `None` when
+    /// no vault is open, a command holds it (the next look tries again) or the copy
+    /// cannot be read (logged).
+    pub(crate) fn reminder_dates(&self) -> Option<(Vec<DueDate>, Vec<u32>)> {
+        let vault = self.vault.try_lock().ok()?;
+        let reminders = match &*vault {
+            Vault::Closed => return None,
+            Vault::Locked { vault, .. } => match vault.reminders() {
+                Ok(reminders) => reminders,
+                Err(error) => {
+                    eprintln!("keywarden: the vault's reminder dates cannot be read: {error}");
+                    return None;
+                }
+            },
+            Vault::Unlocked { vault, .. } => vault.reminders(),
+        };
+        let dates = reminders
+            .dates
+            .iter()
+            .map(|d| DueDate {
+                due_at: d.due_at,
+                snoozed_until: d.snoozed_until,
+            })
+            .collect();
+        Some((dates, reminders.thresholds))
     }
 
     /// Now, by the clock the vaults use.

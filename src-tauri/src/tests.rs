@@ -1910,3 +1910,418 @@ fn key_details_carry_every_form_of_the_fingerprint() {
             .starts_with("SHA256:")
     );
 }
+
+// --- reminders: the dashboard, snoozes, the calendar, autostart --------------------------
+
+/// Midday UTC, so that whole days added keep the time of day in any time zone.
+const NOON: i64 = 1_800_000_000 - 1_800_000_000 % 86_400 + 43_200;
+
+fn generate_rotating(h: &Harness, name: &str, days: u32) -> String {
+    h.ok(
+        "key_generate",
+        json!({"name": name, "algorithm": "aes-256", "notes": "", "tags": [], "rotationDays": days}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn due_names(dashboard: &Value) -> Vec<(String, String, String)> {
+    dashboard["due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["keyName"].as_str().unwrap().to_owned(),
+                d["kind"].as_str().unwrap().to_owned(),
+                d["urgency"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_dashboard_shows_what_is_due_overdue_first() {
+    let clock = TestClock::at(NOON);
+    let h = clocked(clock.clone());
+    h.create("v.keywarden", None);
+    let soon = generate_rotating(&h, "Soon", 10);
+    generate_rotating(&h, "Later", 40);
+    let idle = h.generate("Idle", "aes-128", &[])["id"].clone();
+    h.ok(
+        "key_set_state",
+        json!({"id": idle, "to": "suspended", "reason": "parked"}),
+    );
+
+    let d = h.ok("dashboard", json!({}));
+    assert_eq!(d["reminderDays"], json!([30, 14, 7, 1]));
+    assert_eq!(d["maxSnoozeDays"], 30);
+    assert_eq!(
+        due_names(&d),
+        [("Soon".to_owned(), "rotation".to_owned(), "soon".to_owned())]
+    );
+    assert_eq!(d["due"][0]["keyId"], soon);
+    assert_eq!(d["due"][0]["days"], 10);
+    assert_eq!(d["due"][0]["threshold"], 14);
+    assert_eq!(d["due"][0]["keyState"], "active");
+    assert_eq!(d["due"][0]["snooze"], Value::Null);
+    assert_eq!(d["counts"]["keys"], 3);
+    assert_eq!((d["counts"]["overdue"].clone(), d["counts"]["soon"].clone()), (json!(0), json!(1)));
+    let by_state: Vec<(String, u64)> = d["counts"]["byState"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["state"].as_str().unwrap().to_owned(), s["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(by_state.len(), 6);
+    assert!(by_state.contains(&("active".to_owned(), 2)));
+    assert!(by_state.contains(&("suspended".to_owned(), 1)));
+    // The newest audit entries, newest first, at most eight.
+    let recent = d["recentAudit"].as_array().unwrap();
+    assert_eq!(recent.len(), 6);
+    assert_eq!(recent[0]["action"], "state-changed");
+    assert_eq!(recent.last().unwrap()["action"], "vault-created");
+    assert_eq!(d["unused"], json!([]));
+
+    // Twelve days on: "Soon" is two days overdue (listed first, not as a violation:
+    // it is a due date), "Later" is within the 30-day threshold.
+    clock.advance_days(12);
+    let d = h.ok("dashboard", json!({}));
+    assert_eq!(
+        due_names(&d),
+        [
+            ("Soon".to_owned(), "rotation".to_owned(), "overdue".to_owned()),
+            ("Later".to_owned(), "rotation".to_owned(), "soon".to_owned()),
+        ]
+    );
+    assert_eq!(d["due"][0]["days"], 2);
+    assert_eq!(d["due"][0]["threshold"], Value::Null);
+    assert_eq!(d["counts"]["overdue"], 1);
+    assert_eq!(d["violations"], json!([]));
+    for _ in 0..10 {
+        h.ok("policy_get", json!({}));
+    }
+    assert_eq!(h.ok("dashboard", json!({}))["recentAudit"].as_array().unwrap().len(), 6);
+
+    // A key nobody used for 90 days is listed for review.
+    clock.advance_days(90);
+    let d = h.ok("dashboard", json!({}));
+    let unused: Vec<&str> = d["unused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["keyName"].as_str().unwrap())
+        .collect();
+    assert_eq!(unused.len(), 3, "{unused:?}");
+    assert_eq!(d["counts"]["unused"], 3);
+    assert_eq!(d["unusedDays"], 90);
+
+    h.ok("vault_lock", json!({}));
+    assert_eq!(h.code("dashboard", json!({})), "locked");
+}
+
+#[test]
+fn the_dashboard_lists_policy_violations_but_not_overdue_rotations_twice() {
+    let clock = TestClock::at(NOON);
+    let h = clocked(clock.clone());
+    h.create("v.keywarden", None);
+    h.generate("Old AES-128", "aes-128", &[]);
+    h.ok(
+        "policy_set",
+        json!({"name": "min-strength", "value": "256", "reason": "tighten"}),
+    );
+    let d = h.ok("dashboard", json!({}));
+    let violations = d["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), 1);
+    assert_eq!(violations[0]["keyName"], "Old AES-128");
+    assert_eq!(violations[0]["findings"][0]["severity"], "violation");
+    assert_eq!(d["counts"]["violations"], 1);
+}
+
+#[test]
+fn snoozing_a_reminder_is_audited_with_its_reason_and_bounded_by_the_policy() {
+    let clock = TestClock::at(NOON);
+    let h = clocked(clock.clone());
+    h.create("v.keywarden", None);
+    let id = generate_rotating(&h, "Payroll", 10);
+    clock.advance_days(11);
+    let due_at: Timestamp = h.ok("dashboard", json!({}))["due"][0]["dueAt"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let day = |n: i64| Timestamp::from_second(due_at.as_second() + n * 86_400).unwrap().to_string();
+
+    // Hostile and refused calls change nothing.
+    let huge = "x".repeat(1001);
+    let bad = [
+        (json!({"id": "nope", "kind": "rotation", "until": day(5), "reason": "r"}), "invalid_input"),
+        (
+            json!({"id": "0b6b0a8e-3c41-4d1c-9c5a-8f0e3d2b7a10", "kind": "rotation", "until": day(5), "reason": "r"}),
+            "key_not_found",
+        ),
+        (json!({"id": id, "kind": "renewal", "until": day(5), "reason": "r"}), "invalid_input"),
+        (json!({"id": id, "kind": "rotation", "until": "next week", "reason": "r"}), "invalid_input"),
+        (json!({"id": id, "kind": "rotation", "until": day(5), "reason": huge}), "invalid_input"),
+        (json!({"id": id, "kind": "rotation", "until": day(5), "reason": "   "}), "invalid_input"),
+        (json!({"id": id, "kind": "rotation", "until": day(5)}), "invalid_input"),
+        (json!({"id": id, "kind": 3, "until": day(5), "reason": "r"}), "invalid_input"),
+        // Past the longest snooze (30 days past the due date).
+        (json!({"id": id, "kind": "rotation", "until": day(31), "reason": "r"}), "not_allowed"),
+        // Nothing of that kind is due for the key.
+        (json!({"id": id, "kind": "destruction", "until": day(5), "reason": "r"}), "not_allowed"),
+        // Not in the future.
+        (json!({"id": id, "kind": "rotation", "until": day(-1), "reason": "r"}), "invalid_input"),
+    ];
+    for (args, code) in bad {
+        assert_eq!(h.code("reminder_snooze", args.clone()), code, "{args}");
+    }
+    assert_eq!(h.ok("dashboard", json!({}))["counts"]["snoozed"], 0);
+
+    let d = h.ok(
+        "reminder_snooze",
+        json!({"id": id, "kind": "rotation", "until": day(30), "reason": "  Waiting for the new HSM  "}),
+    );
+    assert_eq!(d["due"][0]["snooze"]["reason"], "Waiting for the new HSM");
+    assert_eq!(d["due"][0]["snooze"]["until"], day(30));
+    assert_eq!(d["due"][0]["urgency"], "overdue");
+    assert_eq!((d["counts"]["overdue"].clone(), d["counts"]["snoozed"].clone()), (json!(0), json!(1)));
+    let entries = h.ok("audit_list", json!({"action": "reminder-snoozed", "outcome": "success"}));
+    assert_eq!(entries.as_array().unwrap().len(), 1);
+    assert_eq!(entries[0]["reason"], "Waiting for the new HSM");
+    assert_eq!(entries[0]["keyId"], id);
+    // The refusals that reached the engine are in the log too.
+    assert!(!actions(&h, json!({"action": "reminder-snoozed", "outcome": "failure"})).is_empty());
+
+    // Locked: the tray still sees the date, snoozed, without a name.
+    h.ok("vault_lock", json!({}));
+    let (dates, thresholds) = h.state().reminder_dates().unwrap();
+    assert_eq!(thresholds, [30, 14, 7, 1]);
+    assert_eq!(dates.len(), 1);
+    assert_eq!(dates[0].due_at, due_at);
+    assert_eq!(dates[0].snoozed_until.unwrap().to_string(), day(30));
+    assert_eq!(
+        h.code(
+            "reminder_snooze",
+            json!({"id": id, "kind": "rotation", "until": day(5), "reason": "r"})
+        ),
+        "locked"
+    );
+    assert_eq!(
+        h.code(
+            "reminder_cancel_snooze",
+            json!({"id": id, "kind": "rotation", "reason": "r"})
+        ),
+        "locked"
+    );
+    h.ok(
+        "vault_unlock",
+        json!({"passphrase": PASS, "keyfilePath": null}),
+    );
+
+    let d = h.ok(
+        "reminder_cancel_snooze",
+        json!({"id": id, "kind": "rotation", "reason": "The HSM arrived"}),
+    );
+    assert_eq!(d["due"][0]["snooze"], Value::Null);
+    assert_eq!(d["counts"]["overdue"], 1);
+    assert_eq!(
+        h.code(
+            "reminder_cancel_snooze",
+            json!({"id": id, "kind": "rotation", "reason": "again"})
+        ),
+        "not_allowed"
+    );
+    assert_eq!(
+        h.code(
+            "reminder_cancel_snooze",
+            json!({"id": id, "kind": "rotation", "reason": ""})
+        ),
+        "invalid_input"
+    );
+    let cancelled = h.ok("audit_list", json!({"action": "snooze-cancelled", "outcome": "success"}));
+    assert_eq!(cancelled[0]["reason"], "The HSM arrived");
+
+    // A policy that allows no snoozing refuses every snooze.
+    h.ok(
+        "policy_set",
+        json!({"name": "max-snooze-days", "value": "0", "reason": "no more delays"}),
+    );
+    assert_eq!(
+        h.code(
+            "reminder_snooze",
+            json!({"id": id, "kind": "rotation", "until": day(2), "reason": "r"})
+        ),
+        "not_allowed"
+    );
+}
+
+#[test]
+fn the_policy_page_reads_and_sets_the_reminder_settings() {
+    let h = Harness::new();
+    h.create("v.keywarden", None);
+    let p = h.ok("policy_get", json!({}));
+    assert_eq!(p["reminderDays"], json!([30, 14, 7, 1]));
+    assert_eq!(p["maxSnoozeDays"], 30);
+    let p = h.ok(
+        "policy_set",
+        json!({"name": "reminder-days", "value": "7, 60,1", "reason": "earlier warning"}),
+    );
+    assert_eq!(p["reminderDays"], json!([60, 7, 1]));
+    let p = h.ok(
+        "policy_set",
+        json!({"name": "max-snooze-days", "value": "14", "reason": "shorter delays"}),
+    );
+    assert_eq!(p["maxSnoozeDays"], 14);
+    for (name, value) in [
+        ("reminder-days", ""),
+        ("reminder-days", "0"),
+        ("reminder-days", "1,2,3,4,5,6,7,8,9"),
+        ("max-snooze-days", "181"),
+        ("max-snooze-days", "-1"),
+    ] {
+        assert_eq!(
+            h.code(
+                "policy_set",
+                json!({"name": name, "value": value, "reason": "r"})
+            ),
+            "invalid_input",
+            "{name}={value}"
+        );
+    }
+    assert_eq!(h.ok("dashboard", json!({}))["reminderDays"], json!([60, 7, 1]));
+}
+
+#[test]
+fn the_calendar_is_written_atomically_naming_keys_or_not() {
+    let clock = TestClock::at(NOON);
+    let h = clocked(clock.clone());
+    h.create("v.keywarden", None);
+    let id = generate_rotating(&h, "Payroll DB master", 10);
+    let path = h.path("due.ics");
+    let args = |naming: &str, overwrite: bool| {
+        json!({"path": path, "naming": naming, "overwrite": overwrite})
+    };
+
+    let done = h.ok("calendar_export", args("ids", false));
+    assert_eq!(done["events"], 1);
+    assert_eq!(done["names"], false);
+    assert_eq!(done["path"], json!(path));
+    let ics = std::fs::read_to_string(&path).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
+    assert!(ics.contains(&format!("key {id}")), "{ics}");
+    assert!(!ics.contains("Payroll"), "{ics}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    assert_eq!(h.code("calendar_export", args("names", false)), "file_exists");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), ics);
+    let done = h.ok("calendar_export", args("names", true));
+    assert_eq!(done["names"], true);
+    assert!(std::fs::read_to_string(&path).unwrap().contains("Payroll DB master"));
+
+    for bad in [
+        json!({"path": "due.ics", "naming": "ids"}),
+        json!({"path": path, "naming": "everything"}),
+        json!({"path": path}),
+        json!({"path": h.dir.path(), "naming": "ids", "overwrite": true}),
+    ] {
+        assert_eq!(h.code("calendar_export", bad.clone()), "invalid_input", "{bad}");
+    }
+    assert_eq!(
+        h.code(
+            "calendar_export",
+            json!({"path": h.path("missing/due.ics"), "naming": "ids"})
+        ),
+        "io"
+    );
+    // Nothing but the calendar was left in the folder.
+    let names: Vec<String> = std::fs::read_dir(h.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("v.keywarden"))
+        .collect();
+    assert_eq!(names, ["due.ics"]);
+
+    h.ok("vault_lock", json!({}));
+    assert_eq!(h.code("calendar_export", args("ids", true)), "locked");
+}
+
+/// A launcher that records what it was asked, instead of writing ~/.config/autostart.
+#[derive(Default)]
+struct FakeLauncher {
+    enabled: Mutex<bool>,
+    broken: Mutex<bool>,
+}
+
+impl crate::autostart::Launcher for FakeLauncher {
+    fn is_enabled(&self) -> Result<bool, String> {
+        Ok(*self.enabled.lock().unwrap())
+    }
+
+    fn set_enabled(&self, enabled: bool) -> Result<(), String> {
+        if *self.broken.lock().unwrap() {
+            return Err("the autostart folder is read-only".to_owned());
+        }
+        *self.enabled.lock().unwrap() = enabled;
+        Ok(())
+    }
+}
+
+#[test]
+fn starting_at_login_is_switched_through_the_launcher() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::insecure_for_tests(Some(dir.path().join("default.keywarden")));
+    let launcher = Arc::new(FakeLauncher::default());
+    state.set_launcher(launcher.clone());
+    let app = build_app(mock_builder(), state).build(context()).unwrap();
+    let window = WebviewWindowBuilder::new(&app, MAIN_WINDOW, Default::default())
+        .build()
+        .unwrap();
+    let h = Harness {
+        app,
+        window,
+        dir,
+        events: Arc::new(Mutex::new(Vec::new())),
+    };
+
+    // Readable with no vault; changed only with one unlocked.
+    assert_eq!(h.ok("settings_autostart", json!({})), json!({"enabled": false}));
+    assert_eq!(
+        h.code("settings_set_autostart", json!({"enabled": true})),
+        "no_vault"
+    );
+    h.create("v.keywarden", None);
+    assert_eq!(
+        h.code("settings_set_autostart", json!({"enabled": "yes"})),
+        "invalid_input"
+    );
+    assert_eq!(h.code("settings_set_autostart", json!({})), "invalid_input");
+    assert!(!*launcher.enabled.lock().unwrap());
+    assert_eq!(
+        h.ok("settings_set_autostart", json!({"enabled": true})),
+        json!({"enabled": true})
+    );
+    assert!(*launcher.enabled.lock().unwrap());
+    assert_eq!(h.ok("settings_autostart", json!({})), json!({"enabled": true}));
+
+    *launcher.broken.lock().unwrap() = true;
+    assert_eq!(
+        h.code("settings_set_autostart", json!({"enabled": false})),
+        "io"
+    );
+    assert!(*launcher.enabled.lock().unwrap());
+    *launcher.broken.lock().unwrap() = false;
+
+    h.ok("vault_lock", json!({}));
+    assert_eq!(
+        h.code("settings_set_autostart", json!({"enabled": false})),
+        "locked"
+    );
+    assert!(*launcher.enabled.lock().unwrap());
+}

@@ -439,6 +439,12 @@ class App:
         """Chooses an option of a native <select> by its value."""
         Select(self.visible(testid, timeout)).select_by_value(value)
 
+    def open_keys(self, timeout: float = SLOW) -> None:
+        """After unlocking: the dashboard shows first; go on to the key list."""
+        self.wait_screen("dashboard", timeout)
+        self.click("nav-keys")
+        self.wait_screen("home")
+
     def generate_key(self, name: str, purpose: str = "data-encryption", algorithm: str = "aes-256",
                      timeout: float = SLOW) -> None:
         """Generates a key through the wizard: purpose, algorithm, name, review."""

@@ -16,7 +16,7 @@ def test_a_key_through_its_lifecycle(app):
     app.type("create-passphrase", PASSPHRASE)
     app.type("create-passphrase-confirm", PASSPHRASE)
     app.click("create-submit")
-    app.wait_screen("home", SLOW)
+    app.open_keys()
 
     app.generate_key(KEY)
     app.key_row(KEY).click()

@@ -42,7 +42,7 @@ def test_import_export_and_edit_a_key(app, tmp_path):
     app.type("create-passphrase", PASSPHRASE)
     app.type("create-passphrase-confirm", PASSPHRASE)
     app.click("create-submit")
-    app.wait_screen("home", SLOW)
+    app.open_keys()
 
     # Import from the file: the path is typed, as a person may do beside the picker.
     app.click("import-open")

@@ -27,7 +27,11 @@ def test_screenshots_of_each_screen(app):
     app.visible("create-strength")
     shot("create-filled")
     app.click("create-submit")
-    app.wait_screen("home", SLOW)
+    app.wait_screen("dashboard", SLOW)
+    app.visible("due-empty")
+    shot("dashboard-empty")
+    app.click("nav-keys")
+    app.wait_screen("home")
     app.visible("key-empty")
     shot("home-empty")
 

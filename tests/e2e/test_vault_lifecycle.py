@@ -18,7 +18,7 @@ def test_vault_lifecycle(app):
     app.type("create-passphrase", PASSPHRASE)
     app.type("create-passphrase-confirm", PASSPHRASE)
     app.click("create-submit")
-    app.wait_screen("home", SLOW)
+    app.open_keys()
     assert app.vault.is_file(), f"no vault at the default path {app.vault}"
 
     # Lock, then a wrong passphrase is refused with a message that says so.
@@ -33,7 +33,7 @@ def test_vault_lifecycle(app):
     # The right one opens it.
     app.type("unlock-passphrase", PASSPHRASE)
     app.click("unlock-submit")
-    app.wait_screen("home", SLOW)
+    app.open_keys()
 
     # Generate a key.
     app.generate_key(KEY_NAME)
@@ -43,6 +43,6 @@ def test_vault_lifecycle(app):
     app.wait_screen("unlock", SLOW)
     app.type("unlock-passphrase", PASSPHRASE)
     app.click("unlock-submit")
-    app.wait_screen("home", SLOW)
+    app.open_keys()
     row = app.key_row(KEY_NAME)
     assert row.get_attribute("data-key-name") == KEY_NAME

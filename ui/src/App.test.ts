@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
-import { answer, callsTo, locked, reject, status, unlocked } from './test/shell';
+import { answer, callsTo, dashboard, locked, reject, status, unlocked } from './test/shell';
 
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn() }));
@@ -30,9 +30,9 @@ describe('App', () => {
   });
 
   it('returns to Unlock with a calm notice when the idle timer locks the vault', async () => {
-    answer({ vault_status: () => unlocked({ autoLockMinutes: 10 }), keys_list: () => [], key_algorithms: () => [] });
+    answer({ vault_status: () => unlocked({ autoLockMinutes: 10 }), dashboard: () => dashboard() });
     const { emit } = await start();
-    await screen.findByTestId('key-list');
+    await screen.findByTestId('dashboard-counts');
 
     emit('idle');
     expect(await screen.findByTestId('unlock-passphrase')).toBeInTheDocument();
@@ -42,8 +42,7 @@ describe('App', () => {
   it('shows no notice when the person locks the vault', async () => {
     answer({
       vault_status: () => unlocked(),
-      keys_list: () => [],
-      key_algorithms: () => [],
+      dashboard: () => dashboard(),
       vault_lock: () => locked(),
     });
     const { user } = await start();
@@ -53,11 +52,11 @@ describe('App', () => {
   });
 
   it('reports activity on input while unlocked, throttled', async () => {
-    answer({ vault_status: () => unlocked(), keys_list: () => [], key_algorithms: () => [], activity: () => null });
+    answer({ vault_status: () => unlocked(), dashboard: () => dashboard(), activity: () => null });
     const { user } = await start();
-    await screen.findByTestId('key-list');
+    await screen.findByTestId('dashboard-counts');
     await user.keyboard('a');
-    await user.click(screen.getByTestId('key-search'));
+    await user.click(screen.getByTestId('nav-dashboard'));
     expect(callsTo('activity')).toHaveLength(1);
   });
 

@@ -9,6 +9,7 @@ pub mod keys;
 pub mod lifecycle;
 pub mod material;
 pub mod policy;
+pub mod reminders;
 pub mod vault;
 
 use std::path::PathBuf;

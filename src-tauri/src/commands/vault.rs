@@ -5,8 +5,8 @@ use keywarden_core::settings::MAX_AUTO_LOCK_MINUTES;
 use tauri::State;
 
 use super::{file_path, key_file, passphrase};
-use crate::dto::{Arg, VaultStatus};
-use crate::error::IpcError;
+use crate::dto::{Arg, AutostartStatus, VaultStatus};
+use crate::error::{ErrorCode, IpcError};
 use crate::state::AppState;
 
 /// `vault_status`: the vault's state and the default vault's path.
@@ -136,4 +136,49 @@ pub async fn settings_set_auto_lock(
 #[tauri::command]
 pub fn activity(state: State<'_, AppState>) {
     state.touch();
+}
+
+/// `settings_autostart`: whether Keywarden starts, minimised to the tray, when the
+/// person logs in. A setting of this computer's account, not of the vault.
+///
+/// # Errors
+/// `io` when it cannot be told.
+#[tauri::command]
+pub async fn settings_autostart(state: State<'_, AppState>) -> Result<AutostartStatus, IpcError> {
+    state.touch();
+    let enabled = state.launcher()?.is_enabled().map_err(|reason| {
+        IpcError::new(
+            ErrorCode::Io,
+            format!("Whether Keywarden starts at login cannot be told: {reason}."),
+        )
+    })?;
+    Ok(AutostartStatus { enabled })
+}
+
+/// `settings_set_autostart`: starts Keywarden minimised to the tray when the person logs
+/// in (`enabled`), or stops doing so. Needs the vault unlocked, like every setting.
+///
+/// # Errors
+/// `invalid_input`, `locked`, `no_vault`, `io`.
+#[tauri::command]
+pub async fn settings_set_autostart(
+    state: State<'_, AppState>,
+    enabled: Arg<bool>,
+) -> Result<AutostartStatus, IpcError> {
+    state.touch();
+    let enabled = enabled.0;
+    state
+        .with_unlocked(|_vault| {
+            state.launcher()?.set_enabled(enabled).map_err(|reason| {
+                IpcError::new(
+                    ErrorCode::Io,
+                    format!(
+                        "Starting at login could not be turned {}: {reason}.",
+                        if enabled { "on" } else { "off" }
+                    ),
+                )
+            })
+        })
+        .await?;
+    Ok(AutostartStatus { enabled })
 }

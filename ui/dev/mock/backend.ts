@@ -139,6 +139,8 @@ const policy: Policy = {
   allowedAlgorithms: algorithms.map((a) => a.id),
   destructionWaitDays: 7,
   cryptoperiods: purposes.map((p) => ({ purpose: p.id, days: 730 })),
+  reminderDays: [30, 14, 7, 1],
+  maxSnoozeDays: 30,
 };
 
 function makeKey(
@@ -219,6 +221,7 @@ export class MockShell {
   slow = false;
   /** Files the fake has "written", so that a second export to one asks before replacing it. */
   files = new Set<string>();
+  autostart = false;
 
   setup(
     state: VaultStatus['state'],
@@ -237,6 +240,55 @@ export class MockShell {
 
   emit(event: string, payload: unknown) {
     for (const listener of this.listeners.get(event) ?? []) listener(payload);
+  }
+
+  /** What the dashboard shows, computed from the fake's keys like the shell does. */
+  dashboard() {
+    const now = Date.now();
+    const largest = Math.max(...policy.reminderDays);
+    const due = this.keys
+      .flatMap((key) => [
+        ...(key.nextRotation ? [{ key, kind: 'rotation', at: key.nextRotation }] : []),
+        ...(key.destructionDue ? [{ key, kind: 'destruction', at: key.destructionDue }] : []),
+      ])
+      .map(({ key, kind, at }) => {
+        const days = Math.floor((Date.parse(at) - now) / 86_400_000);
+        const overdue = Date.parse(at) <= now;
+        return {
+          keyId: key.id,
+          keyName: key.name,
+          keyState: key.state,
+          kind,
+          dueAt: at,
+          urgency: overdue ? 'overdue' : 'soon',
+          days: Math.abs(days),
+          threshold: overdue ? null : Math.min(...policy.reminderDays.filter((t) => t >= days)),
+          snooze: null,
+        };
+      })
+      .filter((d) => d.urgency === 'overdue' || d.days <= largest)
+      .sort((a, b) => (a.urgency === b.urgency ? a.dueAt.localeCompare(b.dueAt) : a.urgency === 'overdue' ? -1 : 1));
+    const byState = states.map((s) => ({ state: s.id, count: this.keys.filter((k) => k.state === s.id).length }));
+    return {
+      generatedAt: new Date(now).toISOString(),
+      timeZone: 'Europe/Berlin',
+      reminderDays: policy.reminderDays,
+      maxSnoozeDays: policy.maxSnoozeDays,
+      due,
+      counts: {
+        keys: this.keys.length,
+        byState,
+        overdue: due.filter((d) => d.urgency === 'overdue').length,
+        soon: due.filter((d) => d.urgency === 'soon').length,
+        snoozed: 0,
+        violations: 0,
+        unused: 0,
+      },
+      violations: [],
+      unusedDays: 90,
+      unused: [],
+      recentAudit: [],
+    };
   }
 
   async handle(command: string, args: Record<string, any> = {}): Promise<unknown> {
@@ -536,6 +588,21 @@ export class MockShell {
         this.files.add(args.path);
         key.exportedAt = new Date().toISOString();
         return { format: args.format, version: key.version, path: args.path };
+      }
+      case 'settings_autostart':
+        return { enabled: this.autostart };
+      case 'settings_set_autostart':
+        needUnlocked();
+        this.autostart = Boolean(args.enabled);
+        return { enabled: this.autostart };
+      case 'dashboard':
+        needUnlocked();
+        return this.dashboard();
+      case 'calendar_export': {
+        needUnlocked();
+        if (this.files.has(args.path) && !args.overwrite) fail('file_exists', `${args.path} already exists.`);
+        this.files.add(args.path);
+        return { path: args.path, events: this.dashboard().due.length, names: args.naming === 'names' };
       }
       case 'key_delete':
         needUnlocked();

@@ -1,7 +1,17 @@
 // Test double for the desktop shell: answers `invoke` per command, like the Rust side would.
 import { invoke } from '@tauri-apps/api/core';
 import { vi } from 'vitest';
-import type { Algorithm, KeyDetail, KeyFormat, KeyStateInfo, KeySummary, Purpose, VaultStatus } from '$lib/ipc';
+import type {
+  Algorithm,
+  Dashboard,
+  DueItem,
+  KeyDetail,
+  KeyFormat,
+  KeyStateInfo,
+  KeySummary,
+  Purpose,
+  VaultStatus,
+} from '$lib/ipc';
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -235,3 +245,51 @@ export const FORMATS: KeyFormat[] = [
     publicFor: ['rsa-2048', 'ed25519'],
   },
 ];
+
+/** A dashboard with nothing due; `overrides` replace whole fields. */
+export function dashboard(overrides: Partial<Dashboard> = {}): Dashboard {
+  return {
+    generatedAt: '2027-03-01T09:00:00Z',
+    timeZone: 'Europe/Berlin',
+    reminderDays: [30, 14, 7, 1],
+    maxSnoozeDays: 30,
+    due: [],
+    counts: {
+      keys: 0,
+      byState: [
+        { state: 'pre-activation', count: 0 },
+        { state: 'active', count: 0 },
+        { state: 'suspended', count: 0 },
+        { state: 'deactivated', count: 0 },
+        { state: 'compromised', count: 0 },
+        { state: 'destroyed', count: 0 },
+      ],
+      overdue: 0,
+      soon: 0,
+      snoozed: 0,
+      violations: 0,
+      unused: 0,
+    },
+    violations: [],
+    unusedDays: 90,
+    unused: [],
+    recentAudit: [],
+    ...overrides,
+  };
+}
+
+/** One due date of the dashboard. */
+export function dueItem(overrides: Partial<DueItem> = {}): DueItem {
+  return {
+    keyId: '0b6b0a8e-3c41-4d1c-9c5a-8f0e3d2b7a10',
+    keyName: 'Payroll export key',
+    keyState: 'active',
+    kind: 'rotation',
+    dueAt: '2027-03-06T09:00:00Z',
+    urgency: 'soon',
+    days: 5,
+    threshold: 7,
+    snooze: null,
+    ...overrides,
+  };
+}

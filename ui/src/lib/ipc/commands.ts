@@ -7,6 +7,11 @@ import type {
   AuditCheck,
   AuditEntry,
   AuditFilter,
+  AutostartStatus,
+  CalendarExport,
+  CalendarNaming,
+  Dashboard,
+  DueKind,
   ImportedKey,
   ImportRequest,
   KeyChanges,
@@ -59,6 +64,12 @@ export const vaultChangePassphrase = ({ currentPassphrase, newPassphrase, keyfil
 
 /** `minutes` is 1 … 1440. */
 export const settingsSetAutoLock = (minutes: number) => call<VaultStatus>('settings_set_auto_lock', { minutes });
+
+/** Whether Keywarden starts, minimised to the tray, when the person logs in. */
+export const settingsAutostart = () => call<AutostartStatus>('settings_autostart');
+
+export const settingsSetAutostart = (enabled: boolean) =>
+  call<AutostartStatus>('settings_set_autostart', { enabled });
 
 /** Tells the shell the person did something, restarting the idle timer. */
 export const activity = () => call<null>('activity');
@@ -194,3 +205,18 @@ export const auditList = ({
 }: AuditFilter = {}) => call<AuditEntry[]>('audit_list', { action, key, outcome, since, until, text, limit });
 
 export const auditVerify = () => call<AuditCheck>('audit_verify');
+
+/** What needs attention in the unlocked vault. */
+export const dashboard = () => call<Dashboard>('dashboard');
+
+/** Writes every due date as an iCalendar file at `path` (mode 0600). */
+export const calendarExport = (path: string, naming: CalendarNaming, overwrite = false) =>
+  call<CalendarExport>('calendar_export', { path, naming, overwrite });
+
+/** Puts off the reminders of one of a key's due dates until `until` (RFC 3339), with a reason. Audited. */
+export const reminderSnooze = (id: string, kind: DueKind, until: string, reason: string) =>
+  call<Dashboard>('reminder_snooze', { id, kind, until, reason });
+
+/** Ends a snooze early. Audited. */
+export const reminderCancelSnooze = (id: string, kind: DueKind, reason: string) =>
+  call<Dashboard>('reminder_cancel_snooze', { id, kind, reason });

@@ -44,3 +44,17 @@ export function pickFileToImport(): Promise<string | null> {
 export function pickExportLocation(defaultPath: string): Promise<string | null> {
   return pick(() => save({ title: 'Save the exported key', defaultPath, canCreateDirectories: true }));
 }
+
+/** Asks where to save the calendar of due dates; adds `.ics` when the dialog did not. */
+export async function pickCalendarLocation(defaultPath: string): Promise<string | null> {
+  const path = await pick(() =>
+    save({
+      title: 'Save the due dates as a calendar',
+      defaultPath,
+      filters: [{ name: 'iCalendar', extensions: ['ics'] }],
+      canCreateDirectories: true,
+    }),
+  );
+  if (path === null || path.toLowerCase().endsWith('.ics')) return path;
+  return `${path}.ics`;
+}

@@ -139,6 +139,10 @@ export interface Policy {
   allowedAlgorithms: string[];
   destructionWaitDays: number;
   cryptoperiods: Cryptoperiod[];
+  /** Days before a due date when it counts as due soon, largest first. */
+  reminderDays: number[];
+  /** How far past its due date a reminder may be snoozed (0: never). */
+  maxSnoozeDays: number;
 }
 
 export type AuditOutcome = 'success' | 'failure';
@@ -305,4 +309,83 @@ export interface SecretExport {
 export interface KeysChangedEvent {
   /** Keys the idle timer destroyed as scheduled. */
   destroyed: number;
+}
+
+export type DueKind = 'rotation' | 'usage-end' | 'destruction';
+
+export interface Snooze {
+  until: string;
+  reason: string;
+  by: string;
+  at: string;
+}
+
+/** An overdue or due-soon date on the dashboard. */
+export interface DueItem {
+  keyId: string;
+  keyName: string;
+  keyState: KeyState;
+  kind: DueKind;
+  dueAt: string;
+  urgency: 'overdue' | 'soon' | 'later';
+  /** Calendar days since the date when overdue (0: earlier today), else until it. */
+  days: number;
+  /** The smallest reminder threshold reached; null when overdue. */
+  threshold: number | null;
+  snooze: Snooze | null;
+}
+
+export interface StateCount {
+  state: KeyState;
+  count: number;
+}
+
+export interface DashboardCounts {
+  keys: number;
+  byState: StateCount[];
+  overdue: number;
+  soon: number;
+  snoozed: number;
+  violations: number;
+  unused: number;
+}
+
+export interface KeyViolations {
+  keyId: string;
+  keyName: string;
+  keyState: KeyState;
+  findings: Finding[];
+}
+
+export interface UnusedKey {
+  keyId: string;
+  keyName: string;
+  keyState: KeyState;
+  lastUsedAt: string;
+}
+
+export interface Dashboard {
+  generatedAt: string;
+  timeZone: string;
+  reminderDays: number[];
+  maxSnoozeDays: number;
+  due: DueItem[];
+  counts: DashboardCounts;
+  violations: KeyViolations[];
+  unusedDays: number;
+  unused: UnusedKey[];
+  recentAudit: AuditEntry[];
+}
+
+/** `names`: event titles name the keys; `ids`: key ids only. */
+export type CalendarNaming = 'names' | 'ids';
+
+export interface CalendarExport {
+  path: string;
+  events: number;
+  names: boolean;
+}
+
+export interface AutostartStatus {
+  enabled: boolean;
 }

@@ -50,7 +50,7 @@ describe('Unlock', () => {
     await user.click(screen.getByTestId('unlock-submit'));
 
     expect(callsTo('vault_unlock')).toEqual([{ passphrase: 'the passphrase', keyfilePath: '/media/usb/vault.key' }]);
-    await vi.waitFor(() => expect(vault.screen).toBe('home'));
+    await vi.waitFor(() => expect(vault.screen).toBe('dashboard'));
   });
 
   it('shows other errors as their message', async () => {

@@ -54,6 +54,8 @@ export class KeyStore {
   algorithms = $state<Algorithm[]>([]);
   purposes = $state<Purpose[]>([]);
   states = $state<KeyStateInfo[]>([]);
+  /** What to start on the key selected next, as the dashboard asked (taken by KeyDetail). */
+  requestedAction = $state<'rotate' | null>(null);
   /** Formats of import and export; loaded when a dialog first needs them. */
   formats = $state<KeyFormat[]>([]);
 

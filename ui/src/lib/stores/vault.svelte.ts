@@ -3,10 +3,25 @@ import * as ipc from '$lib/ipc';
 import { IpcError, type LockReason, type VaultStatus } from '$lib/ipc';
 import { Throttle } from './throttle';
 
-export type Screen = 'loading' | 'welcome' | 'create' | 'unlock' | 'home' | 'settings' | 'audit' | 'policy';
+export type Screen =
+  | 'loading'
+  | 'welcome'
+  | 'create'
+  | 'unlock'
+  | 'dashboard'
+  | 'home'
+  | 'settings'
+  | 'audit'
+  | 'policy';
 
-/** The pages of an unlocked vault. */
-export type Page = 'home' | 'settings' | 'audit' | 'policy';
+/** The pages of an unlocked vault; the dashboard shows first. */
+export type Page = 'dashboard' | 'home' | 'settings' | 'audit' | 'policy';
+
+/** A key another page asked the key list to show, and what to start on it. */
+export interface KeyRequest {
+  id: string;
+  action: 'rotate' | null;
+}
 
 /** How often `activity` may reach the shell, per docs/ipc.md. */
 export const ACTIVITY_INTERVAL_MS = 15_000;
@@ -19,7 +34,9 @@ export class VaultStore {
   /** Where a new vault will be created; set while the Create screen is showing. */
   createPath = $state<string | null>(null);
   /** Which page of the unlocked vault shows. */
-  page = $state<Page>('home');
+  page = $state<Page>('dashboard');
+  /** The key the key list shows when it opens next (from the dashboard). */
+  keyRequest = $state<KeyRequest | null>(null);
   /** A calm app-wide message, such as why the vault locked itself. */
   notice = $state<string | null>(null);
 
@@ -99,6 +116,19 @@ export class VaultStore {
     this.page = page;
   }
 
+  /** Opens the key list on key `id`; `rotate` also opens its rotate dialog. */
+  openKey(id: string, action: KeyRequest['action'] = null): void {
+    this.keyRequest = { id, action };
+    this.page = 'home';
+  }
+
+  /** The pending key request, once: the key list takes it when it opens. */
+  takeKeyRequest(): KeyRequest | null {
+    const request = this.keyRequest;
+    this.keyRequest = null;
+    return request;
+  }
+
   openSettings(): void {
     this.page = 'settings';
   }
@@ -142,7 +172,8 @@ export class VaultStore {
     this.status = status;
     if (status.state !== 'closed') this.createPath = null;
     if (status.state !== 'unlocked') {
-      this.page = 'home';
+      this.page = 'dashboard';
+      this.keyRequest = null;
       this.#activity.reset();
     }
   }

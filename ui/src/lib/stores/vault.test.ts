@@ -30,7 +30,7 @@ describe('VaultStore', () => {
     expect(vault.loadError?.message).toBe('Cannot read the data directory.');
   });
 
-  it('goes welcome → create → unlocked home, creating at the chosen path', async () => {
+  it('goes welcome → create → the dashboard, creating at the chosen path', async () => {
     const vault = await loaded();
     expect(vault.screen).toBe('welcome');
 
@@ -44,7 +44,7 @@ describe('VaultStore', () => {
     expect(callsTo('vault_create')).toEqual([
       { path: '/elsewhere/team.keywarden', passphrase: 'a long passphrase', keyfilePath: null },
     ]);
-    expect(vault.screen).toBe('home');
+    expect(vault.screen).toBe('dashboard');
     expect(vault.createPath).toBeNull();
   });
 
@@ -66,13 +66,13 @@ describe('VaultStore', () => {
     await vault.select('/data/keywarden/vault.keywarden');
     expect(vault.screen).toBe('unlock');
     await vault.unlock('pass', null);
-    expect(vault.screen).toBe('home');
+    expect(vault.screen).toBe('dashboard');
     vault.openSettings();
     expect(vault.screen).toBe('settings');
     await vault.lock();
     expect(vault.screen).toBe('unlock');
     await vault.unlock('pass', null);
-    expect(vault.screen).toBe('home'); // settings do not reopen after a lock
+    expect(vault.screen).toBe('dashboard'); // settings do not reopen after a lock
     await vault.close();
     expect(vault.screen).toBe('welcome');
   });

@@ -1,0 +1,272 @@
+//! Commands on what falls due: the dashboard of an unlocked vault (due dates, counts,
+//! policy violations, unused keys, recent audit entries), snoozing a reminder, and the
+//! calendar export.
+
+use keywarden_core::calendar::{self, Naming};
+use keywarden_core::reminder::{self, DueItem, DueKind, TimeZone, Urgency};
+use keywarden_core::{AuditFilter, KeyState, Severity, UnlockedVault};
+use tauri::State;
+
+use super::{MAX_ID_CHARS, file_path, key_id, short};
+use crate::dto::{
+    Arg, AuditEntryInfo, CalendarExport, Dashboard, DashboardCounts, DueInfo, FindingInfo,
+    KeyViolations, SnoozeInfo, StateCount, UnusedKey, rfc3339,
+};
+use crate::error::IpcError;
+use crate::outfile;
+use crate::state::AppState;
+
+/// A key nobody revealed, exported or rotated for this many days is listed for review.
+pub const UNUSED_DAYS: u32 = 90;
+/// How many audit entries the dashboard shows.
+pub const RECENT_AUDIT: usize = 8;
+/// The finding an overdue rotation gives; the dashboard lists it as a due date instead.
+const ROTATION_OVERDUE: &str = "rotation-overdue";
+
+/// `dashboard`: what needs attention in the unlocked vault, in the system's time zone.
+///
+/// # Errors
+/// `vault_damaged` (an audit entry fails authentication), `locked`, `no_vault`.
+#[tauri::command]
+pub async fn dashboard(state: State<'_, AppState>) -> Result<Dashboard, IpcError> {
+    state.touch();
+    let tz = reminder::system_time_zone();
+    let now = state.now();
+    state
+        .with_unlocked(|vault| build_dashboard(vault, &tz, now))
+        .await
+}
+
+/// The dashboard of `vault` at `now`, days counted in `tz`.
+pub(crate) fn build_dashboard(
+    vault: &UnlockedVault,
+    tz: &TimeZone,
+    now: keywarden_core::Timestamp,
+) -> Result<Dashboard, IpcError> {
+    let policy = vault.policy();
+    let thresholds = policy.reminder_days.clone();
+    let largest = thresholds.iter().copied().max().unwrap_or(0);
+    let items = vault.due(tz, &thresholds, Some(largest));
+    let due: Vec<DueInfo> = items.iter().map(|item| due_info(vault, item)).collect();
+
+    let records = vault.list("");
+    let by_state = KeyState::ALL
+        .into_iter()
+        .map(|s| StateCount {
+            state: s.id().to_owned(),
+            count: records.iter().filter(|r| r.state == s).count(),
+        })
+        .collect();
+
+    let violations: Vec<KeyViolations> = records
+        .iter()
+        .filter_map(|r| {
+            let findings: Vec<FindingInfo> = vault
+                .assess(r)
+                .into_iter()
+                .filter(|f| f.severity == Severity::Violation && f.code != ROTATION_OVERDUE)
+                .map(FindingInfo::from)
+                .collect();
+            (!findings.is_empty()).then(|| KeyViolations {
+                key_id: r.id.to_string(),
+                key_name: r.name.clone(),
+                key_state: r.state.id().to_owned(),
+                findings,
+            })
+        })
+        .collect();
+
+    let unused: Vec<UnusedKey> = vault
+        .unused_keys(UNUSED_DAYS)
+        .into_iter()
+        .map(|r| UnusedKey {
+            key_id: r.id.to_string(),
+            key_name: r.name.clone(),
+            key_state: r.state.id().to_owned(),
+            last_used_at: rfc3339(r.last_used_at()),
+        })
+        .collect();
+
+    let entries = vault.audit_entries(&AuditFilter::default())?;
+    let recent_audit = entries
+        .into_iter()
+        .rev()
+        .take(RECENT_AUDIT)
+        .map(AuditEntryInfo::from)
+        .collect();
+
+    // The engine gives a due date its snooze only while the snooze holds.
+    let snoozed = due.iter().filter(|d| d.snooze.is_some()).count();
+    let count = |urgency: &str| {
+        due.iter()
+            .filter(|d| d.urgency == urgency && d.snooze.is_none())
+            .count()
+    };
+    let counts = DashboardCounts {
+        keys: records.len(),
+        by_state,
+        overdue: count("overdue"),
+        soon: count("soon"),
+        snoozed,
+        violations: violations.len(),
+        unused: unused.len(),
+    };
+    Ok(Dashboard {
+        generated_at: rfc3339(now),
+        time_zone: tz.iana_name().unwrap_or("UTC").to_owned(),
+        reminder_days: thresholds,
+        max_snooze_days: policy.max_snooze_days,
+        due,
+        counts,
+        violations,
+        unused_days: UNUSED_DAYS,
+        unused,
+        recent_audit,
+    })
+}
+
+fn due_info(vault: &UnlockedVault, item: &DueItem) -> DueInfo {
+    let (urgency, days, threshold) = match item.urgency {
+        Urgency::Overdue { days } => ("overdue", days, None),
+        Urgency::Soon {
+            days_left,
+            threshold,
+        } => ("soon", days_left, Some(threshold)),
+        Urgency::Later { days_left } => ("later", days_left, None),
+    };
+    DueInfo {
+        key_id: item.key.to_string(),
+        key_name: item.name.clone(),
+        key_state: vault
+            .get(&item.key)
+            .map(|r| r.state.id().to_owned())
+            .unwrap_or_default(),
+        kind: item.kind.id().to_owned(),
+        due_at: rfc3339(item.due_at),
+        urgency: urgency.to_owned(),
+        days,
+        threshold,
+        snooze: item.snooze.as_ref().map(|z| SnoozeInfo {
+            until: rfc3339(z.until),
+            reason: z.reason.clone(),
+            by: z.actor.clone(),
+            at: rfc3339(z.at),
+        }),
+    }
+}
+
+/// `calendar_export`: every due date of the unlocked vault as an RFC 5545 calendar at
+/// `path` (absolute), with an alarm at each reminder threshold. `naming` is `names`
+/// (event titles name the keys) or `ids` (key ids only, for a calendar others can read).
+/// Written atomically, mode 0600 on Unix, never over a file unless `overwrite`.
+///
+/// # Errors
+/// `invalid_input` (bad path or naming, a folder), `file_exists`, `io`, `locked`,
+/// `no_vault`.
+#[tauri::command]
+pub async fn calendar_export(
+    state: State<'_, AppState>,
+    path: Arg<String>,
+    naming: Arg<String>,
+    overwrite: Arg<Option<bool>>,
+) -> Result<CalendarExport, IpcError> {
+    state.touch();
+    let path = file_path(path.0, "calendar file")?;
+    let naming = match short(naming.0, "naming", MAX_ID_CHARS)?.as_str() {
+        "names" => Naming::Names,
+        "ids" => Naming::IdsOnly,
+        _ => {
+            return Err(IpcError::invalid_input(
+                "Naming is \"names\" or \"ids\" (key ids only).",
+            ));
+        }
+    };
+    let overwrite = overwrite.0.unwrap_or(false);
+    outfile::check_free(&path, overwrite)?;
+    let tz = reminder::system_time_zone();
+    let now = state.now();
+    state
+        .with_unlocked(|vault| {
+            let thresholds = vault.policy().reminder_days.clone();
+            let items = vault.due(&tz, &thresholds, None);
+            let ics = calendar::to_ics(&items, &thresholds, now, naming);
+            // Not secret material, but key names and dates: the owner's business only.
+            outfile::write(&path, ics.as_bytes(), outfile::SECRET_MODE, overwrite)?;
+            Ok(CalendarExport {
+                path: path.display().to_string(),
+                events: items.len(),
+                names: naming == Naming::Names,
+            })
+        })
+        .await
+}
+
+/// A due-kind argument: `rotation`, `usage-end` or `destruction`.
+fn due_kind(text: String) -> Result<DueKind, IpcError> {
+    short(text, "kind", MAX_ID_CHARS)?
+        .parse::<DueKind>()
+        .map_err(|_| IpcError::invalid_input("A kind is rotation, usage-end or destruction."))
+}
+
+/// `reminder_snooze`: puts off the reminders of one of a key's due dates until `until`
+/// (RFC 3339), at most the policy's `maxSnoozeDays` past the due date, with a reason.
+/// The date itself does not move. Audited (`reminder-snoozed`), refusals too. Answers
+/// the dashboard as it is now.
+///
+/// # Errors
+/// `invalid_input` (bad id, kind, time or reason; a time not in the future),
+/// `key_not_found`, `not_allowed` (nothing of that kind due, snoozing not allowed, past
+/// the longest snooze), `locked`, `no_vault`.
+#[tauri::command]
+pub async fn reminder_snooze(
+    state: State<'_, AppState>,
+    id: Arg<String>,
+    kind: Arg<String>,
+    until: Arg<String>,
+    reason: Arg<String>,
+) -> Result<Dashboard, IpcError> {
+    state.touch();
+    let id = key_id(&id.0)?;
+    let kind = due_kind(kind.0)?;
+    let until = short(until.0, "until", MAX_ID_CHARS)?
+        .parse::<keywarden_core::Timestamp>()
+        .map_err(|_| {
+            IpcError::invalid_input("`until` must be an RFC 3339 time, such as 2025-01-31T00:00:00Z.")
+        })?;
+    let reason = super::reason(reason.0)?;
+    let tz = reminder::system_time_zone();
+    let now = state.now();
+    state
+        .with_unlocked(|vault| {
+            vault.snooze(&id, kind, until, &reason)?;
+            build_dashboard(vault, &tz, now)
+        })
+        .await
+}
+
+/// `reminder_cancel_snooze`: ends a snooze early; the reminders of that due date are
+/// back. Audited (`snooze-cancelled`). Answers the dashboard as it is now.
+///
+/// # Errors
+/// `invalid_input` (bad id, kind or reason), `key_not_found`, `not_allowed` (no snooze
+/// holds), `locked`, `no_vault`.
+#[tauri::command]
+pub async fn reminder_cancel_snooze(
+    state: State<'_, AppState>,
+    id: Arg<String>,
+    kind: Arg<String>,
+    reason: Arg<String>,
+) -> Result<Dashboard, IpcError> {
+    state.touch();
+    let id = key_id(&id.0)?;
+    let kind = due_kind(kind.0)?;
+    let reason = super::reason(reason.0)?;
+    let tz = reminder::system_time_zone();
+    let now = state.now();
+    state
+        .with_unlocked(|vault| {
+            vault.cancel_snooze(&id, kind, &reason)?;
+            build_dashboard(vault, &tz, now)
+        })
+        .await
+}

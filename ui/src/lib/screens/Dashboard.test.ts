@@ -1,0 +1,146 @@
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { VaultStore } from '$lib/stores/vault.svelte';
+import { answer, callsTo, dashboard, dueItem, reject, unlocked } from '../../test/shell';
+import Dashboard from './Dashboard.svelte';
+
+vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
+vi.mock('@tauri-apps/plugin-dialog', () => ({ open: vi.fn(), save: vi.fn() }));
+
+async function show(data = dashboard(), extra: Record<string, (args: Record<string, unknown>) => unknown> = {}) {
+  const vault = new VaultStore();
+  answer({ vault_status: () => unlocked(), dashboard: () => data, ...extra });
+  await vault.load();
+  render(Dashboard, { vault });
+  await screen.findByTestId('dashboard-counts');
+  return { vault, user: userEvent.setup() };
+}
+
+describe('Dashboard', () => {
+  it('says so calmly when nothing is due', async () => {
+    await show();
+    expect(screen.getByTestId('due-empty')).toHaveTextContent('Nothing is overdue or due within 30 days.');
+    expect(screen.getByTestId('count-overdue')).toHaveTextContent('0');
+    expect(screen.queryByTestId('violations')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('unused')).not.toBeInTheDocument();
+  });
+
+  it('lists overdue and due-soon keys with the action that resolves each', async () => {
+    const data = dashboard({
+      due: [
+        dueItem({ keyId: 'k1', keyName: 'Old signing key', urgency: 'overdue', days: 4, threshold: null }),
+        dueItem({ keyId: 'k2', keyName: 'Laptop backup', kind: 'destruction', keyState: 'compromised', days: 2 }),
+      ],
+    });
+    data.counts.overdue = 1;
+    data.counts.soon = 1;
+    const { vault, user } = await show(data);
+    expect(screen.getByTestId('count-overdue')).toHaveTextContent('1');
+    const items = screen.getAllByTestId('due-item');
+    expect(items.map((i) => i.getAttribute('data-key-name'))).toEqual(['Old signing key', 'Laptop backup']);
+    expect(items[0]).toHaveTextContent('4 days overdue');
+    expect(within(items[1]).getByTestId('due-action')).toHaveTextContent('Review');
+
+    // Rotate opens the key list on that key, with its rotate dialog.
+    await user.click(within(items[0]).getByTestId('due-action'));
+    expect(vault.page).toBe('home');
+    expect(vault.takeKeyRequest()).toEqual({ id: 'k1', action: 'rotate' });
+  });
+
+  it('shows a snooze with its date and reason', async () => {
+    const snooze = { until: '2999-04-01T00:00:00Z', reason: 'Vendor ships the new HSM in March', by: 'alex', at: '' };
+    await show(dashboard({ due: [dueItem({ snooze })] }));
+    expect(screen.getByTestId('due-snooze')).toHaveTextContent('Vendor ships the new HSM in March');
+    expect(screen.getByTestId('due-snooze')).toHaveTextContent('Snoozed until');
+  });
+
+  it('snoozes an item with a day and a reason, and shows the refusal of the shell', async () => {
+    const due = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const item = dueItem({ keyId: 'k1', dueAt: due, days: 3 });
+    let refuse = true;
+    const { user } = await show(dashboard({ due: [item] }), {
+      reminder_snooze: (args) => {
+        if (refuse) throw { code: 'not_allowed', message: 'The policy allows snoozing at most 30 days.' };
+        return dashboard({ due: [{ ...item, snooze: { until: String(args.until), reason: String(args.reason), by: 'a', at: '' } }] });
+      },
+    });
+    await user.click(screen.getByTestId('due-snooze-open'));
+    expect(screen.getByTestId('snooze-until')).toHaveValue(
+      new Date(new Date().getFullYear(), new Date().getMonth(), new Date().getDate() + 7)
+        .toLocaleDateString('sv'),
+    );
+    await user.type(screen.getByTestId('reason-input'), 'Vendor ships next week');
+    await user.click(screen.getByTestId('reason-confirm'));
+    expect(await screen.findByTestId('reason-error')).toHaveTextContent('at most 30 days');
+    refuse = false;
+    await user.click(screen.getByTestId('reason-confirm'));
+    expect(await screen.findByTestId('due-snooze')).toHaveTextContent('Vendor ships next week');
+    expect(screen.getByTestId('dashboard-notice')).toHaveTextContent('snoozed until');
+    expect(screen.getByTestId('due-unsnooze')).toBeInTheDocument();
+  });
+
+  it('lists violations and unused keys, and links to the policy and the audit log', async () => {
+    const data = dashboard({
+      violations: [
+        {
+          keyId: 'k3',
+          keyName: 'Legacy RSA',
+          keyState: 'active',
+          findings: [{ severity: 'violation', code: 'algorithm-not-allowed', message: 'RSA-2048 is not allowed.' }],
+        },
+      ],
+      unused: [{ keyId: 'k4', keyName: 'Forgotten token', keyState: 'active', lastUsedAt: '2026-01-01T00:00:00Z' }],
+      recentAudit: [
+        {
+          seq: 7,
+          at: '2027-03-01T08:00:00Z',
+          actor: 'alex',
+          action: 'key-rotated',
+          keyId: 'k1',
+          keyName: 'Old signing key',
+          reason: 'r',
+          outcome: 'success',
+          detail: '',
+        },
+      ],
+    });
+    const { vault, user } = await show(data);
+    expect(screen.getByTestId('violation')).toHaveTextContent('RSA-2048 is not allowed.');
+    expect(screen.getByTestId('unused-key')).toHaveTextContent('Forgotten token');
+    expect(screen.getByTestId('recent-entry')).toHaveTextContent('Key rotated');
+    await user.click(screen.getByTestId('unused-review'));
+    expect(vault.takeKeyRequest()).toEqual({ id: 'k4', action: null });
+    await user.click(screen.getByTestId('dashboard-audit'));
+    expect(vault.page).toBe('audit');
+  });
+
+  it('exports the calendar with key ids by default, and asks before replacing a file', async () => {
+    let calls = 0;
+    const { user } = await show(dashboard(), {
+      calendar_export: (args) => {
+        calls += 1;
+        if (!args.overwrite) throw { code: 'file_exists', message: 'exists' };
+        return { path: args.path, events: 3, names: false };
+      },
+    });
+    await user.click(screen.getByTestId('calendar-open'));
+    await user.type(screen.getByTestId('calendar-path'), '/home/a/due.ics');
+    await user.click(screen.getByTestId('calendar-submit'));
+    await user.click(await screen.findByRole('button', { name: 'Replace it' }));
+    expect(await screen.findByTestId('calendar-saved')).toHaveTextContent('Saved 3 events');
+    expect(calls).toBe(2);
+    expect(callsTo('calendar_export')).toEqual([
+      { path: '/home/a/due.ics', naming: 'ids', overwrite: false },
+      { path: '/home/a/due.ics', naming: 'ids', overwrite: true },
+    ]);
+  });
+
+  it('shows why the dashboard could not load', async () => {
+    const vault = new VaultStore();
+    answer({ vault_status: () => unlocked(), dashboard: reject('vault_damaged', 'The vault file is damaged.') });
+    await vault.load();
+    render(Dashboard, { vault });
+    expect(await screen.findByTestId('dashboard-error')).toHaveTextContent('The vault file is damaged.');
+  });
+});
