@@ -1,5 +1,10 @@
 //! Due dates as an RFC 5545 calendar, so that the person's own calendar reminds them: one
 //! event per due date, with an alarm at each "due soon" threshold.
+//!
+//! Each event's `UID` names the key and the kind of date, not the date itself: a key has
+//! at most one date of each kind at a time, so the UIDs of a calendar are distinct, and
+//! importing a newer calendar (after a rotation moved the date) moves the event in
+//! calendars that update by `UID` instead of leaving the old one to ring.
 
 use std::fmt::Write as _;
 
@@ -16,8 +21,27 @@ pub enum Naming {
     IdsOnly,
 }
 
+impl Naming {
+    /// `names` or `ids-only`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Naming::Names => "names",
+            Naming::IdsOnly => "ids-only",
+        }
+    }
+}
+
+/// The `UID` of the event for `item`: `<key id>-<kind>@keywarden`.
+pub fn uid(item: &DueItem) -> String {
+    format!("{}-{}@keywarden", item.key, item.kind.id())
+}
+
 /// The items as an iCalendar file (RFC 5545): CRLF line ends, lines folded at 75 octets,
-/// times in UTC. `thresholds` become alarms (`TRIGGER:-P<n>D`); `now` is the `DTSTAMP`.
+/// times in UTC. `thresholds` become alarms (`TRIGGER:-P<n>D`, a `DISPLAY` alarm with a
+/// description); `now` is the `DTSTAMP`. A snoozed item keeps only the alarms that come
+/// after its snooze ends, plus one at that instant. No items give a calendar without
+/// events, which calendar applications accept (RFC 5545's grammar asks for at least one
+/// component).
 pub fn to_ics(items: &[DueItem], thresholds: &[u32], now: Timestamp, naming: Naming) -> String {
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
@@ -30,6 +54,9 @@ pub fn to_ics(items: &[DueItem], thresholds: &[u32], now: Timestamp, naming: Nam
         "METHOD:PUBLISH".to_owned(),
         "X-WR-CALNAME:Keywarden due dates".to_owned(),
     ];
+    let mut days: Vec<u32> = thresholds.to_vec();
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
     for item in items {
         let who = match naming {
             Naming::Names => format!("\"{}\"", item.name),
@@ -42,20 +69,21 @@ pub fn to_ics(items: &[DueItem], thresholds: &[u32], now: Timestamp, naming: Nam
             ),
             DueKind::UsageEnd => (
                 format!("Stop using {who} to protect new data"),
-                "The originator-usage period the policy allows ends: rotate it (keywarden key rotate).",
+                "The originator-usage period the policy allows ends: from then on the key \
+                 should only process (decrypt, verify); rotate it (keywarden key rotate).",
             ),
             DueKind::Destruction => (
                 format!("{who} will be destroyed"),
                 "Its scheduled destruction erases the material; cancel it if the key is still needed.",
             ),
         };
+        let snoozed_until = item.snooze.as_ref().map(|s| s.until);
+        let mut description = format!("{what}\nKey id: {}", item.key);
+        if let Some(until) = snoozed_until {
+            let _ = write!(description, "\nReminder snoozed until {}.", utc(until));
+        }
         lines.push("BEGIN:VEVENT".to_owned());
-        lines.push(format!(
-            "UID:{}-{}-{}@keywarden",
-            item.key,
-            item.kind.id(),
-            item.due_at.as_second()
-        ));
+        lines.push(format!("UID:{}", uid(item)));
         lines.push(format!("DTSTAMP:{}", utc(now)));
         lines.push(format!("DTSTART:{}", utc(item.due_at)));
         lines.push("DURATION:PT30M".to_owned());
@@ -63,27 +91,30 @@ pub fn to_ics(items: &[DueItem], thresholds: &[u32], now: Timestamp, naming: Nam
             "SUMMARY:{}",
             text(&format!("{summary} (Keywarden)"))
         ));
-        lines.push(format!(
-            "DESCRIPTION:{}",
-            text(&format!("{what}\nKey id: {}", item.key))
-        ));
+        lines.push(format!("DESCRIPTION:{}", text(&description)));
         lines.push(format!("CATEGORIES:Keywarden,{}", item.kind.id()));
         lines.push("TRANSP:TRANSPARENT".to_owned());
-        let mut days: Vec<u32> = thresholds.to_vec();
-        days.sort_unstable_by(|a, b| b.cmp(a));
-        days.dedup();
-        for d in days {
-            lines.push("BEGIN:VALARM".to_owned());
-            lines.push("ACTION:DISPLAY".to_owned());
-            lines.push(format!(
-                "DESCRIPTION:{}",
-                text(&format!(
-                    "{summary}: due in {d} day{}",
-                    if d == 1 { "" } else { "s" }
-                ))
-            ));
-            lines.push(format!("TRIGGER:-P{d}D"));
-            lines.push("END:VALARM".to_owned());
+        for &d in &days {
+            let rings_at = item
+                .due_at
+                .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(d)));
+            if let (Some(until), Ok(at)) = (snoozed_until, rings_at)
+                && at < until
+            {
+                continue;
+            }
+            alarm(
+                &mut lines,
+                Trigger::DaysBefore(d),
+                &format!("{summary}: due in {d} day{}", if d == 1 { "" } else { "s" }),
+            );
+        }
+        if let Some(until) = snoozed_until {
+            alarm(
+                &mut lines,
+                Trigger::At(until),
+                &format!("{summary}: the snooze ends"),
+            );
         }
         lines.push("END:VEVENT".to_owned());
     }
@@ -93,6 +124,26 @@ pub fn to_ics(items: &[DueItem], thresholds: &[u32], now: Timestamp, naming: Nam
         fold(&line, &mut out);
     }
     out
+}
+
+/// When an alarm rings.
+enum Trigger {
+    /// Whole days before the event starts: `TRIGGER:-P<n>D`.
+    DaysBefore(u32),
+    /// At an instant: `TRIGGER;VALUE=DATE-TIME:<UTC>`.
+    At(Timestamp),
+}
+
+/// A `DISPLAY` alarm with its description.
+fn alarm(lines: &mut Vec<String>, trigger: Trigger, description: &str) {
+    lines.push("BEGIN:VALARM".to_owned());
+    lines.push("ACTION:DISPLAY".to_owned());
+    lines.push(format!("DESCRIPTION:{}", text(description)));
+    lines.push(match trigger {
+        Trigger::DaysBefore(d) => format!("TRIGGER:-P{d}D"),
+        Trigger::At(t) => format!("TRIGGER;VALUE=DATE-TIME:{}", utc(t)),
+    });
+    lines.push("END:VALARM".to_owned());
 }
 
 /// A UTC date-time in RFC 5545's basic form, e.g. `20270301T120000Z`.
@@ -196,5 +247,92 @@ mod tests {
         );
         assert!(!ics.contains("secret project"));
         assert!(ics.contains("Rotate key 0b6b0a8e"));
+    }
+
+    #[test]
+    fn uids_name_the_key_and_kind_so_a_moved_date_keeps_its_event() {
+        let rotation = item("k", DueKind::Rotation);
+        let moved = DueItem {
+            due_at: "2028-03-01T12:00:00Z".parse().unwrap(),
+            ..rotation.clone()
+        };
+        assert_eq!(uid(&rotation), uid(&moved));
+        assert_eq!(
+            uid(&rotation),
+            "0b6b0a8e-3c41-4d1c-9c5a-8f0e3d2b7a10-rotation@keywarden"
+        );
+        let kinds = [DueKind::Rotation, DueKind::UsageEnd, DueKind::Destruction];
+        let ics = to_ics(
+            &kinds.map(|k| item("k", k)),
+            &[7],
+            "2026-11-28T20:00:00Z".parse().unwrap(),
+            Naming::Names,
+        );
+        let uids: std::collections::HashSet<&str> =
+            ics.lines().filter(|l| l.starts_with("UID:")).collect();
+        assert_eq!(uids.len(), 3);
+        assert!(
+            ics.replace("\r\n ", "")
+                .contains("SUMMARY:Stop using \"k\" to protect new data (Keywarden)")
+        );
+        // Every alarm is a DISPLAY alarm with a description, as RFC 5545 requires.
+        let alarms: Vec<&str> = ics.split("BEGIN:VALARM\r\n").skip(1).collect();
+        assert_eq!(alarms.len(), 3);
+        for a in alarms {
+            assert!(a.starts_with("ACTION:DISPLAY\r\nDESCRIPTION:"), "{a}");
+        }
+    }
+
+    #[test]
+    fn a_snoozed_item_rings_only_after_its_snooze_ends() {
+        let due: Timestamp = "2027-03-01T12:00:00Z".parse().unwrap();
+        let snoozed = DueItem {
+            snooze: Some(crate::key::Snooze {
+                kind: DueKind::Rotation,
+                due_at: due,
+                until: "2027-02-25T09:00:00Z".parse().unwrap(),
+                actor: "ada".to_owned(),
+                at: "2027-02-20T09:00:00Z".parse().unwrap(),
+                reason: "private: waiting for the vendor".to_owned(),
+            }),
+            ..item("k", DueKind::Rotation)
+        };
+        let ics = to_ics(
+            &[snoozed],
+            &[30, 14, 7, 1],
+            "2027-02-20T10:00:00Z".parse().unwrap(),
+            Naming::IdsOnly,
+        );
+        let triggers: Vec<&str> = ics.lines().filter(|l| l.starts_with("TRIGGER")).collect();
+        // 30, 14 and 7 days before ring before Feb 25, 09:00; 1 day before does not.
+        assert_eq!(
+            triggers,
+            ["TRIGGER:-P1D", "TRIGGER;VALUE=DATE-TIME:20270225T090000Z"]
+        );
+        assert!(
+            ics.replace("\r\n ", "")
+                .contains("Reminder snoozed until 20270225T090000Z.")
+        );
+        // The reason is the person's text: it stays out of the calendar.
+        assert!(!ics.contains("vendor"));
+    }
+
+    #[test]
+    fn nothing_due_gives_a_calendar_without_events_and_control_characters_are_dropped() {
+        let now = "2026-11-28T20:00:00Z".parse().unwrap();
+        let ics = to_ics(&[], &[7], now, Naming::Names);
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+        assert!(ics.ends_with("X-WR-CALNAME:Keywarden due dates\r\nEND:VCALENDAR\r\n"));
+        let ics = to_ics(
+            &[item("a\r\nSUMMARY:x\u{1b}[2J\u{7}", DueKind::Rotation)],
+            &[7],
+            now,
+            Naming::Names,
+        );
+        assert!(
+            ics.contains("SUMMARY:Rotate \"a\\nSUMMARY:x[2J\" (Keywarden)\r\n"),
+            "{ics}"
+        );
+        assert!(!ics.contains('\u{1b}') && !ics.contains('\u{7}'));
     }
 }

@@ -21,6 +21,7 @@ pub mod material;
 pub mod policy;
 mod random;
 pub mod reminder;
+pub mod report;
 pub mod schema;
 pub mod seal;
 pub mod secret;

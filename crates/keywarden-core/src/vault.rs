@@ -30,6 +30,7 @@ use crate::settings::{SETTINGS_ROW, SettingRow, Settings};
 use crate::state::{KeyState, Transition};
 use zeroize::Zeroizing;
 
+pub mod export;
 mod lifecycle;
 mod reminders;
 
