@@ -106,6 +106,49 @@ pub enum Command {
     Audit(AuditCommand),
     /// List rotations and destructions that are due (exit 1 when any is)
     Due(DueArgs),
+    /// Write every due date to an iCalendar file, with reminders (audited)
+    Calendar(CalendarArgs),
+    /// Write the key-management review report, one printable HTML file (audited)
+    Report(ReportArgs),
+}
+
+/// `keywarden calendar`.
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    /// The iCalendar file to write (RFC 5545, mode 0600), such as due.ics
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// Title events with key ids instead of names (by default the calendar names
+    /// every key that has a due date, to whoever can read it)
+    #[arg(long)]
+    pub ids_only: bool,
+
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `keywarden report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The HTML file to write (mode 0600), such as review.html
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// List keys not revealed, exported or rotated (or made) for N days or more as
+    /// unused
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = keywarden_core::report::DEFAULT_UNUSED_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..=36500)
+    )]
+    pub unused_days: u32,
+
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `keywarden due`.

@@ -1,6 +1,7 @@
-//! Files that `key export` and `key export-public` write: made complete under a
-//! temporary name beside the target, with their mode set, then put in place in one step,
-//! never over an existing file unless asked. A failed or refused export leaves nothing.
+//! Files that `key export`, `key export-public`, `calendar` and `report` write: made
+//! complete under a temporary name beside the target, with their mode set, then put in
+//! place in one step, never over an existing file unless asked. A failed or refused
+//! export leaves nothing.
 
 use std::fs;
 use std::io::{self, Write};
@@ -15,6 +16,8 @@ use crate::session::display;
 pub const PUBLIC_MODE: u32 = 0o644;
 /// Mode of a file holding secret material: its owner only.
 pub const SECRET_MODE: u32 = 0o600;
+/// Mode of a file that names keys and people (a calendar, a report): its owner only.
+pub const PRIVATE_MODE: u32 = 0o600;
 
 /// Where exported material goes: `--out FILE`, or standard output (`--out -`, or no
 /// `--out` for a public part).
@@ -87,7 +90,7 @@ impl PendingFile {
         let temp = tempfile::Builder::new()
             .prefix(".keywarden-export-")
             .tempfile_in(dir)
-            .map_err(|e| Failure::io(&what, &e))?;
+            .map_err(|e| Failure::new(Code::Io, format!("{what}: {}", without_path(&e))))?;
         set_mode(temp.as_file(), mode).map_err(|e| Failure::io(&what, &e))?;
         Ok(PendingFile {
             temp,
@@ -132,6 +135,16 @@ impl PendingFile {
             let _ = d.sync_all();
         }
         Ok(())
+    }
+}
+
+/// The operating system's error alone: tempfile adds ` at path "…"` with the random name
+/// of a temporary file that was never made, which tells the person nothing.
+fn without_path(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at path \"") {
+        Some(end) => text[..end].to_owned(),
+        None => text,
     }
 }
 
@@ -199,6 +212,16 @@ mod tests {
         let err = PendingFile::create(&dir.path().join("missing/key.pem"), SECRET_MODE, false)
             .unwrap_err();
         assert_eq!(err.code, Code::Io);
+        // The message names the file asked for, not the temporary one.
+        assert!(
+            !err.message.contains(".keywarden-export-"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message
+                .ends_with("missing/key.pem: No such file or directory (os error 2)")
+        );
     }
 
     #[test]

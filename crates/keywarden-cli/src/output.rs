@@ -6,6 +6,7 @@
 //! other report holds records, which have none.
 
 mod audit;
+mod documents;
 mod exports;
 mod keys;
 mod policy;
@@ -114,6 +115,29 @@ pub enum Report {
         /// Where.
         path: PathBuf,
     },
+    /// `calendar`: the iCalendar file written.
+    Calendar {
+        /// Where.
+        path: PathBuf,
+        /// How many events (due dates) it holds.
+        events: usize,
+        /// Whether titles name keys or give their ids.
+        naming: keywarden_core::calendar::Naming,
+        /// The reminder thresholds, in days: one alarm each per event.
+        thresholds: Vec<u32>,
+    },
+    /// `report`: the review report written (not to be confused with this enum, the
+    /// output of every command).
+    ReviewWritten {
+        /// Where.
+        path: PathBuf,
+        /// Its numbers.
+        summary: keywarden_core::report::Summary,
+        /// The window of its due section, in days.
+        due_within_days: u32,
+        /// The window of its unused section, in days.
+        unused_days: u32,
+    },
     /// Text printed as it is, with or without `--json`: `audit export` to standard
     /// output, whose format the command line chose.
     Raw(String),
@@ -164,6 +188,12 @@ enum ReportJson<'a> {
     },
     AuditExported {
         exported: audit::ExportedJson,
+    },
+    Calendar {
+        calendar: documents::CalendarJson,
+    },
+    Review {
+        report: documents::ReviewJson,
     },
 }
 
@@ -330,6 +360,22 @@ impl Report {
                     path: display(path),
                 },
             },
+            Report::Calendar {
+                path,
+                events,
+                naming,
+                thresholds,
+            } => ReportJson::Calendar {
+                calendar: documents::calendar_json(path, *events, *naming, thresholds),
+            },
+            Report::ReviewWritten {
+                path,
+                summary,
+                due_within_days,
+                unused_days,
+            } => ReportJson::Review {
+                report: documents::review_json(path, summary, *due_within_days, *unused_days),
+            },
             Report::Raw(_) => return None,
         })
     }
@@ -410,6 +456,18 @@ impl Report {
                 display(path),
                 audit::format_label(*format)
             ),
+            Report::Calendar {
+                path,
+                events,
+                naming,
+                thresholds,
+            } => documents::calendar_text(path, *events, *naming, thresholds),
+            Report::ReviewWritten {
+                path,
+                summary,
+                due_within_days,
+                unused_days,
+            } => documents::review_text(path, summary, *due_within_days, *unused_days),
             Report::Raw(text) => text.clone(),
         })
     }

@@ -1,11 +1,14 @@
 //! The commands, one module each: they do the work and return a [`Report`].
 
 mod audit;
+mod calendar;
+mod document;
 mod due;
 mod init;
 mod key;
 mod passwd;
 mod policy;
+mod report;
 
 use crate::args::{Cli, Command};
 use crate::failure::Failure;
@@ -25,5 +28,7 @@ pub fn run(cli: &Cli) -> Result<Report, Failure> {
         Command::Policy(command) => policy::run(&session, command),
         Command::Audit(command) => audit::run(&session, command),
         Command::Due(args) => due::run(&session, args),
+        Command::Calendar(args) => calendar::run(&session, args),
+        Command::Report(args) => report::run(&session, args),
     }
 }
