@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from vault_reader import KEY_LENGTHS, VaultError, read_audit, read_vault
+from vault_reader import KEY_LENGTHS, VaultError, read_audit, read_reminders, read_vault
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWARDEN = Path(os.environ.get("KEYWARDEN_BIN", ROOT / "target" / "debug" / "keywarden")).resolve()
@@ -141,3 +141,40 @@ def test_public_key_fingerprints_match_the_specification(tmp_path):
         spki = private.public_key().public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
         assert r["versions"][0]["fingerprint"] == hashlib.sha256(spki).hexdigest(), alg
+
+
+def test_a_locked_vault_s_plaintext_due_dates_agree_with_keywarden_due(tmp_path):
+    """The reminder copy is readable without the passphrase and holds exactly the due
+    dates `keywarden due` lists (kinds and instants), and the policy's thresholds."""
+    from datetime import datetime
+
+    vault, _ = make_vault(tmp_path)
+    for days in ("3", "40"):
+        keywarden(vault, "key", "gen", "--name", f"due in {days}", "--alg", "aes-256",
+                  "--rotation-days", days)
+    keywarden(vault, "policy", "set", "reminder-days", "20,5", "--reason", "interop")
+    env = {**os.environ, "KEYWARDEN_PASSPHRASE": PASSPHRASE}
+    done = subprocess.run(
+        [str(KEYWARDEN), "--vault", str(vault), "--json", "due", "--within", "36500"],
+        env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60,
+    )
+    assert done.returncode == 1, done.stderr  # something is listed
+    listed = sorted(
+        (int(datetime.fromisoformat(i["due_at"].replace("Z", "+00:00")).timestamp()), i["kind"])
+        for i in json.loads(done.stdout)["due"]
+    )
+    reminders = read_reminders(str(vault))
+    assert reminders["thresholds"] == [20, 5]
+    assert sorted((d["due_at"], d["kind"]) for d in reminders["dates"]) == listed
+    assert len(listed) >= 2 + len(KEY_LENGTHS)
+    assert all(d["snoozed_until"] is None for d in reminders["dates"])
+    # Nothing in the copy names a key.
+    names = [k["name"] for k in read_vault(str(vault), PASSPHRASE)["keys"]]
+    db = sqlite3.connect(f"file:{vault}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT * FROM reminder").fetchall() + db.execute(
+            "SELECT * FROM reminder_threshold").fetchall()
+    finally:
+        db.close()
+    text = repr(rows)
+    assert not any(name in text for name in names)

@@ -133,6 +133,24 @@ def read_vault(path: str, passphrase: str, key_file: bytes | None = None) -> dic
         db.close()
 
 
+def read_reminders(path: str) -> dict:
+    """The plaintext due dates a locked vault keeps (vault-format section 2, `reminder`):
+    {"thresholds": [days, ...], "dates": [{kind, due_at, snoozed_until}, ...]}, no passphrase."""
+    check_header(path)
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        dates = [
+            {"kind": kind, "due_at": due_at, "snoozed_until": until}
+            for kind, due_at, until in db.execute(
+                "SELECT kind, due_at, snoozed_until FROM reminder ORDER BY due_at, kind"
+            )
+        ]
+        thresholds = [d for (d,) in db.execute("SELECT days FROM reminder_threshold ORDER BY days DESC")]
+        return {"thresholds": thresholds, "dates": dates}
+    finally:
+        db.close()
+
+
 def row_digest(db: sqlite3.Connection) -> str:
     """Section "audit": SHA-256 over one line per row, table by table (key, key_version,
     keyslot, setting), each in primary-key order."""
