@@ -86,6 +86,9 @@ mod tests {
         assert!(started_minimized(args(&["keywarden-app", "--minimized"])));
         assert!(!started_minimized(args(&["keywarden-app"])));
         assert!(!started_minimized(args(&["--minimized"])));
-        assert!(!started_minimized(args(&["keywarden-app", "--minimised-ish"])));
+        assert!(!started_minimized(args(&[
+            "keywarden-app",
+            "--minimised-ish"
+        ])));
     }
 }

@@ -261,7 +261,10 @@ mod tests {
         assert_eq!(tooltip(&o), "Keywarden: nothing due");
         assert_eq!(title(&o), "");
         let mut n = Notifier::new();
-        assert_eq!(n.decide(&o, at("2027-03-01T09:00:00Z"), &TimeZone::UTC), None);
+        assert_eq!(
+            n.decide(&o, at("2027-03-01T09:00:00Z"), &TimeZone::UTC),
+            None
+        );
     }
 
     #[test]
@@ -280,10 +283,7 @@ mod tests {
             n.body,
             "The next is due on Saturday 6 March. 1 more due within 30 days. Open Keywarden to rotate, review or snooze."
         );
-        assert_eq!(
-            tooltip(&o),
-            "Keywarden: 3 keys due within 30 days"
-        );
+        assert_eq!(tooltip(&o), "Keywarden: 3 keys due within 30 days");
         assert_eq!(title(&o), "3");
 
         let overdue = outlook(&[due("2027-02-27T12:00:00Z")], "2027-03-01T09:00:00Z");
@@ -336,20 +336,34 @@ mod tests {
         let mut n = Notifier::new();
         // At start: 9 days left, the 14-day threshold.
         let now = at("2027-03-01T08:00:00Z");
-        let first = n.decide(&outlook(&dates, "2027-03-01T08:00:00Z"), now, &tz).unwrap();
+        let first = n
+            .decide(&outlook(&dates, "2027-03-01T08:00:00Z"), now, &tz)
+            .unwrap();
         assert_eq!(first.title, "1 key due within 14 days");
         // Later the same day, the same level: nothing.
         assert_eq!(
-            n.decide(&outlook(&dates, "2027-03-01T20:00:00Z"), at("2027-03-01T20:00:00Z"), &tz),
+            n.decide(
+                &outlook(&dates, "2027-03-01T20:00:00Z"),
+                at("2027-03-01T20:00:00Z"),
+                &tz
+            ),
             None
         );
         // The next day: once more, even at the same level.
         let next = n
-            .decide(&outlook(&dates, "2027-03-02T00:00:05Z"), at("2027-03-02T00:00:05Z"), &tz)
+            .decide(
+                &outlook(&dates, "2027-03-02T00:00:05Z"),
+                at("2027-03-02T00:00:05Z"),
+                &tz,
+            )
             .unwrap();
         assert_eq!(next.title, "1 key due within 14 days");
         assert_eq!(
-            n.decide(&outlook(&dates, "2027-03-02T12:00:00Z"), at("2027-03-02T12:00:00Z"), &tz),
+            n.decide(
+                &outlook(&dates, "2027-03-02T12:00:00Z"),
+                at("2027-03-02T12:00:00Z"),
+                &tz
+            ),
             None
         );
         // 2027-03-03: 7 days left, a smaller threshold; later that day a new date
@@ -357,16 +371,28 @@ mod tests {
         let mut more = dates.to_vec();
         more.push(due("2027-03-03T15:00:00Z"));
         let seven = n
-            .decide(&outlook(&dates, "2027-03-03T09:00:00Z"), at("2027-03-03T09:00:00Z"), &tz)
+            .decide(
+                &outlook(&dates, "2027-03-03T09:00:00Z"),
+                at("2027-03-03T09:00:00Z"),
+                &tz,
+            )
             .unwrap();
         assert_eq!(seven.level, Level::Soon { threshold: 7 });
         let overdue = n
-            .decide(&outlook(&more, "2027-03-03T16:00:00Z"), at("2027-03-03T16:00:00Z"), &tz)
+            .decide(
+                &outlook(&more, "2027-03-03T16:00:00Z"),
+                at("2027-03-03T16:00:00Z"),
+                &tz,
+            )
             .unwrap();
         assert_eq!(overdue.title, "1 key overdue");
         // Less pressing later that day (the overdue one was rotated): nothing.
         assert_eq!(
-            n.decide(&outlook(&dates, "2027-03-03T18:00:00Z"), at("2027-03-03T18:00:00Z"), &tz),
+            n.decide(
+                &outlook(&dates, "2027-03-03T18:00:00Z"),
+                at("2027-03-03T18:00:00Z"),
+                &tz
+            ),
             None
         );
     }

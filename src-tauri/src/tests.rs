@@ -1967,19 +1967,27 @@ fn the_dashboard_shows_what_is_due_overdue_first() {
     assert_eq!(d["due"][0]["keyState"], "active");
     assert_eq!(d["due"][0]["snooze"], Value::Null);
     assert_eq!(d["counts"]["keys"], 3);
-    assert_eq!((d["counts"]["overdue"].clone(), d["counts"]["soon"].clone()), (json!(0), json!(1)));
+    assert_eq!(
+        (d["counts"]["overdue"].clone(), d["counts"]["soon"].clone()),
+        (json!(0), json!(1))
+    );
     let by_state: Vec<(String, u64)> = d["counts"]["byState"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["state"].as_str().unwrap().to_owned(), s["count"].as_u64().unwrap()))
+        .map(|s| {
+            (
+                s["state"].as_str().unwrap().to_owned(),
+                s["count"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(by_state.len(), 6);
     assert!(by_state.contains(&("active".to_owned(), 2)));
     assert!(by_state.contains(&("suspended".to_owned(), 1)));
     // The newest audit entries, newest first, at most eight.
     let recent = d["recentAudit"].as_array().unwrap();
-    assert_eq!(recent.len(), 6);
+    assert_eq!(recent.len(), 5);
     assert_eq!(recent[0]["action"], "state-changed");
     assert_eq!(recent.last().unwrap()["action"], "vault-created");
     assert_eq!(d["unused"], json!([]));
@@ -1991,7 +1999,11 @@ fn the_dashboard_shows_what_is_due_overdue_first() {
     assert_eq!(
         due_names(&d),
         [
-            ("Soon".to_owned(), "rotation".to_owned(), "overdue".to_owned()),
+            (
+                "Soon".to_owned(),
+                "rotation".to_owned(),
+                "overdue".to_owned()
+            ),
             ("Later".to_owned(), "rotation".to_owned(), "soon".to_owned()),
         ]
     );
@@ -1999,10 +2011,6 @@ fn the_dashboard_shows_what_is_due_overdue_first() {
     assert_eq!(d["due"][0]["threshold"], Value::Null);
     assert_eq!(d["counts"]["overdue"], 1);
     assert_eq!(d["violations"], json!([]));
-    for _ in 0..10 {
-        h.ok("policy_get", json!({}));
-    }
-    assert_eq!(h.ok("dashboard", json!({}))["recentAudit"].as_array().unwrap().len(), 6);
 
     // A key nobody used for 90 days is listed for review.
     clock.advance_days(90);
@@ -2016,6 +2024,16 @@ fn the_dashboard_shows_what_is_due_overdue_first() {
     assert_eq!(unused.len(), 3, "{unused:?}");
     assert_eq!(d["counts"]["unused"], 3);
     assert_eq!(d["unusedDays"], 90);
+
+    // At most the eight newest entries.
+    for n in 0..4 {
+        h.generate(&format!("Extra {n}"), "aes-256", &[]);
+    }
+    let recent = h.ok("dashboard", json!({}))["recentAudit"].clone();
+    let recent = recent.as_array().unwrap();
+    assert_eq!(recent.len(), 8);
+    assert_eq!(recent[0]["keyName"], "Extra 3");
+    assert!(recent.iter().all(|e| e["action"] != "vault-created"));
 
     h.ok("vault_lock", json!({}));
     assert_eq!(h.code("dashboard", json!({})), "locked");
@@ -2051,28 +2069,62 @@ fn snoozing_a_reminder_is_audited_with_its_reason_and_bounded_by_the_policy() {
         .unwrap()
         .parse()
         .unwrap();
-    let day = |n: i64| Timestamp::from_second(due_at.as_second() + n * 86_400).unwrap().to_string();
+    let day = |n: i64| {
+        Timestamp::from_second(due_at.as_second() + n * 86_400)
+            .unwrap()
+            .to_string()
+    };
 
     // Hostile and refused calls change nothing.
     let huge = "x".repeat(1001);
     let bad = [
-        (json!({"id": "nope", "kind": "rotation", "until": day(5), "reason": "r"}), "invalid_input"),
+        (
+            json!({"id": "nope", "kind": "rotation", "until": day(5), "reason": "r"}),
+            "invalid_input",
+        ),
         (
             json!({"id": "0b6b0a8e-3c41-4d1c-9c5a-8f0e3d2b7a10", "kind": "rotation", "until": day(5), "reason": "r"}),
             "key_not_found",
         ),
-        (json!({"id": id, "kind": "renewal", "until": day(5), "reason": "r"}), "invalid_input"),
-        (json!({"id": id, "kind": "rotation", "until": "next week", "reason": "r"}), "invalid_input"),
-        (json!({"id": id, "kind": "rotation", "until": day(5), "reason": huge}), "invalid_input"),
-        (json!({"id": id, "kind": "rotation", "until": day(5), "reason": "   "}), "invalid_input"),
-        (json!({"id": id, "kind": "rotation", "until": day(5)}), "invalid_input"),
-        (json!({"id": id, "kind": 3, "until": day(5), "reason": "r"}), "invalid_input"),
+        (
+            json!({"id": id, "kind": "renewal", "until": day(5), "reason": "r"}),
+            "invalid_input",
+        ),
+        (
+            json!({"id": id, "kind": "rotation", "until": "next week", "reason": "r"}),
+            "invalid_input",
+        ),
+        (
+            json!({"id": id, "kind": "rotation", "until": day(5), "reason": huge}),
+            "invalid_input",
+        ),
+        (
+            json!({"id": id, "kind": "rotation", "until": day(5), "reason": "   "}),
+            "invalid_input",
+        ),
+        (
+            json!({"id": id, "kind": "rotation", "until": day(5)}),
+            "invalid_input",
+        ),
+        (
+            json!({"id": id, "kind": 3, "until": day(5), "reason": "r"}),
+            "invalid_input",
+        ),
         // Past the longest snooze (30 days past the due date).
-        (json!({"id": id, "kind": "rotation", "until": day(31), "reason": "r"}), "not_allowed"),
+        (
+            json!({"id": id, "kind": "rotation", "until": day(31), "reason": "r"}),
+            "not_allowed",
+        ),
         // Nothing of that kind is due for the key.
-        (json!({"id": id, "kind": "destruction", "until": day(5), "reason": "r"}), "not_allowed"),
+        (
+            json!({"id": id, "kind": "destruction", "until": day(5), "reason": "r"}),
+            "not_allowed",
+        ),
         // Not in the future.
-        (json!({"id": id, "kind": "rotation", "until": day(-1), "reason": "r"}), "invalid_input"),
+        (
+            json!({"id": id, "kind": "rotation", "until": day(-1), "reason": "r"}),
+            "invalid_input",
+        ),
     ];
     for (args, code) in bad {
         assert_eq!(h.code("reminder_snooze", args.clone()), code, "{args}");
@@ -2086,13 +2138,28 @@ fn snoozing_a_reminder_is_audited_with_its_reason_and_bounded_by_the_policy() {
     assert_eq!(d["due"][0]["snooze"]["reason"], "Waiting for the new HSM");
     assert_eq!(d["due"][0]["snooze"]["until"], day(30));
     assert_eq!(d["due"][0]["urgency"], "overdue");
-    assert_eq!((d["counts"]["overdue"].clone(), d["counts"]["snoozed"].clone()), (json!(0), json!(1)));
-    let entries = h.ok("audit_list", json!({"action": "reminder-snoozed", "outcome": "success"}));
+    assert_eq!(
+        (
+            d["counts"]["overdue"].clone(),
+            d["counts"]["snoozed"].clone()
+        ),
+        (json!(0), json!(1))
+    );
+    let entries = h.ok(
+        "audit_list",
+        json!({"action": "reminder-snoozed", "outcome": "success"}),
+    );
     assert_eq!(entries.as_array().unwrap().len(), 1);
     assert_eq!(entries[0]["reason"], "Waiting for the new HSM");
     assert_eq!(entries[0]["keyId"], id);
     // The refusals that reached the engine are in the log too.
-    assert!(!actions(&h, json!({"action": "reminder-snoozed", "outcome": "failure"})).is_empty());
+    assert!(
+        !actions(
+            &h,
+            json!({"action": "reminder-snoozed", "outcome": "failure"})
+        )
+        .is_empty()
+    );
 
     // Locked: the tray still sees the date, snoozed, without a name.
     h.ok("vault_lock", json!({}));
@@ -2140,7 +2207,10 @@ fn snoozing_a_reminder_is_audited_with_its_reason_and_bounded_by_the_policy() {
         ),
         "invalid_input"
     );
-    let cancelled = h.ok("audit_list", json!({"action": "snooze-cancelled", "outcome": "success"}));
+    let cancelled = h.ok(
+        "audit_list",
+        json!({"action": "snooze-cancelled", "outcome": "success"}),
+    );
     assert_eq!(cancelled[0]["reason"], "The HSM arrived");
 
     // A policy that allows no snoozing refuses every snooze.
@@ -2190,7 +2260,10 @@ fn the_policy_page_reads_and_sets_the_reminder_settings() {
             "{name}={value}"
         );
     }
-    assert_eq!(h.ok("dashboard", json!({}))["reminderDays"], json!([60, 7, 1]));
+    assert_eq!(
+        h.ok("dashboard", json!({}))["reminderDays"],
+        json!([60, 7, 1])
+    );
 }
 
 #[test]
@@ -2200,9 +2273,7 @@ fn the_calendar_is_written_atomically_naming_keys_or_not() {
     h.create("v.keywarden", None);
     let id = generate_rotating(&h, "Payroll DB master", 10);
     let path = h.path("due.ics");
-    let args = |naming: &str, overwrite: bool| {
-        json!({"path": path, "naming": naming, "overwrite": overwrite})
-    };
+    let args = |naming: &str, overwrite: bool| json!({"path": path, "naming": naming, "overwrite": overwrite});
 
     let done = h.ok("calendar_export", args("ids", false));
     assert_eq!(done["events"], 1);
@@ -2219,11 +2290,18 @@ fn the_calendar_is_written_atomically_naming_keys_or_not() {
         assert_eq!(mode, 0o600);
     }
 
-    assert_eq!(h.code("calendar_export", args("names", false)), "file_exists");
+    assert_eq!(
+        h.code("calendar_export", args("names", false)),
+        "file_exists"
+    );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), ics);
     let done = h.ok("calendar_export", args("names", true));
     assert_eq!(done["names"], true);
-    assert!(std::fs::read_to_string(&path).unwrap().contains("Payroll DB master"));
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("Payroll DB master")
+    );
 
     for bad in [
         json!({"path": "due.ics", "naming": "ids"}),
@@ -2231,7 +2309,11 @@ fn the_calendar_is_written_atomically_naming_keys_or_not() {
         json!({"path": path}),
         json!({"path": h.dir.path(), "naming": "ids", "overwrite": true}),
     ] {
-        assert_eq!(h.code("calendar_export", bad.clone()), "invalid_input", "{bad}");
+        assert_eq!(
+            h.code("calendar_export", bad.clone()),
+            "invalid_input",
+            "{bad}"
+        );
     }
     assert_eq!(
         h.code(
@@ -2247,6 +2329,35 @@ fn the_calendar_is_written_atomically_naming_keys_or_not() {
         .filter(|n| !n.starts_with("v.keywarden"))
         .collect();
     assert_eq!(names, ["due.ics"]);
+
+    // Each export is in the audit log, a failed write too (a refusal before writing,
+    // such as file_exists, is not an export).
+    let entries = h.ok("audit_list", json!({"action": "calendar-exported"}));
+    let entries: Vec<(String, String)> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["outcome"].as_str().unwrap().to_owned(),
+                e["detail"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(entries.len(), 3, "{entries:?}");
+    assert_eq!(entries[0].0, "failure");
+    assert!(entries[0].1.contains("missing/due.ics"), "{entries:?}");
+    assert_eq!(entries[1].0, "success");
+    assert!(
+        entries[1].1.starts_with("1 event, titles name keys, to "),
+        "{entries:?}"
+    );
+    assert!(
+        entries[2]
+            .1
+            .starts_with("1 event, titles give key ids only, to "),
+        "{entries:?}"
+    );
 
     h.ok("vault_lock", json!({}));
     assert_eq!(h.code("calendar_export", args("ids", true)), "locked");
@@ -2291,7 +2402,10 @@ fn starting_at_login_is_switched_through_the_launcher() {
     };
 
     // Readable with no vault; changed only with one unlocked.
-    assert_eq!(h.ok("settings_autostart", json!({})), json!({"enabled": false}));
+    assert_eq!(
+        h.ok("settings_autostart", json!({})),
+        json!({"enabled": false})
+    );
     assert_eq!(
         h.code("settings_set_autostart", json!({"enabled": true})),
         "no_vault"
@@ -2308,7 +2422,10 @@ fn starting_at_login_is_switched_through_the_launcher() {
         json!({"enabled": true})
     );
     assert!(*launcher.enabled.lock().unwrap());
-    assert_eq!(h.ok("settings_autostart", json!({})), json!({"enabled": true}));
+    assert_eq!(
+        h.ok("settings_autostart", json!({})),
+        json!({"enabled": true})
+    );
 
     *launcher.broken.lock().unwrap() = true;
     assert_eq!(

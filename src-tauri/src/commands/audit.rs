@@ -42,9 +42,11 @@ pub async fn audit_list(
         action: action
             .0
             .map(|a| {
-                short(a, "action", MAX_ID_CHARS)?
-                    .parse::<Action>()
-                    .map_err(IpcError::from)
+                let a = short(a, "action", MAX_ID_CHARS)?;
+                // The engine's refusal lists every action; the UI offers them instead.
+                a.parse::<Action>().map_err(|_| {
+                    IpcError::invalid_input(format!("Keywarden has no audit action \"{a}\"."))
+                })
             })
             .transpose()?,
         key: key.0.map(|k| key_id(&k)).transpose()?,

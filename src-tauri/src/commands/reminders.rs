@@ -4,6 +4,7 @@
 
 use keywarden_core::calendar::{self, Naming};
 use keywarden_core::reminder::{self, DueItem, DueKind, TimeZone, Urgency};
+use keywarden_core::vault::export::Document;
 use keywarden_core::{AuditFilter, KeyState, Severity, UnlockedVault};
 use tauri::State;
 
@@ -158,7 +159,8 @@ fn due_info(vault: &UnlockedVault, item: &DueItem) -> DueInfo {
 /// `calendar_export`: every due date of the unlocked vault as an RFC 5545 calendar at
 /// `path` (absolute), with an alarm at each reminder threshold. `naming` is `names`
 /// (event titles name the keys) or `ids` (key ids only, for a calendar others can read).
-/// Written atomically, mode 0600 on Unix, never over a file unless `overwrite`.
+/// Written atomically, mode 0600 on Unix, never over a file unless `overwrite`. Audited
+/// (`calendar-exported`), a write that fails too.
 ///
 /// # Errors
 /// `invalid_input` (bad path or naming, a folder), `file_exists`, `io`, `locked`,
@@ -190,8 +192,27 @@ pub async fn calendar_export(
             let thresholds = vault.policy().reminder_days.clone();
             let items = vault.due(&tz, &thresholds, None);
             let ics = calendar::to_ics(&items, &thresholds, now, naming);
+            // Recorded as the CLI records it: what, and where.
+            let detail = format!(
+                "{} {}, titles {}, to {}",
+                items.len(),
+                if items.len() == 1 { "event" } else { "events" },
+                match naming {
+                    Naming::Names => "name keys",
+                    Naming::IdsOnly => "give key ids only",
+                },
+                path.display()
+            );
             // Not secret material, but key names and dates: the owner's business only.
-            outfile::write(&path, ics.as_bytes(), outfile::SECRET_MODE, overwrite)?;
+            if let Err(error) =
+                outfile::write(&path, ics.as_bytes(), outfile::SECRET_MODE, overwrite)
+            {
+                // The refusal is recorded too; if even that fails, the write's error is
+                // the one to show.
+                let _ = vault.record_export(Document::Calendar, &detail, Some(&error.message));
+                return Err(error);
+            }
+            vault.record_export(Document::Calendar, &detail, None)?;
             Ok(CalendarExport {
                 path: path.display().to_string(),
                 events: items.len(),
@@ -231,7 +252,9 @@ pub async fn reminder_snooze(
     let until = short(until.0, "until", MAX_ID_CHARS)?
         .parse::<keywarden_core::Timestamp>()
         .map_err(|_| {
-            IpcError::invalid_input("`until` must be an RFC 3339 time, such as 2025-01-31T00:00:00Z.")
+            IpcError::invalid_input(
+                "`until` must be an RFC 3339 time, such as 2025-01-31T00:00:00Z.",
+            )
         })?;
     let reason = super::reason(reason.0)?;
     let tz = reminder::system_time_zone();

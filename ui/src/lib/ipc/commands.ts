@@ -68,8 +68,7 @@ export const settingsSetAutoLock = (minutes: number) => call<VaultStatus>('setti
 /** Whether Keywarden starts, minimised to the tray, when the person logs in. */
 export const settingsAutostart = () => call<AutostartStatus>('settings_autostart');
 
-export const settingsSetAutostart = (enabled: boolean) =>
-  call<AutostartStatus>('settings_set_autostart', { enabled });
+export const settingsSetAutostart = (enabled: boolean) => call<AutostartStatus>('settings_set_autostart', { enabled });
 
 /** Tells the shell the person did something, restarting the idle timer. */
 export const activity = () => call<null>('activity');

@@ -62,13 +62,14 @@ describe('Dashboard', () => {
     const { user } = await show(dashboard({ due: [item] }), {
       reminder_snooze: (args) => {
         if (refuse) throw { code: 'not_allowed', message: 'The policy allows snoozing at most 30 days.' };
-        return dashboard({ due: [{ ...item, snooze: { until: String(args.until), reason: String(args.reason), by: 'a', at: '' } }] });
+        return dashboard({
+          due: [{ ...item, snooze: { until: String(args.until), reason: String(args.reason), by: 'a', at: '' } }],
+        });
       },
     });
     await user.click(screen.getByTestId('due-snooze-open'));
     expect(screen.getByTestId('snooze-until')).toHaveValue(
-      new Date(new Date().getFullYear(), new Date().getMonth(), new Date().getDate() + 7)
-        .toLocaleDateString('sv'),
+      new Date(new Date().getFullYear(), new Date().getMonth(), new Date().getDate() + 7).toLocaleDateString('sv'),
     );
     await user.type(screen.getByTestId('reason-input'), 'Vendor ships next week');
     await user.click(screen.getByTestId('reason-confirm'));

@@ -76,6 +76,11 @@ export function latestSnooze(item: DueItem, maxSnoozeDays: number): Date {
   return new Date(new Date(item.dueAt).getTime() + maxSnoozeDays * 86_400_000);
 }
 
+/** A time zone as people say it: `Etc/UTC` is just UTC. */
+export function zoneLabel(zone: string): string {
+  return /^(Etc\/)?(UTC|UCT|Universal|Zulu|GMT)$/.test(zone) ? 'UTC' : zone;
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** A local calendar day as `yyyy-mm-dd`, as a date input takes it. */

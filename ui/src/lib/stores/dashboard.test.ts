@@ -13,6 +13,7 @@ import {
   stateCounts,
   suggestedSnoozeDay,
   whenLabel,
+  zoneLabel,
 } from './dashboard.svelte';
 import { VaultStore } from './vault.svelte';
 
@@ -55,9 +56,7 @@ describe('dashboard items', () => {
     expect(isSnoozed(dueItem(), now)).toBe(false);
     expect(isSnoozed(dueItem({ snooze }), now)).toBe(true);
     expect(isSnoozed(dueItem({ snooze }), new Date('2027-03-10T00:00:00Z'))).toBe(false);
-    expect(latestSnooze(dueItem({ dueAt: '2027-03-06T09:00:00Z' }), 30).toISOString()).toBe(
-      '2027-04-05T09:00:00.000Z',
-    );
+    expect(latestSnooze(dueItem({ dueAt: '2027-03-06T09:00:00Z' }), 30).toISOString()).toBe('2027-04-05T09:00:00.000Z');
   });
 
   it('count keys only in the states that have some', () => {
@@ -69,6 +68,8 @@ describe('dashboard items', () => {
       { state: 'compromised', count: 1 },
     ]);
     expect(calendarFileName(new Date(2027, 2, 1))).toBe('keywarden-due-2027-03-01.ics');
+    expect(zoneLabel('Etc/UTC')).toBe('UTC');
+    expect(zoneLabel('Europe/Berlin')).toBe('Europe/Berlin');
   });
 });
 

@@ -4,15 +4,7 @@ import { IpcError, type LockReason, type VaultStatus } from '$lib/ipc';
 import { Throttle } from './throttle';
 
 export type Screen =
-  | 'loading'
-  | 'welcome'
-  | 'create'
-  | 'unlock'
-  | 'dashboard'
-  | 'home'
-  | 'settings'
-  | 'audit'
-  | 'policy';
+  'loading' | 'welcome' | 'create' | 'unlock' | 'dashboard' | 'home' | 'settings' | 'audit' | 'policy';
 
 /** The pages of an unlocked vault; the dashboard shows first. */
 export type Page = 'dashboard' | 'home' | 'settings' | 'audit' | 'policy';
