@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use keywarden_core::reminder::DueKind;
 use keywarden_core::{Action, Algorithm, KeyState, NewKey, Purpose};
 
 use crate::key_format::KeyFormat;
@@ -157,6 +158,10 @@ pub struct DueArgs {
     /// What falls due within DAYS calendar days (overdue items always)
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub within: u32,
+
+    /// Also list snoozed reminders (they never make the exit code 1)
+    #[arg(long)]
+    pub include_snoozed: bool,
 }
 
 /// `keywarden init`.
@@ -229,6 +234,8 @@ pub enum KeyCommand {
     Rotate(RotateArgs),
     /// Schedule a key's destruction after a waiting period, or cancel it
     Destroy(DestroyArgs),
+    /// Put off the reminders of a key's due date, with a reason (audited), or wake them
+    Snooze(SnoozeArgs),
     /// Print a key's secret material (asks for the passphrase again; audited)
     Reveal(RevealArgs),
     /// Add a key made elsewhere, from a private key file or standard input
@@ -406,6 +413,40 @@ pub struct DestroyArgs {
     /// Why, for the state history and the audit log
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
+}
+
+/// `keywarden key snooze`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("when").args(["until", "days", "cancel"]).required(true)))]
+pub struct SnoozeArgs {
+    /// The key: its id, its name, or a unique id prefix (4+ characters)
+    #[arg(value_name = "REF")]
+    pub reference: String,
+
+    /// Which due date: rotation, usage-end or destruction
+    #[arg(long, value_name = "KIND", default_value = "rotation", value_parser = parse_due_kind)]
+    pub kind: DueKind,
+
+    /// Remind again from this day (YYYY-MM-DD, UTC) or RFC 3339 time; at most the
+    /// policy's max-snooze-days past the due date
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+
+    /// Remind again in DAYS days
+    #[arg(long, value_name = "DAYS")]
+    pub days: Option<u32>,
+
+    /// End the snooze now instead
+    #[arg(long)]
+    pub cancel: bool,
+
+    /// Why, for the audit log
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+fn parse_due_kind(s: &str) -> Result<DueKind, String> {
+    s.parse().map_err(|e: keywarden_core::RecordError| e.to_string())
 }
 
 /// `keywarden key reveal`.

@@ -208,6 +208,10 @@ struct DueJson<'a> {
     days: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     threshold: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snoozed_until: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snooze_reason: Option<&'a str>,
 }
 
 impl<'a> From<&'a keywarden_core::reminder::DueItem> for DueJson<'a> {
@@ -229,6 +233,8 @@ impl<'a> From<&'a keywarden_core::reminder::DueItem> for DueJson<'a> {
             status,
             days,
             threshold,
+            snoozed_until: i.snooze.as_ref().map(|z| rfc3339(z.until)),
+            snooze_reason: i.snooze.as_ref().map(|z| z.reason.as_str()),
         }
     }
 }
@@ -262,6 +268,14 @@ fn due_text(items: &[keywarden_core::reminder::DueItem], within: u32) -> String 
             clean(&i.name),
             i.key
         ));
+        if let Some(z) = &i.snooze {
+            out.push_str(&format!(
+                "{:<22} snoozed until {}: {}\n",
+                "",
+                rfc3339(z.until),
+                clean(&z.reason)
+            ));
+        }
     }
     out
 }
@@ -290,7 +304,7 @@ impl Report {
     /// cron and scripts notice), else 0.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Report::Due { items, .. } if !items.is_empty() => 1,
+            Report::Due { items, .. } if items.iter().any(|i| i.snooze.is_none()) => 1,
             _ => 0,
         }
     }

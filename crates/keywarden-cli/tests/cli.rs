@@ -1575,3 +1575,66 @@ fn due_lists_what_falls_due_and_exits_1_when_anything_does() {
     assert_eq!(code, 0, "{doc}");
     assert_eq!(json(dir.path(), &["due", "--within", "x"]).0, 2);
 }
+
+#[test]
+fn a_snoozed_reminder_leaves_due_until_it_wakes_and_the_audit_log_keeps_why() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let gen_args = [
+        "key",
+        "gen",
+        "--name",
+        "soon",
+        "--alg",
+        "aes-256",
+        "--rotation-days",
+        "5",
+    ];
+    assert_eq!(json(dir.path(), &gen_args).0, 0);
+    let snooze = |extra: &[&str]| {
+        let mut args = vec!["key", "snooze", "soon"];
+        args.extend_from_slice(extra);
+        json(dir.path(), &args)
+    };
+    // Past the policy's 30 days after the due date: refused, with the limit.
+    let (code, doc) = snooze(&["--days", "40", "--reason", "too long"]);
+    assert_eq!(code, 2, "{doc}");
+    assert_eq!(doc["error"]["code"], "not_allowed", "{doc}");
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("at most 30 days"),
+        "{doc}"
+    );
+    // A kind with nothing due, a bad date, and no "until": refused too.
+    assert_eq!(
+        snooze(&["--kind", "destruction", "--days", "3", "--reason", "x"]).0,
+        2
+    );
+    assert_eq!(snooze(&["--until", "soon", "--reason", "x"]).0, 2);
+    assert_eq!(snooze(&["--reason", "x"]).0, 2);
+
+    let (code, doc) = snooze(&["--days", "10", "--reason", "waiting for the HSM"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["key"]["snoozes"][0]["kind"], "rotation");
+    assert_eq!(doc["key"]["snoozes"][0]["reason"], "waiting for the HSM");
+    let (code, doc) = json(dir.path(), &["due", "--within", "7"]);
+    assert_eq!(code, 0, "snoozed items are not listed: {doc}");
+    let (code, doc) = json(dir.path(), &["due", "--within", "7", "--include-snoozed"]);
+    assert_eq!(code, 0, "snoozed items do not fail cron: {doc}");
+    assert_eq!(doc["due"][0]["snooze_reason"], "waiting for the HSM");
+    assert!(doc["due"][0]["snoozed_until"].is_string());
+
+    let (code, doc) = snooze(&["--cancel", "--reason", "the HSM came"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(json(dir.path(), &["due", "--within", "7"]).0, 1);
+    let (_, doc) = json(dir.path(), &["audit", "list", "--action", "reminder-snoozed"]);
+    let reasons: Vec<&str> = doc["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["too long", "x", "waiting for the HSM"]);
+}

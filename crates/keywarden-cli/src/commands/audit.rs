@@ -125,7 +125,7 @@ fn dates(args: &AuditFilterArgs) -> Result<(Option<Timestamp>, Option<Timestamp>
 
 /// A day (`2026-11-28`, UTC) or an RFC 3339 time. A day given to `--until` means up to
 /// its end: the instant the next day starts.
-fn parse_date(option: &str, text: &str, end_of_day: bool) -> Result<Timestamp, Failure> {
+pub(crate) fn parse_date(option: &str, text: &str, end_of_day: bool) -> Result<Timestamp, Failure> {
     let text = text.trim();
     let invalid = || {
         Failure::new(

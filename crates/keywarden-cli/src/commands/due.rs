@@ -14,12 +14,16 @@ use crate::session::Session;
 /// Everything [`Session::unlock`] reports.
 pub fn run(session: &Session, args: &DueArgs) -> Result<Report, Failure> {
     let vault = session.unlock()?.vault;
+    let mut items = vault.due(
+        &system_time_zone(),
+        &vault.policy().reminder_days,
+        Some(args.within),
+    );
+    if !args.include_snoozed {
+        items.retain(|i| i.snooze.is_none());
+    }
     Ok(Report::Due {
-        items: vault.due(
-            &system_time_zone(),
-            &vault.policy().reminder_days,
-            Some(args.within),
-        ),
+        items,
         within: args.within,
     })
 }

@@ -12,7 +12,7 @@ use keywarden_core::{
     Format, KeyId, KeyRecord, KeyUpdate, RecordError, SecretUse, Timestamp, UnlockedVault,
 };
 
-use crate::args::{DestroyArgs, GenArgs, KeyCommand, ListArgs, RevealArgs, SortKey};
+use crate::args::{DestroyArgs, GenArgs, KeyCommand, ListArgs, RevealArgs, SnoozeArgs, SortKey};
 use crate::failure::{Code, Failure};
 use crate::output::{self, KeyAction, KeyView, Report, Revealed};
 use crate::session::{Session, Unlocked};
@@ -97,6 +97,7 @@ pub fn run(session: &Session, command: &KeyCommand) -> Result<Report, Failure> {
             Ok(key_report(vault, record, KeyAction::Rotated(previous)))
         }
         KeyCommand::Destroy(args) => destroy(vault, args),
+        KeyCommand::Snooze(args) => snooze(vault, args),
         KeyCommand::Reveal(args) => reveal(session, &mut unlocked, args),
         KeyCommand::Import(args) => import::store(vault, args, imported),
         KeyCommand::ExportPublic(args) => export::public(vault, args),
@@ -133,7 +134,7 @@ fn list(vault: &UnlockedVault, args: &ListArgs) -> Result<Report, Failure> {
     let unused: Option<HashSet<KeyId>> = args
         .unused_days
         .map(|days| vault.unused_keys(days).iter().map(|r| r.id).collect());
-    let horizon = args.due_within.map(days_from_now).transpose()?;
+    let horizon = args.due_within.map(|d| days_from_now("--due-within", d)).transpose()?;
     let mut keys: Vec<KeyView> = vault
         .list(&search)
         .into_iter()
@@ -173,13 +174,13 @@ fn by_due(a: Option<Timestamp>, b: Option<Timestamp>) -> Ordering {
     }
 }
 
-/// The instant `days` days from now.
-fn days_from_now(days: u32) -> Result<Timestamp, Failure> {
+/// The instant `days` days from now, given to `option`.
+fn days_from_now(option: &str, days: u32) -> Result<Timestamp, Failure> {
     let now = Timestamp::now();
     Timestamp::from_second(now.as_second().saturating_add(i64::from(days) * 86_400)).map_err(|_| {
         Failure::new(
             Code::InvalidInput,
-            format!("--due-within {days} reaches past the end of time"),
+            format!("{option} {days} reaches past the end of time"),
         )
     })
 }
@@ -202,6 +203,28 @@ fn destroy(vault: &mut UnlockedVault, args: &DestroyArgs) -> Result<Report, Fail
         (record, action)
     };
     Ok(key_report(vault, record, action))
+}
+
+/// `key snooze`: put off one due date's reminders until a day, for some days, or wake
+/// them again.
+fn snooze(vault: &mut UnlockedVault, args: &SnoozeArgs) -> Result<Report, Failure> {
+    let id = vault.find(&args.reference)?.id;
+    if args.cancel {
+        let record = vault.cancel_snooze(&id, args.kind, &args.reason)?.clone();
+        return Ok(key_report(vault, record, KeyAction::SnoozeCancelled(args.kind)));
+    }
+    let until = match (&args.until, args.days) {
+        (Some(text), _) => super::audit::parse_date("--until", text, false)?,
+        (None, Some(days)) => days_from_now("--days", days)?,
+        (None, None) => {
+            return Err(Failure::new(
+                Code::Usage,
+                "say until when: --until DATE or --days N (or --cancel)",
+            ));
+        }
+    };
+    let record = vault.snooze(&id, args.kind, until, &args.reason)?.clone();
+    Ok(key_report(vault, record, KeyAction::Snoozed(args.kind)))
 }
 
 /// `key reveal`: confirms on a terminal, asks for the passphrase again from the same

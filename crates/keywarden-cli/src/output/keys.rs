@@ -4,6 +4,7 @@
 use std::fmt;
 
 use keywarden_core::material::Fingerprint;
+use keywarden_core::reminder::DueKind;
 use keywarden_core::state::COMPROMISE_FOLLOW_UP;
 use keywarden_core::{
     Finding, KeyRecord, KeyState, KeyVersion, Severity, Timestamp, Transition, UnlockedVault,
@@ -79,6 +80,10 @@ pub enum KeyAction {
     Destroyed,
     /// `key destroy --cancel`.
     DestructionCancelled,
+    /// `key snooze`, with the kind of due date.
+    Snoozed(DueKind),
+    /// `key snooze --cancel`, with the kind of due date.
+    SnoozeCancelled(DueKind),
     /// `key import`, with the format read and every fingerprint of the material.
     Imported {
         /// The format's id (`pkcs8-pem`, `jwk`, …).
@@ -206,6 +211,8 @@ pub(super) struct KeyJson<'a> {
     next_rotation: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     destruction: Option<DestructionJson<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    snoozes: Vec<SnoozeJson<'a>>,
     versions: Vec<VersionJson<'a>>,
     history: Vec<TransitionJson<'a>>,
     findings: Vec<FindingJson<'a>>,
@@ -216,6 +223,16 @@ struct DestructionJson<'a> {
     scheduled_at: String,
     due_at: String,
     actor: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct SnoozeJson<'a> {
+    kind: &'static str,
+    due_at: String,
+    until: String,
+    actor: &'a str,
+    at: String,
     reason: &'a str,
 }
 
@@ -289,6 +306,18 @@ impl<'a> From<&'a KeyView> for KeyJson<'a> {
                 actor: &d.actor,
                 reason: &d.reason,
             }),
+            snoozes: r
+                .snoozes
+                .iter()
+                .map(|z| SnoozeJson {
+                    kind: z.kind.id(),
+                    due_at: rfc3339(z.due_at),
+                    until: rfc3339(z.until),
+                    actor: &z.actor,
+                    at: rfc3339(z.at),
+                    reason: &z.reason,
+                })
+                .collect(),
             versions: r
                 .versions
                 .iter()
@@ -420,6 +449,19 @@ pub(super) fn report_text(view: &KeyView, action: &KeyAction) -> String {
         ),
         KeyAction::DestructionCancelled => {
             format!("Cancelled the destruction of \"{name}\".\n")
+        }
+        KeyAction::Snoozed(kind) => match r.snoozes.iter().find(|z| z.kind == *kind) {
+            Some(z) => format!(
+                "Snoozed the {kind} reminder of \"{name}\" (due {}) until {}. Wake it early \
+                 with:\n  keywarden key snooze {} --kind {kind} --cancel --reason TEXT\n",
+                rfc3339(z.due_at),
+                rfc3339(z.until),
+                r.id
+            ),
+            None => format!("Snoozed the {kind} reminder of \"{name}\".\n"),
+        },
+        KeyAction::SnoozeCancelled(kind) => {
+            format!("The {kind} reminder of \"{name}\" is no longer snoozed.\n")
         }
         KeyAction::Imported { format, .. } => format!("Imported a key from {format}.\n"),
     };
