@@ -2434,6 +2434,34 @@ fn starting_at_login_is_switched_through_the_launcher() {
     );
     assert!(*launcher.enabled.lock().unwrap());
     *launcher.broken.lock().unwrap() = false;
+    // Both attempts are in the audit log (newest first), the failed one with why.
+    let mut changes: Vec<(String, String)> = h
+        .ok("audit_list", json!({"action": "settings-changed"}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["outcome"].as_str().unwrap().to_owned(),
+                e["detail"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    changes.reverse();
+    assert_eq!(
+        changes,
+        [
+            (
+                "success".to_owned(),
+                "start at login, minimised to the tray: on".to_owned()
+            ),
+            (
+                "failure".to_owned(),
+                "start at login, minimised to the tray: off: the autostart folder is read-only"
+                    .to_owned()
+            ),
+        ]
+    );
 
     h.ok("vault_lock", json!({}));
     assert_eq!(

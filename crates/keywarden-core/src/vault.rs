@@ -1260,6 +1260,25 @@ impl UnlockedVault {
         Ok(())
     }
 
+    /// Records a change of a preference kept outside the vault, such as the app's
+    /// start-at-login entry of the computer account: `detail` says what it is now,
+    /// `failure` why it could not be changed (then the entry records a failure).
+    ///
+    /// # Errors
+    /// A storage failure; the entry is then not recorded.
+    pub fn record_setting_change(
+        &mut self,
+        detail: &str,
+        failure: Option<&str>,
+    ) -> Result<(), RecordError> {
+        let entry = NewEntry::new(Action::SettingsChanged);
+        let entry = match failure {
+            None => entry.detail(detail),
+            Some(why) => entry.failed(format!("{detail}: {why}")),
+        };
+        self.commit(entry, |_| Ok(()))
+    }
+
     /// Replaces the passphrase: checks the current passphrase and key file, then rewraps
     /// the data key under a key derived from the new passphrase (same key file, same KDF
     /// parameters, fresh salt). Records are not re-encrypted.

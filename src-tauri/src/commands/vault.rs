@@ -167,9 +167,15 @@ pub async fn settings_set_autostart(
 ) -> Result<AutostartStatus, IpcError> {
     state.touch();
     let enabled = enabled.0;
+    let detail = format!(
+        "start at login, minimised to the tray: {}",
+        if enabled { "on" } else { "off" }
+    );
     state
-        .with_unlocked(|_vault| {
-            state.launcher()?.set_enabled(enabled).map_err(|reason| {
+        .with_unlocked(|vault| {
+            let changed = state.launcher()?.set_enabled(enabled);
+            vault.record_setting_change(&detail, changed.as_ref().err().map(String::as_str))?;
+            changed.map_err(|reason| {
                 IpcError::new(
                     ErrorCode::Io,
                     format!(
