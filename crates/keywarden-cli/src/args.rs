@@ -446,7 +446,8 @@ pub struct SnoozeArgs {
 }
 
 fn parse_due_kind(s: &str) -> Result<DueKind, String> {
-    s.parse().map_err(|e: keywarden_core::RecordError| e.to_string())
+    s.parse()
+        .map_err(|e: keywarden_core::RecordError| e.to_string())
 }
 
 /// `keywarden key reveal`.

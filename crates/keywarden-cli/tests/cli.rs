@@ -1629,7 +1629,10 @@ fn a_snoozed_reminder_leaves_due_until_it_wakes_and_the_audit_log_keeps_why() {
     let (code, doc) = snooze(&["--cancel", "--reason", "the HSM came"]);
     assert_eq!(code, 0, "{doc}");
     assert_eq!(json(dir.path(), &["due", "--within", "7"]).0, 1);
-    let (_, doc) = json(dir.path(), &["audit", "list", "--action", "reminder-snoozed"]);
+    let (_, doc) = json(
+        dir.path(),
+        &["audit", "list", "--action", "reminder-snoozed"],
+    );
     let reasons: Vec<&str> = doc["entries"]
         .as_array()
         .unwrap()

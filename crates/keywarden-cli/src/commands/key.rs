@@ -134,7 +134,10 @@ fn list(vault: &UnlockedVault, args: &ListArgs) -> Result<Report, Failure> {
     let unused: Option<HashSet<KeyId>> = args
         .unused_days
         .map(|days| vault.unused_keys(days).iter().map(|r| r.id).collect());
-    let horizon = args.due_within.map(|d| days_from_now("--due-within", d)).transpose()?;
+    let horizon = args
+        .due_within
+        .map(|d| days_from_now("--due-within", d))
+        .transpose()?;
     let mut keys: Vec<KeyView> = vault
         .list(&search)
         .into_iter()
@@ -211,7 +214,11 @@ fn snooze(vault: &mut UnlockedVault, args: &SnoozeArgs) -> Result<Report, Failur
     let id = vault.find(&args.reference)?.id;
     if args.cancel {
         let record = vault.cancel_snooze(&id, args.kind, &args.reason)?.clone();
-        return Ok(key_report(vault, record, KeyAction::SnoozeCancelled(args.kind)));
+        return Ok(key_report(
+            vault,
+            record,
+            KeyAction::SnoozeCancelled(args.kind),
+        ));
     }
     let until = match (&args.until, args.days) {
         (Some(text), _) => super::audit::parse_date("--until", text, false)?,
