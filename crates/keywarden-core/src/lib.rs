@@ -16,6 +16,7 @@ pub mod clock;
 pub mod error;
 pub mod kdf;
 pub mod key;
+pub mod kit;
 mod keyslot;
 pub mod material;
 pub mod policy;
