@@ -3,12 +3,15 @@
 //!
 //! A kit's [`document`] (plain text, one section per key) is sealed in an age
 //! [`envelope`], then printed as QR [`chunk`]s and as [`typed`] lines with a check per
-//! line. Every kit has a [`KitId`].
+//! line. Every kit has a [`KitId`]. A split kit's passphrase is a random secret shared
+//! out with [`slip39`] (SatoshiLabs SLIP-0039), so that any M of N custodians, and no
+//! fewer, can open it with any SLIP-39 tool.
 
 pub mod chunk;
 pub mod document;
 pub mod envelope;
 mod id;
+pub mod slip39;
 pub mod typed;
 
 pub use document::{KitDocument, KitEntry};
