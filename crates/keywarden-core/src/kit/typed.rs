@@ -52,8 +52,8 @@ pub fn lines(kit: KitId, payload: &[u8]) -> Vec<String> {
 /// whole does not decode.
 pub fn read(kit: KitId, text: &str) -> Result<Vec<u8>, KitError> {
     let mut data = String::new();
-    let mut expected = 1usize;
-    for raw in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+    let typed = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    for (expected, raw) in (1usize..).zip(typed) {
         let bad = |reason: String| KitError::TypedLine {
             line: expected,
             reason,
@@ -79,7 +79,6 @@ pub fn read(kit: KitId, text: &str) -> Result<Vec<u8>, KitError> {
             )));
         }
         data.push_str(body);
-        expected += 1;
     }
     Base64::decode_vec(&data).map_err(|_| KitError::Chunk {
         reason: "the typed lines do not decode: a line may be missing".to_owned(),
