@@ -17,6 +17,7 @@ pub mod error;
 pub mod kdf;
 pub mod key;
 mod keyslot;
+pub mod kit;
 pub mod material;
 pub mod policy;
 mod random;
