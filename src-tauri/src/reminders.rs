@@ -11,16 +11,7 @@
 //! snoozed date counts for nothing until its snooze ends.
 
 use keywarden_core::Timestamp;
-use keywarden_core::reminder::{TimeZone, Urgency, urgency};
-
-/// One due date, without the key it belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DueDate {
-    /// When it falls due.
-    pub due_at: Timestamp,
-    /// Until when its reminder is snoozed, if it is.
-    pub snoozed_until: Option<Timestamp>,
-}
+use keywarden_core::reminder::{ReminderDate, TimeZone, Urgency, urgency};
 
 /// How pressing the most pressing date is: what a notification escalates on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +59,7 @@ pub struct Outlook {
 impl Outlook {
     /// What `dates` come to at `now`, counted in calendar days of `tz` against the
     /// policy's `thresholds`.
-    pub fn of(dates: &[DueDate], thresholds: &[u32], now: Timestamp, tz: &TimeZone) -> Self {
+    pub fn of(dates: &[ReminderDate], thresholds: &[u32], now: Timestamp, tz: &TimeZone) -> Self {
         let mut out = Outlook {
             horizon: thresholds.iter().copied().max().unwrap_or(0),
             ..Outlook::default()
@@ -235,6 +226,7 @@ impl Notifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use keywarden_core::reminder::DueKind;
 
     const THRESHOLDS: [u32; 4] = [30, 14, 7, 1];
 
@@ -242,14 +234,15 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn due(s: &str) -> DueDate {
-        DueDate {
+    fn due(s: &str) -> ReminderDate {
+        ReminderDate {
+            kind: DueKind::Rotation,
             due_at: at(s),
             snoozed_until: None,
         }
     }
 
-    fn outlook(dates: &[DueDate], now: &str) -> Outlook {
+    fn outlook(dates: &[ReminderDate], now: &str) -> Outlook {
         Outlook::of(dates, &THRESHOLDS, at(now), &TimeZone::UTC)
     }
 
@@ -317,7 +310,8 @@ mod tests {
 
     #[test]
     fn snoozed_dates_count_for_nothing_until_the_snooze_ends() {
-        let snoozed = DueDate {
+        let snoozed = ReminderDate {
+            kind: DueKind::Destruction,
             due_at: at("2027-02-27T12:00:00Z"),
             snoozed_until: Some(at("2027-03-05T00:00:00Z")),
         };

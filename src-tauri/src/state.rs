@@ -19,7 +19,7 @@ use tauri::async_runtime::{self, Mutex};
 use crate::autostart::Launcher;
 use crate::dto::{LockReason, VaultState, VaultStatus};
 use crate::error::IpcError;
-use crate::reminders::DueDate;
+use keywarden_core::reminder::Reminders;
 
 /// The environment variable that names the vault file to use instead of the default.
 pub const VAULT_ENV: &str = "KEYWARDEN_VAULT";
@@ -456,7 +456,7 @@ impl AppState {
     /// file keeps while it is locked, from the records while it is unlocked. `None` when
     /// no vault is open, a command holds it (the next look tries again) or the copy
     /// cannot be read (logged).
-    pub(crate) fn reminder_dates(&self) -> Option<(Vec<DueDate>, Vec<u32>)> {
+    pub(crate) fn reminder_dates(&self) -> Option<Reminders> {
         let vault = self.vault.try_lock().ok()?;
         let reminders = match &*vault {
             Vault::Closed => return None,
@@ -469,15 +469,7 @@ impl AppState {
             },
             Vault::Unlocked { vault, .. } => vault.reminders(),
         };
-        let dates = reminders
-            .dates
-            .iter()
-            .map(|d| DueDate {
-                due_at: d.due_at,
-                snoozed_until: d.snoozed_until,
-            })
-            .collect();
-        Some((dates, reminders.thresholds))
+        Some(reminders)
     }
 
     /// Now, by the clock the vaults use.

@@ -2163,7 +2163,8 @@ fn snoozing_a_reminder_is_audited_with_its_reason_and_bounded_by_the_policy() {
 
     // Locked: the tray still sees the date, snoozed, without a name.
     h.ok("vault_lock", json!({}));
-    let (dates, thresholds) = h.state().reminder_dates().unwrap();
+    let keywarden_core::reminder::Reminders { dates, thresholds } =
+        h.state().reminder_dates().unwrap();
     assert_eq!(thresholds, [30, 14, 7, 1]);
     assert_eq!(dates.len(), 1);
     assert_eq!(dates[0].due_at, due_at);

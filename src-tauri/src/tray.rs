@@ -118,11 +118,11 @@ pub fn start_watch<R: Runtime>(app: AppHandle<R>) -> std::io::Result<()> {
 fn look<R: Runtime>(app: &AppHandle<R>, notifier: &mut Notifier, tz: &TimeZone) {
     let state = app.state::<AppState>();
     let now = state.now();
-    let Some((dates, thresholds)) = state.reminder_dates() else {
+    let Some(reminders) = state.reminder_dates() else {
         // No vault, or a command holds it: keep what the tray says until next time.
         return;
     };
-    let outlook = Outlook::of(&dates, &thresholds, now, tz);
+    let outlook = Outlook::of(&reminders.dates, &reminders.thresholds, now, tz);
     if let Some(tray) = app.tray_by_id(TRAY_ID) {
         let _ = tray.set_tooltip(Some(reminders::tooltip(&outlook)));
         let _ = tray.set_title(Some(reminders::title(&outlook)));

@@ -353,12 +353,20 @@ class App:
         return pids
 
     def _wait_app_gone(self, timeout: float = NORMAL) -> None:
-        # A second instance on the same vault would find it busy: the old one must be gone.
-        deadline = time.monotonic() + timeout
+        # A second instance on the same vault would find it busy: the old one must be
+        # gone, and its file descriptors (the vault's lock) closed, before the next start.
+        started = time.monotonic()
+        deadline = started + timeout
         while self._app_pids() and time.monotonic() < deadline:
             time.sleep(0.1)
-        for pid in self._app_pids():
+        lingering = self._app_pids()
+        for pid in lingering:
             os.kill(pid, signal.SIGKILL)
+        if lingering:
+            print(f"[e2e] the app did not exit {timeout:.0f} s after its session ended; killed")
+        deadline = time.monotonic() + NORMAL
+        while self._app_pids() and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def close(self) -> None:
         try:

@@ -131,43 +131,7 @@ pub struct Reminders {
     pub dates: Vec<ReminderDate>,
 }
 
-/// Counts for a notification or a tray icon.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ReminderSummary {
-    /// Due dates that have passed and are not snoozed.
-    pub overdue: usize,
-    /// Due dates within the largest threshold, not snoozed.
-    pub soon: usize,
-    /// Overdue or due-soon dates whose reminders are snoozed.
-    pub snoozed: usize,
-    /// The most pressing urgency among those not snoozed.
-    pub most_urgent: Option<Urgency>,
-}
-
 impl Reminders {
-    /// What needs attention at `now`, in calendar days of `tz`.
-    pub fn summary(&self, now: Timestamp, tz: &TimeZone) -> ReminderSummary {
-        let mut out = ReminderSummary::default();
-        for date in &self.dates {
-            let u = urgency(date.due_at, now, tz, &self.thresholds);
-            if matches!(u, Urgency::Later { .. }) {
-                continue;
-            }
-            if date.snoozed_until.is_some_and(|until| until > now) {
-                out.snoozed += 1;
-                continue;
-            }
-            match u {
-                Urgency::Overdue { .. } => out.overdue += 1,
-                _ => out.soon += 1,
-            }
-            if out.most_urgent.is_none_or(|m| u.rank() > m.rank()) {
-                out.most_urgent = Some(u);
-            }
-        }
-        out
-    }
-
     /// Replaces the plaintext copy in the vault file, in one transaction.
     pub(crate) fn store(&self, conn: &mut Connection) -> Result<(), StorageError> {
         let tx = conn.transaction()?;
@@ -260,17 +224,6 @@ CREATE TABLE IF NOT EXISTS reminder_threshold (
     days          INTEGER PRIMARY KEY
 ) STRICT;
 ";
-
-impl Urgency {
-    /// Orders urgencies: overdue (longest first) above soon (fewest days left first)
-    /// above later.
-    fn rank(self) -> i64 {
-        match self {
-            Urgency::Overdue { days } => i64::MAX / 2 + days,
-            Urgency::Soon { days_left, .. } | Urgency::Later { days_left } => -days_left,
-        }
-    }
-}
 
 /// The calendar date of `t` in `tz`.
 fn date_in(t: Timestamp, tz: &TimeZone) -> Date {
