@@ -51,7 +51,8 @@ apt_run=(
 # The end-to-end tests: a virtual display, the WebKitGTK WebDriver
 # (/usr/bin/WebKitWebDriver), a session bus for the app, and python3 -m venv. The
 # interop tests: the independent tools that must agree with Keywarden's key formats
-# (age-keygen, ssh-keygen, openssl).
+# (age-keygen, ssh-keygen, openssl) and that open a recovery kit without Keywarden
+# (pdftoppm and pdftotext from poppler-utils, zbarimg from zbar-tools, age).
 apt_test=(
   xvfb
   xauth
@@ -61,6 +62,8 @@ apt_test=(
   age
   openssh-client
   openssl
+  poppler-utils
+  zbar-tools
 )
 
 want=("${apt_run[@]}")

@@ -178,3 +178,23 @@ def test_a_locked_vault_s_plaintext_due_dates_agree_with_keywarden_due(tmp_path)
         db.close()
     text = repr(rows)
     assert not any(name in text for name in names)
+
+
+def test_the_kit_register_reads_as_specified(tmp_path):
+    vault, made = make_vault(tmp_path)
+    assert read_vault(str(vault), PASSPHRASE)["kits"] == []
+    out = tmp_path / "kit"
+    kit = keywarden(vault, "kit", "create", made[0]["id"], made[1]["id"], "--kind", "split",
+                    "--threshold", "2", "--custodian", "Ada", "--custodian", "Bea",
+                    "--out", str(out))["kit"]
+    keywarden(vault, "key", "rotate", made[1]["id"], "--reason", "interop")
+    (stored,) = read_vault(str(vault), PASSPHRASE)["kits"]
+    assert stored["id"] == kit["id"]
+    assert stored["generation"] == 1
+    assert (stored["kind"], stored["threshold"], stored["count"]) == ("split", 2, 2)
+    assert [(c["custodian"], c["share"]) for c in stored["custody"]] == [("Ada", 1), ("Bea", 2)]
+    assert [(k["id"], k["version"]) for k in stored["keys"]] == [(made[0]["id"], 1),
+                                                                 (made[1]["id"], 1)]
+    assert stored["status"] == "superseded"
+    assert made[1]["name"] in stored["status_reason"]
+

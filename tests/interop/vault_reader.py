@@ -102,7 +102,8 @@ MATERIAL_TAGS = {0x01: "raw", 0x02: "pkcs8", 0x03: "x25519-scalar", 0x04: "text"
 
 def read_vault(path: str, passphrase: str, key_file: bytes | None = None) -> dict:
     """Returns {"keys": [{id, name, algorithm, ..., current_version, encoding, material}],
-    "settings": {...}, "policy": {...}}."""
+    "settings": {...}, "policy": {...}, "kits": [...]} (the custody register, section 5.7;
+    empty before the first kit)."""
     check_header(path)
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
@@ -110,10 +111,13 @@ def read_vault(path: str, passphrase: str, key_file: bytes | None = None) -> dic
         records = hkdf(dek, vault_id, b"keywarden/v1/records", 32)
         material_key = hkdf(dek, vault_id, b"keywarden/v1/material", 32)
 
-        def setting(name: str) -> dict:
-            row_version, value = db.execute(
+        def setting(name: str) -> dict | None:
+            row = db.execute(
                 "SELECT row_version, value FROM setting WHERE name = ?", (name,)
             ).fetchone()
+            if row is None:
+                return None
+            row_version, value = row
             return cbor2.loads(unseal(records, value, aad(vault_id, "setting", name, row_version)))
 
         keys = []
@@ -128,7 +132,9 @@ def read_vault(path: str, passphrase: str, key_file: bytes | None = None) -> dic
             if plain[0] not in MATERIAL_TAGS:
                 raise VaultError("unknown material encoding")
             keys.append({"id": key_id, **record, "encoding": MATERIAL_TAGS[plain[0]], "material": plain[1:]})
-        return {"keys": keys, "settings": setting("preferences"), "policy": setting("policy")}
+        kits = (setting("kits") or {"kits": []})["kits"]
+        return {"keys": keys, "settings": setting("preferences"), "policy": setting("policy"),
+                "kits": kits}
     finally:
         db.close()
 

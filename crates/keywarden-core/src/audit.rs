@@ -76,11 +76,19 @@ pub enum Action {
     CalendarExported,
     /// A key-management report was exported.
     ReportExported,
+    /// A recovery kit was made (one entry per key it holds) or could not be.
+    KitCreated,
+    /// A kit became superseded (its key was rotated) or void (compromised, destroyed).
+    KitStatusChanged,
+    /// Keys were restored from a recovery kit.
+    KitRecovered,
+    /// A kit was drilled: its shares or payload read back and checked, or not.
+    KitDrilled,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 27] = [
         Action::VaultCreated,
         Action::Unlocked,
         Action::UnlockFailed,
@@ -104,6 +112,10 @@ impl Action {
         Action::SnoozeCancelled,
         Action::CalendarExported,
         Action::ReportExported,
+        Action::KitCreated,
+        Action::KitStatusChanged,
+        Action::KitRecovered,
+        Action::KitDrilled,
     ];
 
     /// The stable identifier stored in entries and used by filters.
@@ -132,6 +144,10 @@ impl Action {
             Action::SnoozeCancelled => "snooze-cancelled",
             Action::CalendarExported => "calendar-exported",
             Action::ReportExported => "report-exported",
+            Action::KitCreated => "kit-created",
+            Action::KitStatusChanged => "kit-status-changed",
+            Action::KitRecovered => "kit-recovered",
+            Action::KitDrilled => "kit-drilled",
         }
     }
 }

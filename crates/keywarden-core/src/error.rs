@@ -255,6 +255,10 @@ pub enum RecordError {
         /// What did not match (the unlock error's message).
         reason: String,
     },
+    /// Recovery-kit data was refused: a key that cannot go on paper, a bad share, a
+    /// damaged code or payload.
+    #[error(transparent)]
+    Kit(#[from] crate::kit::KitError),
     /// The vault file failed.
     #[error(transparent)]
     Storage(#[from] StorageError),

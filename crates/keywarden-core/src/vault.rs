@@ -31,9 +31,11 @@ use crate::state::{KeyState, Transition};
 use zeroize::Zeroizing;
 
 pub mod export;
+mod kits;
 mod lifecycle;
 mod reminders;
 
+pub use kits::{KitLock, KitRequest, MIN_KIT_PASSPHRASE_CHARS, PreparedKit, Restored, SheetFile};
 pub use lifecycle::SecretUse;
 
 /// The default vault: `keywarden/vault.keywarden` in the platform's data directory
@@ -132,6 +134,9 @@ pub struct UnlockedVault {
     actor: String,
     /// The plaintext reminder copy as last written this session (`None`: not yet).
     reminders_written: Option<crate::reminder::Reminders>,
+    /// The custody register of recovery kits.
+    kits: Vec<crate::kit::register::KitRecord>,
+    kits_row_version: u64,
 }
 
 impl fmt::Debug for UnlockedVault {
@@ -525,6 +530,7 @@ impl UnlockedVault {
         let keys = SubKeys::derive(&dek, &locked.vault_id);
         let loaded = Self::read_all(&locked, &keys).and_then(|all| {
             let (policy, policy_row_version) = Self::read_policy(&locked, &keys)?;
+            let register = kits::read_register(&locked, &keys.records)?;
             let (head, rows) = audit::read_head(&locked.conn, &keys.audit, &locked.vault_id)?;
             let digest = audit::row_digest(&locked.conn)?;
             if rows.is_some_and(|r| r != digest) {
@@ -533,12 +539,13 @@ impl UnlockedVault {
                 ));
             }
             let (problem, end) = audit::check_head(&locked.conn, head)?;
-            Ok((all, policy, policy_row_version, end, problem, digest))
+            Ok((all, policy, policy_row_version, register, end, problem, digest))
         });
         let (
             (records, settings, settings_row_version),
             policy,
             policy_row_version,
+            (kits, kits_row_version),
             head,
             intact,
             rows,
@@ -566,6 +573,8 @@ impl UnlockedVault {
             actor,
             audit_at_unlock: intact,
             reminders_written: None,
+            kits,
+            kits_row_version,
         };
         if record_unlock {
             let mut entries: Vec<NewEntry> = failed
@@ -1049,8 +1058,29 @@ impl UnlockedVault {
         record.row_version += 1;
         record.updated_at = self.now();
         let meta = self.seal_meta(&record)?;
-        self.commit_entries(entries, |tx| {
+        // Rotating, compromising or destroying a key changes the status of its kits in
+        // the same transaction.
+        let kit_changes = self.kit_changes(&record);
+        let mut all_entries = entries.to_vec();
+        let kit_row = match &kit_changes {
+            Some((register, kit_entries)) => {
+                all_entries.extend(kit_entries.iter().cloned());
+                Some(self.register_blob(register, self.kits_row_version)?)
+            }
+            None => None,
+        };
+        let kits_previous = self.kits_row_version;
+        let kits_next = self.commit_entries(&all_entries, |tx| {
             extra(tx)?;
+            let kits_next = match &kit_row {
+                Some(blob) => crate::settings::store(
+                    tx,
+                    crate::kit::register::REGISTER_ROW,
+                    kits_previous,
+                    blob,
+                )?,
+                None => kits_previous,
+            };
             let changed = tx.execute(
                 "UPDATE key SET row_version = ?1, meta = ?2 WHERE id = ?3 AND row_version = ?4",
                 params![
@@ -1063,8 +1093,12 @@ impl UnlockedVault {
             if changed != 1 {
                 return Err(StorageError::damaged(format!("key {id} changed underneath")).into());
             }
-            Ok(())
+            Ok(kits_next)
         })?;
+        if let Some((register, _)) = kit_changes {
+            self.kits = register;
+            self.kits_row_version = kits_next;
+        }
         self.records.insert(id, record);
         self.sync_reminders();
         self.get(&id)

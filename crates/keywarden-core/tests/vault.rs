@@ -26,6 +26,8 @@ mod errors;
 mod foreign_files;
 #[path = "vault/format_spec.rs"]
 mod format_spec;
+#[path = "vault/kits.rs"]
+mod kits;
 #[path = "vault/lifecycle.rs"]
 mod lifecycle;
 #[path = "vault/model.rs"]

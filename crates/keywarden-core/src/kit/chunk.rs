@@ -115,7 +115,7 @@ impl Chunk {
 }
 
 /// Collects chunks in any order, from any number of scans, until the payload is whole.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Assembler {
     kit: Option<(KitId, usize)>,
     parts: BTreeMap<usize, Vec<u8>>,

@@ -11,6 +11,10 @@ pub mod chunk;
 pub mod document;
 pub mod envelope;
 mod id;
+pub mod pdf;
+pub mod recovery;
+pub mod register;
+pub mod sheet;
 pub mod slip39;
 pub mod typed;
 
@@ -82,12 +86,36 @@ pub enum KitError {
     /// The passphrase or identity does not open the kit.
     #[error("this passphrase or identity does not open the kit")]
     WrongKey,
+    /// A SLIP-39 share is malformed or does not fit with the others.
+    #[error("share: {0}")]
+    Share(#[from] slip39::Slip39Error),
     /// The age envelope could not be made or opened.
     #[error("{reason}")]
     Envelope {
         /// What went wrong.
         reason: String,
     },
+}
+
+/// Words in a generated kit passphrase: 6 EFF words, about 77 bits, which scrypt at
+/// [`envelope::PERSON_LOG_N`] turns into years of guessing, and short enough to write
+/// by hand without mistakes.
+pub const PASSPHRASE_WORDS: usize = 6;
+
+/// A kit passphrase to write on the sheet by hand: [`PASSPHRASE_WORDS`] words drawn
+/// uniformly from the EFF large word list (the OS CSPRNG), separated by spaces.
+pub fn generate_passphrase() -> zeroize::Zeroizing<String> {
+    let words = crate::material::eff_large_words();
+    let count = u32::try_from(words.len()).unwrap_or(u32::MAX);
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(PASSPHRASE_WORDS * 10));
+    for i in 0..PASSPHRASE_WORDS {
+        if i > 0 {
+            out.push(' ');
+        }
+        let index = crate::random::below(count) as usize;
+        out.push_str(words.get(index).copied().unwrap_or("abacus"));
+    }
+    out
 }
 
 /// `1, 3, 4`.
@@ -97,4 +125,21 @@ fn list(items: &[usize]) -> String {
         .map(usize::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+
+    #[test]
+    fn generated_passphrases_are_six_listed_words() {
+        let words = crate::material::eff_large_words();
+        let p = generate_passphrase();
+        let parts: Vec<&str> = p.split(' ').collect();
+        assert_eq!(parts.len(), PASSPHRASE_WORDS);
+        assert!(parts.iter().all(|w| words.contains(w)));
+        assert_ne!(*p, *generate_passphrase());
+    }
 }

@@ -20,7 +20,7 @@ use super::{Share, Slip39Error};
 /// Unlike [`combine`](super::combine), the collector accepts more shares than needed:
 /// it recovers from the first `group threshold` complete groups (lowest group index
 /// first), with the `member threshold` lowest-indexed shares of each.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Collector {
     /// Groups by group index; each holds its shares by member index.
     groups: BTreeMap<u8, BTreeMap<u8, Share>>,

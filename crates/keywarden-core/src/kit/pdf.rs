@@ -1,0 +1,1431 @@
+//! Recovery kit sheets rendered as PDF (A4 or Letter).
+//!
+//! A sheet shows a header, its keys, the share words or a passphrase box, QR codes,
+//! typed lines and a page of instructions for heirs.
+//! The layout is a cursor that moves down the page and starts a new page when the next
+//! block does not fit; every block measures itself first. Text is set in the standard
+//! PDF fonts (Helvetica and Courier, not embedded) with WinAnsiEncoding, so any PDF
+//! reader shows it; QR codes are vector squares, sharp at any printer resolution.
+
+use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use qrcode::{Color, EcLevel, QrCode};
+use zeroize::Zeroizing;
+
+use super::sheet::{Paper, Sheet, SheetKind};
+use super::{KitError, chunk, typed};
+
+/// The most characters in one payload QR code (`KW1 <kit id> i/n <base64>`).
+///
+/// 600 characters at error correction level Q make a version 23 or 24 code (109–113
+/// modules, 117–121 with the quiet zone). Three fit across A4 or Letter at about 1.4 pt
+/// (0.5 mm) a module, which any printer renders and any phone or `zbarimg` reads, and
+/// level Q still decodes with a quarter of a code stained, torn or faded: what paper in
+/// a safe for twenty years needs. An RSA-4096 kit (about 4.5 KB of base64) takes 8
+/// codes, one page. The format's 1000 characters would need level M or smaller modules.
+pub const CODE_CHARS: usize = 600;
+/// Error correction of every code: level Q restores up to 25% of damaged modules.
+const CODE_EC: EcLevel = EcLevel::Q;
+/// The quiet zone around each code, in modules (what the QR standard requires).
+const QUIET: usize = 4;
+/// The smallest module drawn, in points (0.42 mm): below it, fewer codes go on a row.
+const MIN_MODULE: f32 = 1.2;
+/// The largest module drawn, in points (0.85 mm): small codes do not grow huge.
+const MAX_MODULE: f32 = 2.4;
+/// The most payload codes side by side.
+const MAX_CODE_COLUMNS: usize = 3;
+/// The share code's module, in points, and the most room it may take across.
+const SHARE_MODULE: f32 = 2.0;
+/// The most room the share code may take across, in points.
+const SHARE_CODE_ROOM: f32 = 150.0;
+
+/// Left and right margins, in points.
+const MARGIN_X: f32 = 50.0;
+/// From the top edge to the first line.
+const MARGIN_TOP: f32 = 52.0;
+/// Content stops this high above the bottom edge; the footer sits below.
+const MARGIN_BOTTOM: f32 = 62.0;
+/// The footer's baseline.
+const FOOTER_Y: f32 = 32.0;
+
+/// The commands that read the codes back into the payload (two lines, so that they fit
+/// the page); `{out}` is the file to write.
+const SCAN: [&str; 2] = [
+    "zbarimg --raw -q sheet*.png | grep '^KW1 ' | sort -u \\",
+    "  | sort -k3,3 | cut -d' ' -f4 | tr -d '\\n' | base64 -d > {out}",
+];
+
+/// Renders `sheets` as one PDF document: each sheet starts on a new page and may span
+/// several; after each sheet's pages, a plain-language instructions page for heirs.
+///
+/// The result is deterministic: the same sheets give the same bytes (dates come from
+/// `made_at`, nothing is random). It contains the share words of split sheets, and the
+/// keys themselves for unencrypted ones: treat it as secret. Buffers this function owns
+/// are wiped; those that pdf-writer and qrcode reallocate on the way are not.
+///
+/// # Errors
+/// [`KitError::Document`] (line 0) for no sheets, a sheet that fails
+/// [`Sheet::validate`], or a document of more pages than a PDF can count;
+/// [`KitError::Chunk`] when a payload needs more than [`chunk::MAX_CHUNKS`] codes.
+pub fn render(sheets: &[Sheet], paper: Paper) -> Result<Vec<u8>, KitError> {
+    if sheets.is_empty() {
+        return Err(KitError::Document {
+            line: 0,
+            reason: "there are no sheets to print".to_owned(),
+        });
+    }
+    let mut pages: Vec<Zeroizing<Vec<u8>>> = Vec::new();
+    for sheet in sheets {
+        sheet.validate()?;
+        pages.extend(sheet_pages(sheet, paper)?);
+    }
+    let too_many = || KitError::Document {
+        line: 0,
+        reason: "the sheets need more pages than a PDF can hold".to_owned(),
+    };
+    let count = i32::try_from(pages.len()).map_err(|_| too_many())?;
+    // Objects: 1 catalog, 2 page tree, 3 info, 4..=7 fonts, then a page and its content.
+    let page_ref = |i: i32| Ref::new(8 + 2 * i);
+    let content_ref = |i: i32| Ref::new(9 + 2 * i);
+    if count > (i32::MAX - 9) / 2 {
+        return Err(too_many());
+    }
+    let catalog = Ref::new(1);
+    let tree = Ref::new(2);
+    let info = Ref::new(3);
+    let font_ref = |f: Font| Ref::new(4 + f as i32);
+
+    // One allocation for the whole file, so that no partial copy of it is left behind.
+    let capacity = pages.iter().map(|p| p.len() + 512).sum::<usize>() + 16 * 1024;
+    let mut pdf = Pdf::with_capacity(capacity);
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree).kids((0..count).map(page_ref)).count(count);
+    for font in Font::ALL {
+        pdf.type1_font(font_ref(font))
+            .base_font(font.base())
+            .encoding_predefined(Name(b"WinAnsiEncoding"));
+    }
+    let (width, height) = paper.size_pt();
+    for (i, content) in (0..count).zip(&pages) {
+        let mut page = pdf.page(page_ref(i));
+        page.media_box(Rect::new(0.0, 0.0, width, height))
+            .parent(tree)
+            .contents(content_ref(i));
+        let mut resources = page.resources();
+        let mut fonts = resources.fonts();
+        for font in Font::ALL {
+            fonts.pair(font.resource(), font_ref(font));
+        }
+        fonts.finish();
+        resources.finish();
+        page.finish();
+        pdf.stream(content_ref(i), content);
+    }
+    let mut kits: Vec<String> = Vec::new();
+    for sheet in sheets {
+        let id = sheet.kit.to_string();
+        if !kits.contains(&id) {
+            kits.push(id);
+        }
+    }
+    let title = format!("Keywarden recovery kit {}", kits.join(", "));
+    pdf.document_info(info)
+        .title(TextStr(&title))
+        .creator(TextStr("Keywarden"))
+        .producer(TextStr("Keywarden"));
+    Ok(pdf.finish())
+}
+
+/// The content streams of one sheet's pages, footers included.
+fn sheet_pages(sheet: &Sheet, paper: Paper) -> Result<Vec<Zeroizing<Vec<u8>>>, KitError> {
+    // Clear intermediates: for unencrypted kits, the codes and lines are the keys.
+    let codes = Zeroizing::new(chunk::split(sheet.kit, &sheet.payload, CODE_CHARS)?);
+    let lines = Zeroizing::new(typed::lines(sheet.kit, &sheet.payload));
+    let mut l = Layout::new(paper);
+    header(&mut l, sheet);
+    keys(&mut l, sheet);
+    match &sheet.kind {
+        SheetKind::Split { .. } => share(&mut l, sheet),
+        SheetKind::Personal => passphrase_box(&mut l),
+        SheetKind::Escrow { recipient } => escrow(&mut l, recipient),
+        SheetKind::Unencrypted => unencrypted_warning(&mut l),
+    }
+    short_steps(&mut l, sheet);
+    payload_codes(&mut l, sheet, &codes);
+    typed_lines(&mut l, sheet, &lines);
+    l.new_page();
+    heirs_page(&mut l, sheet);
+    let mut pages = l.finish();
+    let count = pages.len();
+    for (i, page) in pages.iter_mut().enumerate() {
+        footer(page, paper, sheet, i + 1, count);
+    }
+    Ok(pages
+        .into_iter()
+        .map(|p| Zeroizing::new(p.finish().into_vec()))
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------
+// Fonts and text
+
+/// The four standard fonts a sheet uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Font {
+    Sans = 0,
+    SansBold = 1,
+    Mono = 2,
+    MonoBold = 3,
+}
+
+impl Font {
+    const ALL: [Font; 4] = [Font::Sans, Font::SansBold, Font::Mono, Font::MonoBold];
+
+    /// The font's name in page resources.
+    fn resource(self) -> Name<'static> {
+        Name(match self {
+            Font::Sans => b"F1",
+            Font::SansBold => b"F2",
+            Font::Mono => b"F3",
+            Font::MonoBold => b"F4",
+        })
+    }
+
+    /// The standard font's PostScript name.
+    fn base(self) -> Name<'static> {
+        Name(match self {
+            Font::Sans => b"Helvetica",
+            Font::SansBold => b"Helvetica-Bold",
+            Font::Mono => b"Courier",
+            Font::MonoBold => b"Courier-Bold",
+        })
+    }
+
+    /// The advance width of one WinAnsi byte, in thousandths of an em.
+    fn advance(self, byte: u8) -> u16 {
+        let table = match self {
+            Font::Mono | Font::MonoBold => return 600,
+            Font::Sans => &HELVETICA,
+            Font::SansBold => &HELVETICA_BOLD,
+        };
+        let bold = self == Font::SansBold;
+        match byte {
+            32..=126 => table[usize::from(byte - 32)],
+            0x91 | 0x92 => {
+                if bold {
+                    278
+                } else {
+                    222
+                }
+            }
+            0x95 => 350,
+            0x96 => 556,
+            0x97 | 0x85 => 1000,
+            0xB7 => 278,
+            // Other letters: a generous width, so that wrapping errs on the safe side.
+            _ => 722,
+        }
+    }
+}
+
+/// Helvetica's advance widths of ASCII 32–126 (Adobe's AFM, WinAnsi's quotesingle and
+/// grave at 39 and 96).
+const HELVETICA: [u16; 95] = [
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722,
+    722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722,
+    667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556,
+    556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500,
+    500, 334, 260, 334, 584,
+];
+
+/// Helvetica-Bold's advance widths of ASCII 32–126.
+const HELVETICA_BOLD: [u16; 95] = [
+    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722,
+    722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722,
+    667, 944, 667, 667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333, 611,
+    611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556,
+    500, 389, 280, 389, 584,
+];
+
+/// Text as WinAnsiEncoding bytes, the encoding of the standard fonts.
+///
+/// ASCII and Latin-1 (U+00A0–U+00FF) map to themselves, and the typographic extras of
+/// WinAnsi (dashes, curly quotes, `…`, `•`, `€`, `™`, Œ, Š, Ž, Ÿ and their small forms) to
+/// their codes. Anything else, including control characters and every non-Latin
+/// script, prints as `?`: a key or custodian named in Greek or Chinese shows as question
+/// marks on the sheet. The machine-readable parts (QR codes and typed lines) are
+/// ASCII, and the recovery document inside keeps every name exactly.
+fn winansi(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            ' '..='~' | '\u{A0}'..='\u{FF}' => u8::try_from(u32::from(c)).unwrap_or(b'?'),
+            '€' => 0x80,
+            '‚' => 0x82,
+            'ƒ' => 0x83,
+            '„' => 0x84,
+            '…' => 0x85,
+            '†' => 0x86,
+            '‡' => 0x87,
+            'ˆ' => 0x88,
+            '‰' => 0x89,
+            'Š' => 0x8A,
+            '‹' => 0x8B,
+            'Œ' => 0x8C,
+            'Ž' => 0x8E,
+            '‘' => 0x91,
+            '’' => 0x92,
+            '“' => 0x93,
+            '”' => 0x94,
+            '•' => 0x95,
+            '–' => 0x96,
+            '—' => 0x97,
+            '˜' => 0x98,
+            '™' => 0x99,
+            'š' => 0x9A,
+            '›' => 0x9B,
+            'œ' => 0x9C,
+            'ž' => 0x9E,
+            'Ÿ' => 0x9F,
+            _ => b'?',
+        })
+        .collect()
+}
+
+/// How text is set: font, size, gray level (0 black) and line height, in points.
+#[derive(Debug, Clone, Copy)]
+struct Style {
+    font: Font,
+    size: f32,
+    gray: f32,
+    leading: f32,
+}
+
+impl Style {
+    const fn new(font: Font, size: f32, leading: f32) -> Style {
+        Style {
+            font,
+            size,
+            gray: 0.0,
+            leading,
+        }
+    }
+
+    const fn gray(self, gray: f32) -> Style {
+        Style { gray, ..self }
+    }
+
+    /// The width of `text`, in points.
+    fn width(self, text: &str) -> f32 {
+        let units: u32 = winansi(text)
+            .iter()
+            .map(|b| u32::from(self.font.advance(*b)))
+            .sum();
+        units as f32 * self.size / 1000.0
+    }
+}
+
+const TITLE: Style = Style::new(Font::SansBold, 20.0, 26.0);
+const KIND: Style = Style::new(Font::SansBold, 13.0, 19.0);
+const HEADING: Style = Style::new(Font::SansBold, 11.5, 17.0);
+const BODY: Style = Style::new(Font::Sans, 9.5, 13.0);
+const BODY_BOLD: Style = Style::new(Font::SansBold, 9.5, 13.0);
+const LABEL: Style = Style::new(Font::Sans, 8.5, 12.0).gray(0.35);
+const VALUE: Style = Style::new(Font::SansBold, 9.5, 12.0);
+const ID: Style = Style::new(Font::MonoBold, 10.0, 12.0);
+const MONO: Style = Style::new(Font::Mono, 8.5, 11.0);
+const COMMAND: Style = Style::new(Font::Mono, 8.5, 11.0);
+const WORD: Style = Style::new(Font::MonoBold, 13.5, 21.0);
+const WORD_NUMBER: Style = Style::new(Font::Sans, 8.5, 21.0).gray(0.4);
+const TYPED: Style = Style::new(Font::Mono, 10.0, 13.0);
+const CAPTION: Style = Style::new(Font::Sans, 8.0, 10.5).gray(0.3);
+const FOOTER: Style = Style::new(Font::Sans, 8.0, 10.0).gray(0.35);
+
+/// `text` in lines no wider than `max` points: words are kept whole when they fit a
+/// line, and broken between characters when they do not (long fingerprints).
+fn wrap(style: Style, text: &str, max: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let joined = if current.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{current} {word}")
+        };
+        if style.width(&joined) <= max {
+            current = joined;
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        for c in word.chars() {
+            current.push(c);
+            if style.width(&current) > max && current.chars().count() > 1 {
+                current.pop();
+                lines.push(std::mem::take(&mut current));
+                current.push(c);
+            }
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// `text` cut to `max` points, ending in `…` when it was cut.
+fn fit(style: Style, text: &str, max: f32) -> String {
+    if style.width(text) <= max {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        out.push(c);
+        if style.width(&format!("{out}…")) > max {
+            out.pop();
+            break;
+        }
+    }
+    format!("{}…", out.trim_end())
+}
+
+/// Sets one line of text with its baseline at `(x, baseline)`.
+fn show(content: &mut Content, style: Style, x: f32, baseline: f32, text: &str) {
+    let bytes = Zeroizing::new(winansi(text));
+    content.set_fill_gray(style.gray);
+    content
+        .begin_text()
+        .set_font(style.font.resource(), style.size)
+        .next_line(x, baseline)
+        .show(Str(&bytes))
+        .end_text();
+    content.set_fill_gray(0.0);
+}
+
+// ---------------------------------------------------------------------------------------
+// The layout cursor
+
+/// Pages being laid out, and the cursor: `y` is the top of the next line, in points
+/// from the bottom edge.
+struct Layout {
+    width: f32,
+    height: f32,
+    done: Vec<Content>,
+    page: Content,
+    y: f32,
+    /// Nothing is on the current page yet.
+    fresh: bool,
+}
+
+impl Layout {
+    fn new(paper: Paper) -> Layout {
+        let (width, height) = paper.size_pt();
+        Layout {
+            width,
+            height,
+            done: Vec::new(),
+            page: Content::new(),
+            y: height - MARGIN_TOP,
+            fresh: true,
+        }
+    }
+
+    fn left(&self) -> f32 {
+        MARGIN_X
+    }
+
+    fn right(&self) -> f32 {
+        self.width - MARGIN_X
+    }
+
+    /// The width of the text column.
+    fn measure(&self) -> f32 {
+        self.right() - self.left()
+    }
+
+    /// Starts a new page (unless the current one is still empty).
+    fn new_page(&mut self) {
+        if self.fresh {
+            return;
+        }
+        let page = std::mem::replace(&mut self.page, Content::new());
+        self.done.push(page);
+        self.y = self.height - MARGIN_TOP;
+        self.fresh = true;
+    }
+
+    /// Makes room for a block `height` points tall: a new page when it does not fit the
+    /// rest of this one. Returns whether a page was started.
+    fn ensure(&mut self, height: f32) -> bool {
+        if self.y - height < MARGIN_BOTTOM && !self.fresh {
+            self.new_page();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Vertical space, dropped at the top of a page.
+    fn space(&mut self, height: f32) {
+        if !self.fresh {
+            self.y -= height;
+        }
+    }
+
+    /// The baseline of a line of `style` whose box starts at `top`.
+    fn baseline(style: Style, top: f32) -> f32 {
+        // Helvetica's caps rise 0.72 em and its descenders fall 0.21 em: centre that.
+        top - (style.leading - 0.93 * style.size) / 2.0 - 0.72 * style.size
+    }
+
+    /// Sets text at the cursor's line, at `x`, without moving the cursor.
+    fn put(&mut self, style: Style, x: f32, text: &str) {
+        let baseline = Layout::baseline(style, self.y);
+        show(&mut self.page, style, x, baseline, text);
+        self.fresh = false;
+    }
+
+    /// One line of text at `x`; the cursor moves down.
+    fn line(&mut self, style: Style, x: f32, text: &str) {
+        self.ensure(style.leading);
+        self.put(style, x, text);
+        self.y -= style.leading;
+    }
+
+    /// A wrapped paragraph, `indent` points in.
+    fn paragraph(&mut self, style: Style, indent: f32, text: &str) {
+        let x = self.left() + indent;
+        for line in wrap(style, text, self.measure() - indent) {
+            self.line(style, x, &line);
+        }
+    }
+
+    /// A section heading, kept on a page with the first `keep` points below it.
+    fn heading(&mut self, text: &str, keep: f32) {
+        self.space(10.0);
+        self.ensure(HEADING.leading + keep);
+        let x = self.left();
+        self.line(HEADING, x, text);
+        self.space(2.0);
+    }
+
+    /// A label in the left column and its wrapped value beside it, kept together.
+    fn labelled(&mut self, indent: f32, label_width: f32, label: &str, value: Style, text: &str) {
+        let x = self.left() + indent;
+        let lines = wrap(value, text, self.measure() - indent - label_width);
+        let height = value.leading * lines.len() as f32;
+        self.ensure(height);
+        let label_style = Style {
+            leading: value.leading,
+            ..LABEL
+        };
+        self.put(label_style, x, label);
+        for line in &lines {
+            self.put(value, x + label_width, line);
+            self.y -= value.leading;
+        }
+    }
+
+    /// A thin rule across the column.
+    fn rule(&mut self) {
+        self.space(6.0);
+        let (left, right, y) = (self.left(), self.right(), self.y);
+        self.page
+            .set_stroke_gray(0.6)
+            .set_line_width(0.5)
+            .move_to(left, y)
+            .line_to(right, y)
+            .stroke();
+        self.fresh = false;
+        self.y -= 6.0;
+    }
+
+    /// Commands in monospace on a light panel, `indent` points in.
+    fn commands(&mut self, indent: f32, commands: &[String]) {
+        let room = self.measure() - indent - 12.0;
+        let lines: Vec<String> = commands
+            .iter()
+            .flat_map(|c| {
+                if COMMAND.width(c) <= room {
+                    vec![c.clone()]
+                } else {
+                    wrap(COMMAND, c, room)
+                }
+            })
+            .collect();
+        let height = COMMAND.leading * lines.len() as f32 + 6.0;
+        self.space(2.0);
+        self.ensure(height);
+        let (x, y, w) = (self.left() + indent, self.y, self.measure() - indent);
+        self.page
+            .set_fill_gray(0.93)
+            .rect(x, y - height, w, height)
+            .fill_nonzero()
+            .set_fill_gray(0.0);
+        self.fresh = false;
+        self.y -= 3.0;
+        for line in &lines {
+            self.put(COMMAND, x + 6.0, line);
+            self.y -= COMMAND.leading;
+        }
+        self.y -= 5.0;
+    }
+
+    /// A numbered step: its text, then its commands.
+    fn step(&mut self, number: usize, text: &str, commands: &[String]) {
+        const HANG: f32 = 16.0;
+        let lines = wrap(BODY, text, self.measure() - HANG);
+        let first = BODY.leading + if commands.is_empty() { 0.0 } else { 20.0 };
+        self.ensure(first.max(BODY.leading * lines.len().min(3) as f32));
+        let x = self.left();
+        self.put(BODY_BOLD, x, &format!("{number}."));
+        for line in &lines {
+            self.line(BODY, x + HANG, line);
+        }
+        if !commands.is_empty() {
+            self.commands(HANG, commands);
+        }
+        self.space(3.0);
+    }
+
+    /// The finished pages.
+    fn finish(mut self) -> Vec<Content> {
+        if !self.fresh || self.done.is_empty() {
+            self.done.push(self.page);
+        }
+        self.done
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// QR codes
+
+/// A QR code of `text`, or a `KitError::Chunk` when it does not fit one code.
+fn qr(text: &str) -> Result<QrCode, KitError> {
+    QrCode::with_error_correction_level(text.as_bytes(), CODE_EC).map_err(|_| KitError::Chunk {
+        reason: "a code's text does not fit one QR code".to_owned(),
+    })
+}
+
+/// The side of a code with its quiet zone, in modules.
+fn modules(code: &QrCode) -> usize {
+    code.width() + 2 * QUIET
+}
+
+/// Draws `code` with its quiet zone's top-left corner at `(x, top)`, `module` points a
+/// module: each row's runs of dark modules as one rectangle, all filled as one path.
+fn draw_qr(content: &mut Content, code: &QrCode, x: f32, top: f32, module: f32) {
+    let width = code.width().max(1);
+    let colors = code.to_colors();
+    let quiet = QUIET as f32 * module;
+    content.save_state();
+    // One unit per module, y pointing down from the symbol's top-left corner.
+    content.transform([module, 0.0, 0.0, -module, x + quiet, top - quiet]);
+    content.set_fill_gray(0.0);
+    for (row, cells) in colors.chunks(width).enumerate() {
+        let mut run: Option<usize> = None;
+        for (col, color) in cells.iter().chain(std::iter::once(&Color::Light)).enumerate() {
+            match (color, run) {
+                (Color::Dark, None) => run = Some(col),
+                (Color::Light, Some(start)) => {
+                    content.rect(start as f32, row as f32, (col - start) as f32, 1.0);
+                    run = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    content.fill_nonzero();
+    content.restore_state();
+}
+
+// ---------------------------------------------------------------------------------------
+// The sections of a sheet
+
+/// The sheet's kind, as its header says it.
+fn kind_title(kind: &SheetKind) -> String {
+    match kind {
+        SheetKind::Personal => "Personal kit".to_owned(),
+        SheetKind::Unencrypted => {
+            "Unencrypted kit — anyone holding this sheet has the keys".to_owned()
+        }
+        SheetKind::Split {
+            share_number,
+            threshold,
+            count,
+        } => format!("Split kit — share {share_number} of {count} (any {threshold} recover)"),
+        SheetKind::Escrow { .. } => "Escrow kit".to_owned(),
+    }
+}
+
+/// `2026-11-28 22:45 UTC`.
+fn date(sheet: &Sheet) -> String {
+    jiff::fmt::strtime::format("%Y-%m-%d %H:%M UTC", sheet.made_at)
+        .unwrap_or_else(|_| sheet.made_at.to_string())
+}
+
+fn header(l: &mut Layout, sheet: &Sheet) {
+    let x = l.left();
+    l.line(TITLE, x, "Keywarden recovery kit");
+    l.paragraph(KIND, 0.0, &kind_title(&sheet.kind));
+    l.space(6.0);
+    const LABEL_WIDTH: f32 = 72.0;
+    l.labelled(0.0, LABEL_WIDTH, "Kit id", ID, &sheet.kit.to_string());
+    l.labelled(
+        0.0,
+        LABEL_WIDTH,
+        "Generation",
+        VALUE,
+        &sheet.generation.to_string(),
+    );
+    l.labelled(0.0, LABEL_WIDTH, "Made", VALUE, &date(sheet));
+    if let Some(custodian) = &sheet.custodian {
+        l.labelled(0.0, LABEL_WIDTH, "Custodian", VALUE, custodian);
+    }
+    l.labelled(
+        0.0,
+        LABEL_WIDTH,
+        "Format",
+        VALUE,
+        "Keywarden recovery kit, format 1",
+    );
+    l.rule();
+    let about = match &sheet.kind {
+        SheetKind::Personal => {
+            "This sheet holds secret keys, encrypted with the passphrase written by hand in \
+             the box below. With that passphrase, anyone holding the sheet can recover the \
+             keys: keep it as safe as the keys themselves."
+                .to_owned()
+        }
+        SheetKind::Unencrypted => "This sheet holds secret keys that are not encrypted: \
+                                   anyone who scans or types its codes has them. Keep it \
+                                   locked away."
+            .to_owned(),
+        SheetKind::Split {
+            threshold, count, ..
+        } => format!(
+            "This sheet is one of {count} shares of one kit. Any {threshold} of them \
+             together recover its secret keys; fewer reveal nothing. Keep it safe, and \
+             apart from the other shares."
+        ),
+        SheetKind::Escrow { .. } => "This sheet holds secret keys, encrypted to the key of \
+                                     an escrow agent: only the agent's private key opens \
+                                     it."
+        .to_owned(),
+    };
+    l.paragraph(BODY, 0.0, &about);
+    l.paragraph(
+        BODY,
+        0.0,
+        "The last page of this sheet explains in plain words how to recover the keys.",
+    );
+}
+
+fn keys(l: &mut Layout, sheet: &Sheet) {
+    let n = sheet.keys.len();
+    let title = if n == 1 {
+        "The key on this sheet".to_owned()
+    } else {
+        format!("The {n} keys on this sheet")
+    };
+    l.heading(&title, 3.0 * BODY.leading);
+    if sheet.keys.is_empty() {
+        l.paragraph(BODY, 0.0, "No keys are listed.");
+    }
+    for key in &sheet.keys {
+        // Keep the name with its algorithm line and first fingerprint.
+        l.ensure(BODY_BOLD.leading + BODY.leading + MONO.leading);
+        l.paragraph(BODY_BOLD, 0.0, &key.name);
+        l.paragraph(
+            BODY,
+            12.0,
+            &format!("{} · version {}", key.algorithm, key.version),
+        );
+        for (kind, value) in &key.fingerprints {
+            l.labelled(12.0, 88.0, kind, MONO, value);
+        }
+        l.space(5.0);
+    }
+}
+
+fn share(l: &mut Layout, sheet: &Sheet) {
+    let Some(mnemonic) = &sheet.share else {
+        return;
+    };
+    // Clear intermediates: the words and the code's text are the share.
+    let words: Vec<&str> = mnemonic.split_whitespace().collect();
+    let text = Zeroizing::new(words.join(" "));
+    let code = qr(&text).ok();
+    let code_side = code.as_ref().map_or(0.0, |c| {
+        (SHARE_CODE_ROOM / modules(c) as f32).min(SHARE_MODULE) * modules(c) as f32
+    });
+    const COLUMNS: usize = 3;
+    let rows = words.len().div_ceil(COLUMNS);
+    let grid_height = rows as f32 * WORD.leading + 16.0;
+    let caption = wrap(
+        CAPTION,
+        "The same words as a code, for a QR reader",
+        code_side,
+    );
+    let code_height = code_side + 4.0 + CAPTION.leading * caption.len() as f32;
+    let block = grid_height.max(code_height) + BODY.leading * 2.0;
+    l.heading(
+        &format!("This sheet's share: {} words (SLIP-39)", words.len()),
+        block,
+    );
+    l.paragraph(
+        BODY,
+        0.0,
+        "Secret. Type these words only into shamir recover, one sheet after another, in \
+         the numbered order.",
+    );
+    l.space(4.0);
+    let top = l.y;
+    let (left, right) = (l.left(), l.right());
+    let grid_width = l.measure() - if code.is_some() { code_side + 18.0 } else { 0.0 };
+    l.page
+        .set_stroke_gray(0.0)
+        .set_line_width(0.8)
+        .rect(left, top - grid_height, grid_width, grid_height)
+        .stroke();
+    let column_width = (grid_width - 16.0) / COLUMNS as f32;
+    for (i, word) in words.iter().enumerate() {
+        let (column, row) = (i / rows.max(1), i % rows.max(1));
+        let x = left + 8.0 + column as f32 * column_width;
+        let line_top = top - 8.0 - row as f32 * WORD.leading;
+        let number = format!("{}", i + 1);
+        let number_x = x + 18.0 - WORD_NUMBER.width(&number);
+        show(
+            &mut l.page,
+            WORD_NUMBER,
+            number_x,
+            Layout::baseline(WORD, line_top),
+            &number,
+        );
+        show(
+            &mut l.page,
+            WORD,
+            x + 24.0,
+            Layout::baseline(WORD, line_top),
+            word,
+        );
+    }
+    if let Some(code) = &code {
+        let module = code_side / modules(code) as f32;
+        draw_qr(&mut l.page, code, right - code_side, top, module);
+        let mut y = top - code_side - 4.0;
+        for line in &caption {
+            let x = right - code_side + (code_side - CAPTION.width(line)) / 2.0;
+            show(&mut l.page, CAPTION, x, Layout::baseline(CAPTION, y), line);
+            y -= CAPTION.leading;
+        }
+    }
+    l.fresh = false;
+    l.y = top - grid_height.max(code_height);
+}
+
+fn passphrase_box(l: &mut Layout) {
+    const BOX: f32 = 62.0;
+    l.heading("Kit passphrase — write it here by hand", BOX + 2.0 * CAPTION.leading);
+    let (left, width, top) = (l.left(), l.measure(), l.y - 2.0);
+    l.page
+        .set_stroke_gray(0.0)
+        .set_line_width(0.8)
+        .rect(left, top - BOX, width, BOX)
+        .stroke()
+        .set_stroke_gray(0.7)
+        .set_line_width(0.4)
+        .move_to(left + 10.0, top - BOX / 2.0 + 2.0)
+        .line_to(left + width - 10.0, top - BOX / 2.0 + 2.0)
+        .move_to(left + 10.0, top - BOX + 10.0)
+        .line_to(left + width - 10.0, top - BOX + 10.0)
+        .stroke();
+    l.fresh = false;
+    l.y = top - BOX - 4.0;
+    l.paragraph(
+        CAPTION,
+        0.0,
+        "Write clearly: capitals, spaces and punctuation count. The passphrase was never \
+         printed and is stored nowhere else; without it, the codes on this sheet cannot \
+         be opened.",
+    );
+}
+
+fn escrow(l: &mut Layout, recipient: &str) {
+    l.heading("Encrypted to the escrow agent", 3.0 * BODY.leading);
+    l.paragraph(
+        BODY,
+        0.0,
+        "Only the escrow agent's age identity (a private key starting with \
+         AGE-SECRET-KEY-1) opens this kit. The agent's public recipient is:",
+    );
+    l.paragraph(MONO, 12.0, recipient.trim());
+}
+
+fn unencrypted_warning(l: &mut Layout) {
+    let text = "Not encrypted. Anyone who can read, copy or photograph this sheet has the \
+                keys it lists. Keep it locked away, and destroy it when it is replaced.";
+    let lines = wrap(BODY_BOLD, text, l.measure() - 20.0);
+    let height = BODY_BOLD.leading * lines.len() as f32 + 14.0;
+    l.space(10.0);
+    l.ensure(height);
+    let (left, width, top) = (l.left(), l.measure(), l.y);
+    l.page
+        .set_fill_gray(0.88)
+        .rect(left, top - height, width, height)
+        .fill_nonzero()
+        .set_fill_gray(0.0)
+        .set_stroke_gray(0.0)
+        .set_line_width(1.2)
+        .rect(left, top - height, width, height)
+        .stroke();
+    l.fresh = false;
+    l.y -= 7.0;
+    for line in &lines {
+        l.put(BODY_BOLD, left + 10.0, line);
+        l.y -= BODY_BOLD.leading;
+    }
+    l.y -= 7.0;
+}
+
+/// The scanning commands, writing to `out`.
+fn scan(out: &str) -> Vec<String> {
+    SCAN.iter().map(|l| l.replace("{out}", out)).collect()
+}
+
+/// The short recovery steps printed on the sheet.
+fn short_steps(l: &mut Layout, sheet: &Sheet) {
+    let mut steps: Vec<(String, Vec<String>)> = Vec::new();
+    let scan_text = "Scan the pages with codes at 300 dpi to sheet-1.png, sheet-2.png, … and \
+                     join the codes:";
+    let keys_txt = "keys.txt is the recovery document: each key with its name, fingerprints \
+                    and material in a standard encoding. Keep it secret.";
+    match &sheet.kind {
+        SheetKind::Split { threshold, .. } => {
+            steps.push((
+                format!(
+                    "Gather any {threshold} sheets of this kit (the same kit id, {}).",
+                    sheet.kit
+                ),
+                vec![],
+            ));
+            steps.push((
+                "Enter each sheet's words into the SLIP-39 reference tool; it prints the \
+                 master secret in hex:"
+                    .to_owned(),
+                vec![
+                    "pip install shamir-mnemonic".to_owned(),
+                    "shamir recover".to_owned(),
+                ],
+            ));
+            steps.push((
+                format!("{scan_text} (every sheet carries the same codes)"),
+                scan("kit.age"),
+            ));
+            steps.push((
+                "Decrypt, entering the hex master secret as the passphrase:".to_owned(),
+                vec!["age -d -o keys.txt kit.age".to_owned()],
+            ));
+        }
+        SheetKind::Personal => {
+            steps.push((scan_text.to_owned(), scan("kit.age")));
+            steps.push((
+                "Decrypt, entering the passphrase handwritten above:".to_owned(),
+                vec!["age -d -o keys.txt kit.age".to_owned()],
+            ));
+        }
+        SheetKind::Escrow { .. } => {
+            steps.push((scan_text.to_owned(), scan("kit.age")));
+            steps.push((
+                "The escrow agent decrypts it with the agent's identity file:".to_owned(),
+                vec!["age -d -i agent-identity.txt -o keys.txt kit.age".to_owned()],
+            ));
+        }
+        SheetKind::Unencrypted => {
+            steps.push((
+                format!("{scan_text} the result is the recovery document itself"),
+                scan("keys.txt"),
+            ));
+        }
+    }
+    steps.push((keys_txt.to_owned(), vec![]));
+    l.heading("How to recover", 3.0 * BODY.leading + 30.0);
+    l.paragraph(
+        BODY,
+        0.0,
+        "With free public tools (age, zbarimg, base64); the last page explains each step.",
+    );
+    l.space(3.0);
+    for (i, (text, commands)) in steps.iter().enumerate() {
+        l.step(i + 1, text, commands);
+    }
+}
+
+fn payload_codes(l: &mut Layout, sheet: &Sheet, chunks: &[String]) {
+    let codes: Vec<QrCode> = chunks.iter().filter_map(|c| qr(c).ok()).collect();
+    let widest = codes.iter().map(modules).max().unwrap_or(1) as f32;
+    let gap = 8.0;
+    let mut columns = MAX_CODE_COLUMNS;
+    let cell = |columns: usize| (l.measure() - gap * (columns - 1) as f32) / columns as f32;
+    while columns > 1 && cell(columns) / widest < MIN_MODULE {
+        columns -= 1;
+    }
+    let cell = cell(columns);
+    let module = (cell / widest).min(MAX_MODULE);
+    let side = widest * module;
+    let row_height = side + CAPTION.leading + 10.0;
+    let n = codes.len();
+    let title = format!("Kit codes ({n})");
+    l.heading(&title, row_height + BODY.leading);
+    let also = if matches!(sheet.kind, SheetKind::Split { .. }) {
+        " Every sheet of this kit carries the same codes."
+    } else {
+        ""
+    };
+    l.paragraph(
+        BODY,
+        0.0,
+        &format!("Scan all of them, in any order.{also}"),
+    );
+    l.space(4.0);
+    for (r, row) in codes.chunks(columns).enumerate() {
+        if l.ensure(row_height) {
+            let x = l.left();
+            l.line(HEADING, x, &format!("{title}, continued"));
+            l.space(4.0);
+        }
+        let top = l.y;
+        for (c, code) in row.iter().enumerate() {
+            let i = r * columns + c;
+            let cell_x = l.left() + c as f32 * (cell + gap);
+            let own = modules(code) as f32 * module;
+            let x = cell_x + (cell - own) / 2.0;
+            draw_qr(&mut l.page, code, x, top, module);
+            let label = format!("Code {} of {n} · {}", i + 1, sheet.kit);
+            let label_x = cell_x + (cell - CAPTION.width(&label)) / 2.0;
+            show(
+                &mut l.page,
+                CAPTION.gray(0.0),
+                label_x,
+                Layout::baseline(CAPTION, top - side),
+                &label,
+            );
+        }
+        l.fresh = false;
+        l.y = top - row_height;
+    }
+}
+
+fn typed_lines(l: &mut Layout, sheet: &Sheet, lines: &[String]) {
+    const BLOCK: usize = 5;
+    let block_height = TYPED.leading * BLOCK as f32 + 5.0;
+    let title = "Typed lines — if a code will not scan";
+    l.heading(title, 2.0 * BODY.leading + block_height);
+    let out = if matches!(sheet.kind, SheetKind::Unencrypted) {
+        "keys.txt"
+    } else {
+        "kit.age"
+    };
+    l.paragraph(
+        BODY,
+        0.0,
+        &format!(
+            "The same data as the codes. Type the middle column of each line, in order, \
+             into a file kit.b64, then run base64 -d kit.b64 > {out}. The first column \
+             numbers the lines; the last is a check of the line (see the last page)."
+        ),
+    );
+    l.space(6.0);
+    for block in lines.chunks(BLOCK) {
+        let height = TYPED.leading * block.len() as f32;
+        if l.ensure(height) {
+            let x = l.left();
+            l.line(HEADING, x, "Typed lines, continued");
+            l.space(4.0);
+        }
+        let x = l.left() + 12.0;
+        for line in block {
+            l.line(TYPED, x, line);
+        }
+        l.space(5.0);
+    }
+}
+
+fn heirs_page(l: &mut Layout, sheet: &Sheet) {
+    let x = l.left();
+    let kit = sheet.kit;
+    l.line(TITLE, x, "For whoever recovers these keys");
+    l.paragraph(
+        BODY,
+        0.0,
+        "Read this page first. It needs no knowledge of Keywarden, only a computer and \
+         free public tools.",
+    );
+
+    l.heading("What this is", 2.0 * BODY.leading);
+    let protection = match &sheet.kind {
+        SheetKind::Personal => "They are encrypted: only the passphrase written by hand on \
+                                the first page opens them."
+            .to_owned(),
+        SheetKind::Unencrypted => "They are not encrypted: the codes and typed lines are the \
+                                   keys themselves, readable by anyone."
+            .to_owned(),
+        SheetKind::Split {
+            threshold, count, ..
+        } => format!(
+            "They are encrypted with a random passphrase that was cut into {count} shares \
+             by a standard method (SLIP-39, Shamir's secret sharing). Each sheet of this \
+             kit holds one share as a list of words. Any {threshold} sheets together rebuild \
+             the passphrase; fewer reveal nothing about it."
+        ),
+        SheetKind::Escrow { .. } => "They are encrypted so that only the escrow agent chosen \
+                                     by the owner can open them, with the agent's private \
+                                     key (an age identity, a line starting with \
+                                     AGE-SECRET-KEY-1)."
+            .to_owned(),
+    };
+    l.paragraph(
+        BODY,
+        0.0,
+        &format!(
+            "These pages are a recovery kit: a paper copy of secret keys, made on {} with \
+             Keywarden, a program that keeps keys for encryption, signing and logging in. \
+             The first page lists the keys by name; the square codes (and, again, the typed \
+             lines) hold them. {protection}",
+            date(sheet)
+        ),
+    );
+    l.paragraph(
+        BODY_BOLD,
+        0.0,
+        "Whoever recovers the keys can do what their owner could: read encrypted data, \
+         sign in their name, log in to systems. Treat these pages, and anything you \
+         recover from them, like cash or passwords.",
+    );
+
+    l.heading("Who to contact", 2.0 * BODY.leading);
+    let mut contact = "Before you start, ask the people who entrusted this kit to you (the \
+                       owner, their family, the organisation the keys belong to, its IT or \
+                       security staff) what the keys are for and whether they are still \
+                       needed."
+        .to_owned();
+    if let Some(custodian) = &sheet.custodian {
+        contact.push_str(&format!(" This sheet's custodian is {custodian}."));
+    }
+    if matches!(sheet.kind, SheetKind::Split { .. }) {
+        contact.push_str(
+            " The other sheets are with other custodians; the owner's papers or the \
+             organisation should say who they are.",
+        );
+    }
+    l.paragraph(BODY, 0.0, &contact);
+
+    l.heading("What you need", 2.0 * BODY.leading);
+    let sheets = match &sheet.kind {
+        SheetKind::Split {
+            threshold, count, ..
+        } => format!(
+            "Any {threshold} of the {count} sheets of kit {kit}. Each has the same kit id \
+             and its own share number."
+        ),
+        SheetKind::Personal => {
+            "This sheet, with the passphrase written in the box on its first page.".to_owned()
+        }
+        SheetKind::Escrow { .. } => {
+            "This sheet, and the escrow agent: only the agent's identity file opens the kit."
+                .to_owned()
+        }
+        SheetKind::Unencrypted => "Only this sheet.".to_owned(),
+    };
+    l.paragraph(BODY, 0.0, &sheets);
+    l.paragraph(
+        BODY,
+        0.0,
+        "A computer, best one not connected to the internet, with these free tools:",
+    );
+    let mut tools: Vec<&str> = vec![
+        "zbarimg, which reads QR codes: part of zbar, https://github.com/mchehab/zbar \
+         (on Debian or Ubuntu: apt install zbar-tools); and a scanner or camera.",
+    ];
+    if !matches!(sheet.kind, SheetKind::Unencrypted) {
+        tools.push(
+            "age, which decrypts the kit: https://age-encryption.org (on Debian or Ubuntu: \
+             apt install age).",
+        );
+    }
+    if matches!(sheet.kind, SheetKind::Split { .. }) {
+        tools.push(
+            "shamir-mnemonic, the SLIP-39 reference tool, from PyPI (the Python Package \
+             Index): pip install shamir-mnemonic.",
+        );
+    }
+    tools.push("base64, sort, cut and tr, which every Linux or macOS system has.");
+    for tool in tools {
+        l.ensure(BODY.leading);
+        l.put(BODY, x + 6.0, "•");
+        l.paragraph(BODY, 16.0, tool);
+    }
+
+    l.heading("Step by step", 3.0 * BODY.leading);
+    let mut steps: Vec<(String, Vec<String>)> = Vec::new();
+    let passphrase = match &sheet.kind {
+        SheetKind::Split { threshold, .. } => {
+            steps.push((
+                format!(
+                    "Check the sheets: any {threshold} of them, all with kit id {kit}, each \
+                     with a different share number."
+                ),
+                vec![],
+            ));
+            steps.push((
+                "Rebuild the passphrase. Install shamir-mnemonic, run shamir recover, and \
+                 type the words of each sheet when asked, in their numbered order. After \
+                 the last sheet it prints the master secret: a line of hexadecimal \
+                 characters (0-9 and a-f). That line is the passphrase of the next steps."
+                    .to_owned(),
+                vec![
+                    "pip install shamir-mnemonic".to_owned(),
+                    "shamir recover".to_owned(),
+                ],
+            ));
+            Some("the master secret in hex")
+        }
+        SheetKind::Personal => Some("the passphrase handwritten on the first page"),
+        SheetKind::Escrow { .. } | SheetKind::Unencrypted => None,
+    };
+    let out = if matches!(sheet.kind, SheetKind::Unencrypted) {
+        "keys.txt"
+    } else {
+        "kit.age"
+    };
+    steps.push((
+        format!(
+            "Read the codes. Scan each page that has square codes at 300 dpi into PNG \
+             images named sheet-1.png, sheet-2.png and so on (a sharp photo works too). \
+             In the folder with the images, run the command below: it reads every code, \
+             keeps those starting with KW1, puts them in order and joins them into one \
+             file, {out}."
+        ),
+        scan(out),
+    ));
+    match (&sheet.kind, passphrase) {
+        (SheetKind::Escrow { .. }, _) => steps.push((
+            "Decrypt. Give kit.age to the escrow agent, who runs this with the agent's \
+             identity file:"
+                .to_owned(),
+            vec!["age -d -i agent-identity.txt -o keys.txt kit.age".to_owned()],
+        )),
+        (_, Some(passphrase)) => steps.push((
+            format!(
+                "Decrypt. Run this and type {passphrase} when age asks for the passphrase. \
+                 If age says it is wrong, check every character."
+            ),
+            vec!["age -d -o keys.txt kit.age".to_owned()],
+        )),
+        (_, None) => {}
+    }
+    steps.push((
+        "Read the keys. keys.txt is plain text. Each key has its name, algorithm and \
+         fingerprints, and between the lines Material: and End of key, the key itself in \
+         a standard form: PEM text for private keys, hexadecimal for symmetric keys, an \
+         AGE-SECRET-KEY-1 line for age keys, the text itself for passwords. OpenSSL, \
+         OpenSSH and age read these forms; Keywarden can import the file and checks each \
+         key against its fingerprints."
+            .to_owned(),
+        vec![],
+    ));
+    for (i, (text, commands)) in steps.iter().enumerate() {
+        l.step(i + 1, text, commands);
+    }
+
+    l.heading("If a code does not scan", 3.0 * BODY.leading);
+    l.paragraph(
+        BODY,
+        0.0,
+        &format!(
+            "Try again with more light or a sharper image: the codes survive some stains \
+             and tears. If one still fails, use the typed lines after the codes; they hold \
+             exactly the same data. Type the middle column of every line, in order, into a \
+             text file named kit.b64 (the first column is the line number, the last a \
+             check), run base64 -d kit.b64 > {out}, and go on with the next step. To find a \
+             typing mistake in, say, line 07, run the command below with what you typed: \
+             its first four characters must be the line's last column."
+        ),
+    );
+    l.commands(
+        0.0,
+        &[format!(
+            "printf '{kit} 07 <the middle column of line 07>' | sha256sum"
+        )],
+    );
+
+    l.heading("Afterwards", 2.0 * BODY.leading);
+    l.paragraph(
+        BODY,
+        0.0,
+        "Keep the result secret: anyone with keys.txt has the keys. Keep it only on \
+         encrypted storage or hand it to whoever needs it, then delete every copy, and put \
+         the sheets back where they were kept.",
+    );
+}
+
+/// The footer of one page: who and what it belongs to, and its place in the sheet.
+fn footer(page: &mut Content, paper: Paper, sheet: &Sheet, number: usize, count: usize) {
+    let (width, _) = paper.size_pt();
+    let (left, right) = (MARGIN_X, width - MARGIN_X);
+    page.set_stroke_gray(0.6)
+        .set_line_width(0.5)
+        .move_to(left, FOOTER_Y + 12.0)
+        .line_to(right, FOOTER_Y + 12.0)
+        .stroke();
+    let place = format!("page {number} of {count}");
+    let place_width = FOOTER.width(&place);
+    show(page, FOOTER, right - place_width, FOOTER_Y, &place);
+    let mut about = format!(
+        "Keywarden recovery kit {} · generation {}",
+        sheet.kit, sheet.generation
+    );
+    if let SheetKind::Split {
+        share_number,
+        count,
+        ..
+    } = &sheet.kind
+    {
+        about.push_str(&format!(" · share {share_number} of {count}"));
+    }
+    if let Some(custodian) = &sheet.custodian {
+        about.push_str(&format!(" · custodian {custodian}"));
+    }
+    let about = fit(FOOTER, &about, right - left - place_width - 24.0);
+    show(page, FOOTER, left, FOOTER_Y, &about);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kit::KitId;
+    use crate::kit::slip39;
+
+    fn payload(n: usize) -> Vec<u8> {
+        let mut p = b"age-encryption.org/v1\n".to_vec();
+        p.extend((0..n).map(|i| (i * 31 % 251) as u8));
+        p
+    }
+
+    fn sheet(kind: SheetKind, share: Option<Zeroizing<String>>) -> Sheet {
+        Sheet {
+            kit: KitId::from_bits(0x12_3456_789A),
+            generation: 2,
+            made_at: "2026-11-28T22:45:00Z".parse().unwrap(),
+            kind,
+            custodian: Some("Åsa Öberg — the notary’s office".to_owned()),
+            keys: vec![super::super::sheet::SheetKey {
+                name: "Payroll export key".to_owned(),
+                algorithm: "aes-256".to_owned(),
+                version: 2,
+                fingerprints: vec![("kcv".to_owned(), "4f0c1a9e2b7d3c11".to_owned())],
+            }],
+            share,
+            payload: payload(3000),
+        }
+    }
+
+    #[test]
+    fn winansi_maps_latin1_and_the_extras_and_nothing_else() {
+        assert_eq!(winansi("Az09 ~"), b"Az09 ~");
+        assert_eq!(winansi("é ß ÿ\u{A0}"), [0xE9, b' ', 0xDF, b' ', 0xFF, 0xA0]);
+        assert_eq!(winansi("—–·’…€"), [0x97, 0x96, 0xB7, 0x92, 0x85, 0x80]);
+        assert_eq!(winansi("Ωκ中\n\t\u{7F}\u{80}"), b"???????");
+        assert_eq!(winansi("Ž ž Ÿ"), [0x8E, b' ', 0x9E, b' ', 0x9F]);
+    }
+
+    #[test]
+    fn wrapped_lines_fit_and_keep_every_character() {
+        let text = "spki-sha256 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef \
+                    and some words";
+        for style in [BODY, BODY_BOLD, MONO, HEADING] {
+            let lines = wrap(style, text, 120.0);
+            assert!(lines.len() > 2);
+            assert!(lines.iter().all(|l| style.width(l) <= 120.0), "{lines:?}");
+            let joined: String = lines.concat();
+            assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
+        }
+        assert_eq!(wrap(BODY, "", 100.0), vec![String::new()]);
+        // Courier is 0.6 em a character; Helvetica's W is 0.944 em.
+        assert!((MONO.width("abcde") - 5.0 * 0.6 * MONO.size).abs() < 1e-3);
+        assert!((BODY.width("W") - 0.944 * BODY.size).abs() < 1e-3);
+        let cut = fit(FOOTER, &"x".repeat(500), 100.0);
+        assert!(FOOTER.width(&cut) <= 100.0 && cut.ends_with('…'));
+    }
+
+    #[test]
+    fn rendering_is_deterministic_and_sized_to_the_paper() {
+        let share = slip39::split(&[3; 16], b"", 1, &[(2, 3)], 0, true).unwrap()[0][0].clone();
+        let kinds = [
+            (
+                SheetKind::Split {
+                    share_number: 1,
+                    threshold: 2,
+                    count: 3,
+                },
+                Some(share),
+            ),
+            (SheetKind::Personal, None),
+        ];
+        for (kind, share) in kinds {
+            let s = sheet(kind, share);
+            let a4 = render(std::slice::from_ref(&s), Paper::A4).unwrap();
+            assert_eq!(a4, render(std::slice::from_ref(&s), Paper::A4).unwrap());
+            let text = String::from_utf8_lossy(&a4);
+            assert!(text.contains("/MediaBox [0 0 595.28 841.89]"));
+            assert!(text.contains("/Title (Keywarden recovery kit KW-28T5-CY4T)"));
+            assert!(text.contains("/Producer (Keywarden)"));
+            let letter = render(std::slice::from_ref(&s), Paper::Letter).unwrap();
+            let text = String::from_utf8_lossy(&letter);
+            assert!(text.contains("/MediaBox [0 0 612 792]"));
+            assert!(!text.contains("595.28"));
+        }
+    }
+
+    #[test]
+    fn invalid_sheets_and_no_sheets_are_refused() {
+        assert!(matches!(
+            render(&[], Paper::A4),
+            Err(KitError::Document { line: 0, .. })
+        ));
+        let no_share = sheet(
+            SheetKind::Split {
+                share_number: 1,
+                threshold: 2,
+                count: 3,
+            },
+            None,
+        );
+        assert!(matches!(
+            render(&[no_share], Paper::A4),
+            Err(KitError::Document { line: 0, .. })
+        ));
+        let mut huge = sheet(SheetKind::Personal, None);
+        huge.payload = payload(chunk::MAX_CHUNKS * CODE_CHARS);
+        assert!(matches!(
+            render(&[huge], Paper::A4),
+            Err(KitError::Chunk { .. })
+        ));
+    }
+
+    #[test]
+    fn codes_are_within_limits_and_modules_print_reliably() {
+        let s = sheet(SheetKind::Personal, None);
+        let chunks = chunk::split(s.kit, &payload(3400), CODE_CHARS).unwrap();
+        assert!(chunks.iter().all(|c| c.len() <= CODE_CHARS));
+        assert!(chunks.iter().all(|c| chunk::Chunk::parse(c).unwrap().kit == s.kit));
+        let widest = chunks.iter().map(|c| modules(&qr(c).unwrap())).max().unwrap();
+        for paper in [Paper::A4, Paper::Letter] {
+            let measure = paper.size_pt().0 - 2.0 * MARGIN_X;
+            let cell = (measure - 8.0 * (MAX_CODE_COLUMNS - 1) as f32) / MAX_CODE_COLUMNS as f32;
+            // Three codes a row, each module at least 0.42 mm.
+            assert!(cell / widest as f32 >= MIN_MODULE, "{paper}: {widest}");
+        }
+    }
+}
