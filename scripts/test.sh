@@ -41,7 +41,8 @@ step_engine_deps() {
 step_rust() {
   if cargo nextest --version >/dev/null 2>&1; then
     # nextest does not run doc tests; cargo test --doc does.
-    run cargo nextest run --workspace || return 1
+    # --no-fail-fast: one run shows every failing test, not just the first.
+    run cargo nextest run --workspace --no-fail-fast || return 1
     run cargo test --doc --workspace
   else
     run cargo test --workspace
