@@ -35,9 +35,12 @@ def scan(pdf: Path, dpi: int = 300) -> list[Path]:
 
 
 def codes(pages: list[Path]) -> list[str]:
-    """Every QR code's text on the pages, one per line, as zbarimg prints them."""
-    out = run(tool("zbarimg"), "--raw", "-q", *map(str, pages)).decode()
-    return [line for line in out.splitlines() if line.strip()]
+    """Every QR code's text on the pages, one per line, as zbarimg prints them. zbarimg
+    exits 4 when a page has no code at all (the instructions page), which is fine."""
+    done = subprocess.run([tool("zbarimg"), "--raw", "-q", *map(str, pages)],
+                          capture_output=True, timeout=120)
+    assert done.returncode in (0, 4), f"zbarimg: exit {done.returncode}: {done.stderr!r}"
+    return [line for line in done.stdout.decode().splitlines() if line.strip()]
 
 
 def age_decrypt(payload: Path, out: Path, passphrase: str) -> None:
@@ -99,8 +102,10 @@ def test_a_split_kit_recovers_with_public_tools_from_two_of_three_sheets(vault, 
 
     # The pipeline printed on the sheet, then age with the master secret.
     payload = tmp_path / "kit.age"
-    subprocess.run(["bash", "-o", "pipefail", "-c",
-                    REASSEMBLE.format(pngs=" ".join(map(str, pages)), out=payload)],
+    # As a person runs it: zbarimg's exit status (4 for the instructions page, which has
+    # no code) does not stop the pipeline; the result is checked below.
+    subprocess.run(["bash", "-c", REASSEMBLE.format(pngs=" ".join(map(str, pages)),
+                                                    out=payload)],
                    check=True, timeout=120)
     assert payload.read_bytes() == next(out.glob("*.age")).read_bytes()
     recovered = tmp_path / "keys.txt"
@@ -126,8 +131,10 @@ def test_a_personal_kit_opens_with_age_and_the_handwritten_passphrase(vault, tmp
     pages = scan(sheet)
     assert all(t.startswith("KW1 ") for t in codes(pages)), "no share on a personal kit"
     payload = tmp_path / "kit.age"
-    subprocess.run(["bash", "-o", "pipefail", "-c",
-                    REASSEMBLE.format(pngs=" ".join(map(str, pages)), out=payload)],
+    # As a person runs it: zbarimg's exit status (4 for the instructions page, which has
+    # no code) does not stop the pipeline; the result is checked below.
+    subprocess.run(["bash", "-c", REASSEMBLE.format(pngs=" ".join(map(str, pages)),
+                                                    out=payload)],
                    check=True, timeout=120)
     recovered = tmp_path / "keys.txt"
     age_decrypt(payload, recovered, "plaid walrus origami quarry thimble")

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use keywarden_core::kit::KitId;
+use keywarden_core::kit::sheet::{Paper, UnknownPaper};
 use keywarden_core::reminder::DueKind;
 use keywarden_core::{Action, Algorithm, KeyState, NewKey, Purpose};
 
@@ -23,11 +25,12 @@ default, the operating system's user.
 Exit codes:
   0  success
   1  a check failed or something is due (audit verify found the log tampered
-     with; due listed a key)
+     with; kit verify found a kit unlike the register; due listed a key)
   2  usage error or invalid input (bad name, unknown algorithm, weak passphrase,
-     unknown or ambiguous key reference, name taken, file exists), a policy
-     violation, or a step the key's state does not allow
-  3  wrong passphrase or key file (missing, wrong, unexpected or unreadable)
+     unknown or ambiguous key reference, name taken, file exists, kit data
+     refused), a policy violation, or a step the key's state does not allow
+  3  wrong passphrase or key file (missing, wrong, unexpected or unreadable),
+     or a kit passphrase or identity that does not open the kit
   4  no vault at the path, or a damaged, foreign or newer file
   5  the vault is in use by another process, or an I/O or system error
 
@@ -111,6 +114,149 @@ pub enum Command {
     Calendar(CalendarArgs),
     /// Write the key-management review report, one printable HTML file (audited)
     Report(ReportArgs),
+    /// Make, list, recover and drill recovery kits: keys on paper, in open formats
+    #[command(subcommand)]
+    Kit(KitCommand),
+}
+
+/// `keywarden kit …`.
+#[derive(Debug, Subcommand)]
+pub enum KitCommand {
+    /// Make a recovery kit: printable PDF sheets and the age file (asks for the
+    /// passphrase again; audited)
+    Create(KitCreateArgs),
+    /// List the kits in the custody register, oldest first
+    List {
+        /// Only kits that hold this key: a reference, or the full id of a deleted key
+        #[arg(long, value_name = "REF")]
+        key: Option<String>,
+    },
+    /// Show one kit of the register: its keys, custodians, status and last drill
+    Show {
+        /// The kit's id, KW-XXXX-XXXX
+        #[arg(value_name = "KIT", value_parser = parse_kit_id)]
+        kit: KitId,
+    },
+    /// Read a kit back from its codes, typed lines and share words, and add its keys to
+    /// the vault (audited)
+    Recover(KitRecoverArgs),
+    /// Drill: read a kit back and check it against the register, without showing its
+    /// secrets (exit 1 when it does not match; audited)
+    Verify(KitReadArgs),
+}
+
+/// How `kit create --kind` locks a kit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KitKindArg {
+    // One sheet, encrypted to a kit passphrase written on it by hand.
+    Personal,
+    // One sheet per custodian, each with a SLIP-39 share; --threshold of them recover it.
+    Split,
+    // Encrypted to an escrow agent's age recipient.
+    Escrow,
+    // One sheet, not encrypted: whoever holds it holds the keys.
+    Unencrypted,
+}
+
+impl KitKindArg {
+    /// The kind as `--kind` names it.
+    pub fn id(self) -> &'static str {
+        match self {
+            KitKindArg::Personal => "personal",
+            KitKindArg::Split => "split",
+            KitKindArg::Escrow => "escrow",
+            KitKindArg::Unencrypted => "unencrypted",
+        }
+    }
+}
+
+/// `keywarden kit create`.
+#[derive(Debug, Args)]
+pub struct KitCreateArgs {
+    /// The keys the kit holds, each at its current version: ids, names or unique id
+    /// prefixes (4+ characters)
+    #[arg(value_name = "KEY", required = true)]
+    pub keys: Vec<String>,
+
+    /// How the kit is locked
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub kind: KitKindArg,
+
+    /// The directory to write the sheets and the age file to (made with mode 0700 if
+    /// missing; it must be empty unless --force)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Paper size of the sheets: a4 or letter
+    #[arg(long, value_name = "PAPER", default_value = "a4", value_parser = parse_paper)]
+    pub paper: Paper,
+
+    /// Who keeps a sheet: one for personal and unencrypted kits [default: the actor];
+    /// one per sheet, in share order, for split kits
+    #[arg(long = "custodian", value_name = "NAME")]
+    pub custodians: Vec<String>,
+
+    /// Split kits: how many sheets recover the keys (2 to the number of custodians)
+    #[arg(long, value_name = "M")]
+    pub threshold: Option<u8>,
+
+    /// Escrow kits: the agent's age public key (age1…)
+    #[arg(long, value_name = "RECIPIENT")]
+    pub recipient: Option<String>,
+
+    /// Escrow kits: the agent's name, printed on the sheet
+    #[arg(long, value_name = "NAME")]
+    pub agent: Option<String>,
+
+    /// Personal kits: the kit passphrase, FILE's first line [default: asked twice on the
+    /// terminal]
+    #[arg(long, value_name = "FILE", conflicts_with = "generate_passphrase")]
+    pub kit_passphrase_file: Option<PathBuf>,
+
+    /// Personal kits: generate a six-word kit passphrase and print it once, to be
+    /// written on the sheet by hand
+    #[arg(long)]
+    pub generate_passphrase: bool,
+
+    /// Unencrypted kits: make one although anyone holding the sheet has the keys
+    #[arg(long)]
+    pub yes_unencrypted: bool,
+
+    /// Write into a directory that holds other files, replacing any of the same name
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// What `kit recover` and `kit verify` read.
+#[derive(Debug, Args)]
+pub struct KitReadArgs {
+    /// Text to read, in any order: QR code texts (as `zbarimg --raw` prints them),
+    /// typed lines, share words (one share per paragraph), the kit id; - for standard
+    /// input
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Personal kits: the kit passphrase, FILE's first line [default: asked on the
+    /// terminal]
+    #[arg(long, value_name = "FILE")]
+    pub kit_passphrase_file: Option<PathBuf>,
+
+    /// Escrow kits: the agent's age identity file (its AGE-SECRET-KEY-1… line)
+    #[arg(long, value_name = "FILE")]
+    pub identity: Option<PathBuf>,
+}
+
+/// `keywarden kit recover`.
+#[derive(Debug, Args)]
+pub struct KitRecoverArgs {
+    /// What to read, and what opens it
+    #[command(flatten)]
+    pub read: KitReadArgs,
+
+    /// Open the kit and check every key against its fingerprints, but add nothing (no
+    /// vault needed)
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `keywarden calendar`.
@@ -646,6 +792,17 @@ pub enum ExportFormat {
     Csv,
     // JSON Lines: one JSON object per entry, one per line.
     Jsonl,
+}
+
+/// Parses a paper size with the engine's parser.
+fn parse_paper(text: &str) -> Result<Paper, String> {
+    text.parse().map_err(|e: UnknownPaper| e.to_string())
+}
+
+/// Parses a kit id with the engine's parser.
+fn parse_kit_id(text: &str) -> Result<KitId, String> {
+    text.parse()
+        .map_err(|e: keywarden_core::kit::KitError| e.to_string())
 }
 
 /// Parses an algorithm name with the engine's own parser, so the CLI accepts exactly

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::path::Path;
 
+use keywarden_core::kit::KitError;
+use keywarden_core::kit::slip39::Slip39Error;
 use keywarden_core::{
     ChangePassphraseError, CreateError, KdfError, KeyFileError, MaterialError, OpenError,
     RecordError, StorageError, UnlockError, UnlockFailure,
@@ -66,6 +68,11 @@ pub enum Code {
     NotAllowed,
     /// A check found a problem (exit 1): the audit log does not verify.
     CheckFailed,
+    /// Recovery-kit data was refused (exit 2): a malformed or foreign code, share,
+    /// typed line or payload, or a key that does not match its fingerprint.
+    KitInvalid,
+    /// No kit in the vault's custody register has the id (exit 2).
+    KitNotFound,
     /// A bug in Keywarden.
     Internal,
 }
@@ -73,7 +80,7 @@ pub enum Code {
 impl Code {
     /// Every code, for tests.
     #[cfg(test)]
-    pub const ALL: [Code; 26] = [
+    pub const ALL: [Code; 28] = [
         Code::Usage,
         Code::InvalidInput,
         Code::PassphraseMismatch,
@@ -99,6 +106,8 @@ impl Code {
         Code::PolicyViolation,
         Code::NotAllowed,
         Code::CheckFailed,
+        Code::KitInvalid,
+        Code::KitNotFound,
         Code::Internal,
     ];
 
@@ -130,6 +139,8 @@ impl Code {
             Code::PolicyViolation => "policy_violation",
             Code::NotAllowed => "not_allowed",
             Code::CheckFailed => "check_failed",
+            Code::KitInvalid => "kit_invalid",
+            Code::KitNotFound => "kit_not_found",
             Code::Internal => "internal",
         }
     }
@@ -148,7 +159,9 @@ impl Code {
             | Code::KeyfileExists
             | Code::FileExists
             | Code::PolicyViolation
-            | Code::NotAllowed => 2,
+            | Code::NotAllowed
+            | Code::KitInvalid
+            | Code::KitNotFound => 2,
             Code::CheckFailed => 1,
             Code::WrongPassphrase
             | Code::KeyfileRequired
@@ -343,7 +356,33 @@ impl From<RecordError> for Failure {
             RecordError::PolicyViolation { .. } => Failure::new(Code::PolicyViolation, message),
             RecordError::NotAllowed { .. } => Failure::new(Code::NotAllowed, message),
             RecordError::Confirmation { .. } => Failure::new(Code::WrongPassphrase, message),
+            RecordError::Kit(k) => k.into(),
             RecordError::Storage(s) => s.into(),
+        }
+    }
+}
+
+impl From<KitError> for Failure {
+    fn from(error: KitError) -> Self {
+        let message = error.to_string();
+        match error {
+            KitError::WrongKey => Failure::new(Code::WrongPassphrase, message),
+            KitError::Material { .. } => Failure::new(Code::InvalidInput, message),
+            // The engine quotes the word as typed and the words it resembles: close to a
+            // word of the share, which output may carry into logs. The position is enough.
+            KitError::Share(Slip39Error::UnknownWord { position, .. }) => Failure::new(
+                Code::KitInvalid,
+                format!("share: word {position} is not a SLIP-39 word; check it against the paper"),
+            ),
+            KitError::BadKitId { .. }
+            | KitError::Chunk { .. }
+            | KitError::OtherKit { .. }
+            | KitError::MissingChunks { .. }
+            | KitError::TypedLine { .. }
+            | KitError::Document { .. }
+            | KitError::FingerprintMismatch { .. }
+            | KitError::Share(_)
+            | KitError::Envelope { .. } => Failure::new(Code::KitInvalid, message),
         }
     }
 }

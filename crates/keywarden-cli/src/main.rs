@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod failure;
+mod input;
 mod key_format;
 mod outfile;
 mod output;

@@ -1,7 +1,7 @@
-//! Files that `key export`, `key export-public`, `calendar` and `report` write: made
-//! complete under a temporary name beside the target, with their mode set, then put in
-//! place in one step, never over an existing file unless asked. A failed or refused
-//! export leaves nothing.
+//! Files that `key export`, `key export-public`, `calendar`, `report` and `kit create`
+//! write: made complete under a temporary name beside the target, with their mode set,
+//! then put in place in one step, never over an existing file unless asked. A failed or
+//! refused export leaves nothing.
 
 use std::fs;
 use std::io::{self, Write};
@@ -18,6 +18,8 @@ pub const PUBLIC_MODE: u32 = 0o644;
 pub const SECRET_MODE: u32 = 0o600;
 /// Mode of a file that names keys and people (a calendar, a report): its owner only.
 pub const PRIVATE_MODE: u32 = 0o600;
+/// Mode of a directory `kit create` makes for a kit's files: its owner only.
+pub const PRIVATE_DIR_MODE: u32 = 0o700;
 
 /// Where exported material goes: `--out FILE`, or standard output (`--out -`, or no
 /// `--out` for a public part).
@@ -106,11 +108,29 @@ impl PendingFile {
     /// [`Code::FileExists`] when a file appeared at the path meanwhile (without
     /// `--force`); [`Code::Io`].
     pub fn commit(mut self, bytes: &[u8]) -> Result<(), Failure> {
-        let what = format!("cannot write {}", display(&self.path));
+        self.write(bytes)?;
+        self.place()
+    }
+
+    /// Writes `bytes` and makes them durable, still under the temporary name: for a set
+    /// of files that are all written before any is put in place.
+    ///
+    /// # Errors
+    /// [`Code::Io`].
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), Failure> {
         let file = self.temp.as_file_mut();
         file.write_all(bytes)
             .and_then(|()| file.sync_all())
-            .map_err(|e| Failure::io(&what, &e))?;
+            .map_err(|e| Failure::io(&format!("cannot write {}", display(&self.path)), &e))
+    }
+
+    /// Puts the file [`PendingFile::write`] wrote in place, as [`PendingFile::commit`]
+    /// does.
+    ///
+    /// # Errors
+    /// As [`PendingFile::commit`].
+    pub fn place(self) -> Result<(), Failure> {
+        let what = format!("cannot write {}", display(&self.path));
         let placed = if self.force {
             self.temp.persist(&self.path)
         } else {
@@ -136,6 +156,72 @@ impl PendingFile {
         }
         Ok(())
     }
+}
+
+/// What `kit create --out DIR` can check before the passphrase is asked: `DIR` is
+/// missing (it will be made), or a directory that holds nothing yet; with `force`, any
+/// directory.
+///
+/// # Errors
+/// [`Code::FileExists`] for a path that is not a directory, or a directory that holds
+/// files, without `force`; [`Code::Io`] when it cannot be read.
+pub fn check_dir(path: &Path, force: bool) -> Result<(), Failure> {
+    let what = || format!("cannot read {}", display(path));
+    let metadata = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Failure::io(&what(), &e)),
+    };
+    if !metadata.is_dir() {
+        return Err(Failure::new(
+            Code::FileExists,
+            format!(
+                "{} exists and is not a directory; nothing was written",
+                display(path)
+            ),
+        ));
+    }
+    let empty = fs::read_dir(path)
+        .map_err(|e| Failure::io(&what(), &e))?
+        .next()
+        .is_none();
+    if !force && !empty {
+        return Err(Failure::new(
+            Code::FileExists,
+            format!(
+                "{} already holds files; nothing was written (give --force to write beside \
+                 them, or name a new directory)",
+                display(path)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Makes the directory `path`, and its missing parents, readable by its owner only
+/// (mode 0700); says whether it made `path` (`false`: it was there).
+///
+/// # Errors
+/// [`Code::Io`].
+pub fn make_private_dir(path: &Path) -> Result<bool, Failure> {
+    if path.is_dir() {
+        return Ok(false);
+    }
+    let what = format!("cannot make the directory {}", display(path));
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(PRIVATE_DIR_MODE);
+        builder.create(path).map_err(|e| Failure::io(&what, &e))?;
+        // The umask may have narrowed it further, never widened it; make it exact.
+        fs::set_permissions(path, fs::Permissions::from_mode(PRIVATE_DIR_MODE))
+            .map_err(|e| Failure::io(&what, &e))?;
+    }
+    #[cfg(not(unix))]
+    builder.create(path).map_err(|e| Failure::io(&what, &e))?;
+    Ok(true)
 }
 
 /// The operating system's error alone: tempfile adds ` at path "…"` with the random name
@@ -222,6 +308,30 @@ mod tests {
             err.message
                 .ends_with("missing/key.pem: No such file or directory (os error 2)")
         );
+    }
+
+    #[test]
+    fn a_kit_directory_is_made_private_and_must_hold_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let kits = dir.path().join("new/kits");
+        assert!(
+            check_dir(&kits, false).is_ok(),
+            "a missing directory will be made"
+        );
+        assert!(make_private_dir(&kits).unwrap());
+        assert!(!make_private_dir(&kits).unwrap(), "it is there now");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&kits).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, PRIVATE_DIR_MODE);
+        }
+        assert!(check_dir(&kits, false).is_ok(), "empty");
+        fs::write(kits.join("notes.txt"), "mine").unwrap();
+        assert_eq!(check_dir(&kits, false).unwrap_err().code, Code::FileExists);
+        assert!(check_dir(&kits, true).is_ok());
+        let file = kits.join("notes.txt");
+        assert_eq!(check_dir(&file, true).unwrap_err().code, Code::FileExists);
     }
 
     #[test]

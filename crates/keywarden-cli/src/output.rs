@@ -3,12 +3,14 @@
 //!
 //! Only [`Report::Revealed`] and an [`Exported`] bound for standard output hold key
 //! material, because a person asked for it with `key reveal` or `key export`; every
-//! other report holds records, which have none.
+//! other report holds records, which have none (a [`KitCreated`] may hold the kit
+//! passphrase the person asked Keywarden to generate).
 
 mod audit;
 mod documents;
 mod exports;
 mod keys;
+mod kits;
 mod policy;
 
 use std::io::{self, Write};
@@ -26,6 +28,7 @@ use crate::session::display;
 pub use audit::to_jsonl;
 pub use exports::{Destination, Exported};
 pub use keys::{KeyAction, KeyView, Revealed};
+pub use kits::{KitCreated, KitFile, KitFileContent, KitRecovered, RecoveredKey, RecoveredOutcome};
 pub use policy::PolicyChange;
 
 /// The key file a new vault uses.
@@ -138,6 +141,21 @@ pub enum Report {
         /// The window of its unused section, in days.
         unused_days: u32,
     },
+    /// `kit create`: the kit made, its files, and a generated passphrase.
+    KitCreated(Box<KitCreated>),
+    /// `kit list`: kits of the register, oldest first.
+    Kits {
+        /// The kits.
+        kits: Vec<keywarden_core::kit::register::KitRecord>,
+        /// Whether `--key` was given.
+        filtered: bool,
+    },
+    /// `kit show`.
+    Kit(Box<keywarden_core::kit::register::KitRecord>),
+    /// `kit recover`: the keys read back, and what became of them.
+    KitRecovered(Box<KitRecovered>),
+    /// `kit verify`, when the drill passed: the kit as the register now holds it.
+    KitDrilled(Box<keywarden_core::kit::register::KitRecord>),
     /// Text printed as it is, with or without `--json`: `audit export` to standard
     /// output, whose format the command line chose.
     Raw(String),
@@ -194,6 +212,25 @@ enum ReportJson<'a> {
     },
     Review {
         report: documents::ReviewJson,
+    },
+    KitCreated {
+        kit: kits::KitJson<'a>,
+        directory: String,
+        files: Vec<kits::KitFileJson<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kit_passphrase: Option<&'a str>,
+    },
+    Kits {
+        kits: Vec<kits::KitJson<'a>>,
+    },
+    Kit {
+        kit: kits::KitJson<'a>,
+    },
+    KitRecovered {
+        recovered: kits::RecoveredJson<'a>,
+    },
+    KitDrilled {
+        drill: kits::DrillJson<'a>,
     },
 }
 
@@ -390,6 +427,24 @@ impl Report {
             } => ReportJson::Review {
                 report: documents::review_json(path, summary, *due_within_days, *unused_days),
             },
+            Report::KitCreated(created) => ReportJson::KitCreated {
+                kit: (&created.record).into(),
+                directory: display(&created.dir),
+                files: kits::files_json(created),
+                kit_passphrase: created.kit_passphrase.as_deref().map(String::as_str),
+            },
+            Report::Kits { kits, .. } => ReportJson::Kits {
+                kits: kits.iter().map(kits::KitJson::from).collect(),
+            },
+            Report::Kit(kit) => ReportJson::Kit {
+                kit: kit.as_ref().into(),
+            },
+            Report::KitRecovered(recovered) => ReportJson::KitRecovered {
+                recovered: recovered.as_ref().into(),
+            },
+            Report::KitDrilled(kit) => ReportJson::KitDrilled {
+                drill: kits::drill_json(kit),
+            },
             Report::Raw(_) => return None,
         })
     }
@@ -482,6 +537,11 @@ impl Report {
                 due_within_days,
                 unused_days,
             } => documents::review_text(path, summary, *due_within_days, *unused_days),
+            Report::KitCreated(created) => kits::created_text(created),
+            Report::Kits { kits, filtered } => kits::list_text(kits, *filtered),
+            Report::Kit(kit) => kits::show_text(kit),
+            Report::KitRecovered(recovered) => kits::recovered_text(recovered),
+            Report::KitDrilled(kit) => kits::drill_text(kit),
             Report::Raw(text) => text.clone(),
         })
     }
@@ -497,6 +557,14 @@ pub fn print(report: &Report, json: bool) -> Result<(), Failure> {
         && let Some(bytes) = exported.stdout_bytes()
     {
         return write_stdout(bytes);
+    }
+    // A generated kit passphrase goes to the terminal, apart from the report; with
+    // `--json` it is a member of the document, since the caller asked for it.
+    if !json
+        && let Report::KitCreated(created) = report
+        && let Some(passphrase) = &created.kit_passphrase
+    {
+        kits::print_passphrase(passphrase);
     }
     let text = match report.to_json() {
         Some(doc) if json => to_json_text(&doc)?,
@@ -527,6 +595,11 @@ pub fn print_failure(failure: &Failure, json: bool) {
             let _ = writeln!(err, "  - {}", clean(detail));
         }
     }
+}
+
+/// Prints a line of progress on standard error, with or without `--json`.
+pub fn progress(message: &str) {
+    let _ = writeln!(io::stderr().lock(), "{}", clean(message));
 }
 
 /// Prints a warning on standard error.
@@ -609,14 +682,23 @@ fn cell(text: &str) -> String {
 /// trailing spaces.
 fn table<const N: usize>(indent: &str, header: [&str; N], rows: &[[String; N]]) -> String {
     let header = header.map(str::to_owned);
+    aligned(indent, std::iter::once(&header).chain(rows))
+}
+
+/// Rows with their columns aligned, two spaces apart, each line after `indent`, and no
+/// trailing spaces.
+fn aligned<'a, const N: usize>(
+    indent: &str,
+    rows: impl Iterator<Item = &'a [String; N]> + Clone,
+) -> String {
     let mut widths = [0usize; N];
-    for row in std::iter::once(&header).chain(rows) {
+    for row in rows.clone() {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.width());
         }
     }
     let mut out = String::new();
-    for row in std::iter::once(&header).chain(rows) {
+    for row in rows {
         let mut line = indent.to_owned();
         for (i, cell) in row.iter().enumerate() {
             line.push_str(cell);

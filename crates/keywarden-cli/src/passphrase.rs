@@ -24,8 +24,8 @@ pub struct Source<'a> {
     pub file: Option<&'a Path>,
     /// The option that names such a file, for messages.
     pub file_option: &'static str,
-    /// The environment variable tried next.
-    pub env: &'static str,
+    /// The environment variable tried next, if there is one (a kit passphrase has none).
+    pub env: Option<&'static str>,
     /// What the terminal prompt asks for.
     pub prompt: &'a str,
 }
@@ -47,8 +47,8 @@ impl Source<'_> {
         self.obtain(true)
     }
 
-    /// Reads the file if one was given, else the environment variable if it is set and
-    /// not empty, else asks on the terminal (twice when `confirm`).
+    /// Reads the file if one was given, else the environment variable (if any) if it is
+    /// set and not empty, else asks on the terminal (twice when `confirm`).
     ///
     /// # Errors
     /// [`Code::InvalidInput`] when the file cannot be read or is not UTF-8 text,
@@ -58,21 +58,24 @@ impl Source<'_> {
         if let Some(path) = self.file {
             return from_file(path, self.file_option);
         }
-        match std::env::var(self.env) {
-            Ok(value) if !value.is_empty() => return Ok(Passphrase::new(value)),
-            Ok(_) | Err(std::env::VarError::NotPresent) => {}
-            Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(Failure::new(
-                    Code::InvalidInput,
-                    format!("{} is not valid UTF-8", self.env),
-                ));
+        if let Some(env) = self.env {
+            match std::env::var(env) {
+                Ok(value) if !value.is_empty() => return Ok(Passphrase::new(value)),
+                Ok(_) | Err(std::env::VarError::NotPresent) => {}
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    return Err(Failure::new(
+                        Code::InvalidInput,
+                        format!("{env} is not valid UTF-8"),
+                    ));
+                }
             }
         }
         if !terminal::is_interactive() {
+            let or_env = self.env.map(|e| format!(" or set {e}")).unwrap_or_default();
             return Err(Failure::usage(format!(
                 "a passphrase is needed and standard input is not a terminal: \
-                 give {} FILE or set {}",
-                self.file_option, self.env
+                 give {} FILE{or_env}",
+                self.file_option
             )));
         }
         let ask = |prompt: &str| {
@@ -142,7 +145,7 @@ mod tests {
             file: Some(&file),
             file_option: "--passphrase-file",
             // A variable no test sets: the file must be read without looking at it.
-            env: "KEYWARDEN_TEST_UNSET_VARIABLE",
+            env: Some("KEYWARDEN_TEST_UNSET_VARIABLE"),
             prompt: "Passphrase",
         };
         let p = source.existing().unwrap();
@@ -155,7 +158,7 @@ mod tests {
         let source = Source {
             file: Some(&dir.path().join("missing")),
             file_option: "--passphrase-file",
-            env: "KEYWARDEN_TEST_UNSET_VARIABLE",
+            env: Some("KEYWARDEN_TEST_UNSET_VARIABLE"),
             prompt: "Passphrase",
         };
         let err = source.existing().unwrap_err();

@@ -72,7 +72,7 @@ impl Session {
         Source {
             file: self.passphrase_file.as_deref(),
             file_option: "--passphrase-file",
-            env: ENV_PASSPHRASE,
+            env: Some(ENV_PASSPHRASE),
             prompt,
         }
     }

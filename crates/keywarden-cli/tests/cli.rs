@@ -1437,22 +1437,18 @@ fn exports_are_audited_and_files_are_written_whole_or_not_at_all() {
     assert_eq!(names, ["k.der", "k.pem", "taken.pem"]);
 }
 
-#[test]
-fn a_wrong_passphrase_given_again_exits_3_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    init(dir.path());
-    let d = dir.path();
-    gen_key(d, "k", &[]);
-    // Standard input, read as the passphrase file, gives the right passphrase to
-    // unlock; read again when export asks, it is at its end: an empty, wrong one.
+/// Runs a command with `--json` whose passphrase file is standard input, holding the
+/// right passphrase once: unlocking reads it; read again when the command asks for the
+/// passphrase again, it is at its end: an empty, wrong one. `None` without /dev/stdin.
+fn passphrase_once(dir: &Path, args: &[&str]) -> Option<Output> {
     if !Path::new("/dev/stdin").exists() {
         eprintln!("skipped: no /dev/stdin");
-        return;
+        return None;
     }
-    let mut child = keywarden(d)
+    let mut child = keywarden(dir)
         .args(["--vault", "vault.keywarden", "--json"])
         .args(["--passphrase-file", "/dev/stdin"])
-        .args(["key", "export", "k", "--format", "hex", "--out", "k.hex"])
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -1462,7 +1458,21 @@ fn a_wrong_passphrase_given_again_exits_3_and_writes_nothing() {
         format!("{PASSPHRASE}\n").as_bytes(),
     )
     .unwrap();
-    let out = child.wait_with_output().unwrap();
+    Some(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn a_wrong_passphrase_given_again_exits_3_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    gen_key(d, "k", &[]);
+    let Some(out) = passphrase_once(
+        d,
+        &["key", "export", "k", "--format", "hex", "--out", "k.hex"],
+    ) else {
+        return;
+    };
     assert_exit(&out, 3);
     let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(err["error"]["code"], "wrong_passphrase");
@@ -1640,4 +1650,731 @@ fn a_snoozed_reminder_leaves_due_until_it_wakes_and_the_audit_log_keeps_why() {
         .map(|e| e["reason"].as_str().unwrap())
         .collect();
     assert_eq!(reasons, ["too long", "x", "waiting for the HSM"]);
+}
+
+// ---- Recovery kits ----
+
+const KIT_PASSPHRASE: &str = "a kit passphrase to write by hand";
+
+/// Runs a command on the test vault with `--json`, `--actor tester` and the vault's
+/// passphrase from the environment; returns the exit code, the JSON and standard error.
+fn kit_json(dir: &Path, args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = run(keywarden(dir)
+        .args(["--vault", "vault.keywarden", "--json", "--actor", "tester"])
+        .args(args)
+        .env("KEYWARDEN_PASSPHRASE", PASSPHRASE));
+    let value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: not JSON: {}", text(&out.stdout)));
+    (
+        out.status.code().expect("exit code"),
+        value,
+        text(&out.stderr).to_owned(),
+    )
+}
+
+/// `kit create ARGS...` on the test vault, which must succeed; its JSON.
+fn make_kit(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["kit", "create"];
+    all.extend_from_slice(args);
+    let (code, made, _) = kit_json(dir, &all);
+    assert_eq!(code, 0, "{args:?}: {made}");
+    made
+}
+
+/// A 2-of-3 split kit for Ada, Bea Smith and Cy.
+const SPLIT_2_OF_3: [&str; 10] = [
+    "--kind",
+    "split",
+    "--threshold",
+    "2",
+    "--custodian",
+    "Ada",
+    "--custodian",
+    "Bea Smith",
+    "--custodian",
+    "Cy",
+];
+
+/// The paths of the files a `kit create --json` reports, as written.
+fn kit_files(dir: &Path, made: &serde_json::Value) -> Vec<PathBuf> {
+    made["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| dir.join(f["path"].as_str().unwrap()))
+        .collect()
+}
+
+fn kit_id(made: &serde_json::Value) -> keywarden_core::kit::KitId {
+    made["kit"]["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// The payload's QR code texts, as `zbarimg --raw` prints them: one per line.
+fn kit_codes(made: &serde_json::Value, payload: &Path) -> String {
+    codes_of(kit_id(made), &fs::read(payload).unwrap())
+}
+
+fn codes_of(kit: keywarden_core::kit::KitId, payload: &[u8]) -> String {
+    let chunks = keywarden_core::kit::chunk::split(
+        kit,
+        payload,
+        keywarden_core::kit::chunk::MAX_CHUNK_CHARS,
+    )
+    .unwrap();
+    chunks.join("\n") + "\n"
+}
+
+/// The payload as typed lines, under the kit id they need.
+fn kit_typed_lines(made: &serde_json::Value, payload: &Path) -> String {
+    let kit = kit_id(made);
+    let lines = keywarden_core::kit::typed::lines(kit, &fs::read(payload).unwrap());
+    format!("Kit: {kit}\n{}\n", lines.join("\n"))
+}
+
+/// The share words printed on a split kit's sheet, in their numbered order, as
+/// `pdftotext -layout` reads them from the PDF; `None` without pdftotext.
+fn sheet_words(pdf: &Path) -> Option<String> {
+    let out = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    let page = String::from_utf8(out.stdout).unwrap();
+    let start = page
+        .find("words (SLIP-39)")
+        .expect("the sheet lists its words");
+    let end = start + page[start..].find("How to recover").unwrap();
+    let tokens: Vec<&str> = page[start..end].split_whitespace().collect();
+    let mut words: Vec<(usize, &str)> = tokens
+        .windows(2)
+        .filter_map(|w| {
+            let number = w[0].parse().ok()?;
+            w[1].bytes()
+                .all(|b| b.is_ascii_lowercase())
+                .then_some((number, w[1]))
+        })
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    assert!(
+        words.iter().map(|(n, _)| *n).eq(1..=words.len()),
+        "{words:?}"
+    );
+    Some(words.iter().map(|(_, w)| *w).collect::<Vec<_>>().join(" ") + "\n")
+}
+
+#[cfg(unix)]
+fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn kit_create_writes_every_sheet_and_the_payload_and_rotation_supersedes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    let payroll = gen_key(d, "payroll", &[]);
+    json_ok(
+        d,
+        &["key", "gen", "--name", "signing", "--alg", "ed25519"],
+        0,
+    );
+    fs::write(d.join("kp.txt"), format!("{KIT_PASSPHRASE}\n")).unwrap();
+
+    // A personal kit of two keys: one sheet and the age file, in a new directory.
+    let made = make_kit(
+        d,
+        &[
+            "payroll",
+            "signing",
+            "--kind",
+            "personal",
+            "--out",
+            "kits/personal",
+            "--kit-passphrase-file",
+            "kp.txt",
+        ],
+    );
+    let id = made["kit"]["id"].as_str().unwrap().to_owned();
+    assert!(id.len() == 12 && id.starts_with("KW-"), "{id}");
+    assert_eq!(made["kit"]["kind"], "personal");
+    assert_eq!(made["kit"]["generation"], 1);
+    assert_eq!(made["kit"]["status"], "current");
+    assert_eq!(made["kit"]["made_by"], "tester");
+    assert_eq!(
+        made["kit"]["custody"],
+        serde_json::json!([{"custodian": "tester"}])
+    );
+    assert_eq!(made["kit"]["keys"][0]["name"], "payroll");
+    assert_eq!(made["kit"]["keys"][0]["version"], 1);
+    let shown = json_ok(d, &["key", "show", "payroll"], 0);
+    assert_eq!(
+        made["kit"]["keys"][0]["fingerprint"],
+        format!("kcv {}", shown["key"]["fingerprint"].as_str().unwrap())
+    );
+    assert!(made.get("kit_passphrase").is_none(), "{made}");
+    let files = kit_files(d, &made);
+    assert_eq!(
+        files,
+        [
+            d.join(format!("kits/personal/{id}.pdf")),
+            d.join(format!("kits/personal/{id}.age"))
+        ]
+    );
+    assert!(fs::read(&files[0]).unwrap().starts_with(b"%PDF-"));
+    assert!(
+        fs::read(&files[1])
+            .unwrap()
+            .starts_with(b"age-encryption.org/v1\n-> scrypt ")
+    );
+    #[cfg(unix)]
+    {
+        assert_eq!(mode_of(&d.join("kits/personal")), 0o700);
+        for f in &files {
+            assert_eq!(mode_of(f), 0o600, "{}", f.display());
+        }
+        assert_eq!(made["files"][0]["mode"], "0600");
+    }
+    // Only the kit's files: no temporary file is left.
+    assert_eq!(fs::read_dir(d.join("kits/personal")).unwrap().count(), 2);
+
+    // A 2-of-3 split kit: one sheet per custodian, named for them, and the age file.
+    let out = ["--out", "kits/split", "--paper", "letter"];
+    let split = make_kit(d, &[&[&payroll[..8]], &SPLIT_2_OF_3[..], &out].concat());
+    let sid = split["kit"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(split["kit"]["generation"], 2, "the second kit of payroll");
+    assert_eq!(split["kit"]["threshold"], 2);
+    assert_eq!(split["kit"]["count"], 3);
+    assert_eq!(
+        split["kit"]["custody"],
+        serde_json::json!([
+            {"custodian": "Ada", "share": 1},
+            {"custodian": "Bea Smith", "share": 2},
+            {"custodian": "Cy", "share": 3}
+        ])
+    );
+    let files = kit_files(d, &split);
+    let names: Vec<String> = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            format!("{sid}-share-1-of-3-ada.pdf"),
+            format!("{sid}-share-2-of-3-bea-smith.pdf"),
+            format!("{sid}-share-3-of-3-cy.pdf"),
+            format!("{sid}.age"),
+        ]
+    );
+    assert_eq!(split["files"][1]["content"], "sheet");
+    assert_eq!(split["files"][1]["share"], 2);
+    assert_eq!(split["files"][3]["content"], "payload");
+    for f in &files[..3] {
+        let pdf = fs::read(f).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        // US Letter: 612 × 792 points.
+        assert!(
+            pdf.windows(11).any(|w| w == b"0 0 612 792"),
+            "{} is not on Letter paper",
+            f.display()
+        );
+        #[cfg(unix)]
+        assert_eq!(mode_of(f), 0o600);
+    }
+    let audit = json_ok(d, &["audit", "list", "--action", "kit-created"], 0);
+    let entries = audit["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 3, "one per key of each kit: {audit}");
+    assert!(entries.iter().all(|e| e["outcome"] == "success"));
+    assert!(
+        entries[2]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Bea Smith (share 2)"),
+        "{audit}"
+    );
+
+    // The register lists both; rotating payroll supersedes both, signing's kit too.
+    let list = json_ok(d, &["kit", "list"], 0);
+    assert_eq!(list["kits"].as_array().unwrap().len(), 2);
+    let list = json_ok(d, &["kit", "list", "--key", "signing"], 0);
+    assert_eq!(list["kits"].as_array().unwrap().len(), 1);
+    assert_eq!(list["kits"][0]["id"], id.as_str());
+    json_ok(d, &["key", "rotate", "payroll", "--reason", "yearly"], 0);
+    let list = json_ok(d, &["kit", "list", "--key", "payroll"], 0);
+    for kit in list["kits"].as_array().unwrap() {
+        assert_eq!(kit["status"], "superseded", "{kit}");
+        assert!(kit["status_at"].is_string(), "{kit}");
+        assert_eq!(
+            kit["status_reason"],
+            "the key \"payroll\" was rotated to version 2"
+        );
+    }
+    let shown = json_ok(d, &["kit", "show", &sid.to_lowercase()], 0);
+    assert_eq!(shown["kit"]["status"], "superseded");
+    let out = raw(d, &["kit", "show", &sid]);
+    assert_exit(&out, 0);
+    assert!(
+        text(&out.stdout).contains("share 2  Bea Smith"),
+        "{}",
+        text(&out.stdout)
+    );
+    let (code, err, _) = kit_json(d, &["kit", "show", "KW-0000-0000"]);
+    assert_eq!(code, 2);
+    assert_eq!(err["error"]["code"], "kit_not_found");
+}
+
+#[test]
+fn a_split_kit_recovers_from_two_shares_into_a_new_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    gen_key(d, "payroll", &[]);
+    let split = |out: &str| {
+        make_kit(
+            d,
+            &[&["payroll"], &SPLIT_2_OF_3[..], &["--out", out]].concat(),
+        )
+    };
+    let made = split("kit");
+    let files = kit_files(d, &made);
+    let Some(first) = sheet_words(&files[0]) else {
+        eprintln!("skipped: pdftotext is not available");
+        return;
+    };
+    let third = sheet_words(&files[2]).unwrap();
+    assert_eq!(first.split_whitespace().count(), 20);
+    assert_ne!(first, third);
+    let other = split("other");
+    let foreign = sheet_words(&kit_files(d, &other)[0]).unwrap();
+
+    // A new vault, elsewhere, with the codes and two sheets' words as text files.
+    let new = tempfile::tempdir().unwrap();
+    let n = new.path();
+    init(n);
+    fs::write(n.join("codes.txt"), kit_codes(&made, &files[3])).unwrap();
+    fs::write(n.join("ada.txt"), &first).unwrap();
+    fs::write(n.join("cy.txt"), &third).unwrap();
+    fs::write(n.join("other.txt"), &foreign).unwrap();
+    fs::write(
+        n.join("other-codes.txt"),
+        kit_codes(&other, &kit_files(d, &other)[3]),
+    )
+    .unwrap();
+    let mut typo: Vec<&str> = first.split_whitespace().collect();
+    typo[4] = "xyzzy";
+    fs::write(n.join("typo.txt"), typo.join(" ")).unwrap();
+
+    // One share is too few; a share or code of another kit and a typo are refused, the
+    // typo by its position only. Nothing is added.
+    let refused = |files: &[&str], code: &str| {
+        let mut args = vec!["kit", "recover"];
+        args.extend_from_slice(files);
+        let (exit, err, stderr) = kit_json(n, &args);
+        assert_eq!(exit, 2, "{files:?}: {err}");
+        assert_eq!(err["error"]["code"], code, "{files:?}: {err}");
+        let words: Vec<&str> = first.split_whitespace().collect();
+        let pairs = words.windows(2).map(|w| w.join(" "));
+        for secret in pairs.chain(["xyzzy".to_owned()]) {
+            assert!(!err.to_string().contains(&secret), "{err} shows {secret}");
+            assert!(!stderr.contains(&secret), "{stderr} shows {secret}");
+        }
+        err["error"]["message"].as_str().unwrap().to_owned()
+    };
+    let message = refused(&["codes.txt", "ada.txt"], "kit_invalid");
+    assert!(message.contains("1 of the 2 shares"), "{message}");
+    let message = refused(&["codes.txt", "ada.txt", "other.txt"], "kit_invalid");
+    assert!(message.starts_with("other.txt: "), "{message}");
+    let message = refused(&["codes.txt", "other-codes.txt"], "kit_invalid");
+    assert!(message.contains("belongs to kit"), "{message}");
+    let message = refused(&["codes.txt", "typo.txt"], "kit_invalid");
+    assert!(message.contains("word 5"), "{message}");
+    assert!(
+        json_ok(n, &["key", "list"], 0)["keys"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // Two shares, in any order, recover the key with its fingerprint.
+    let (code, done, stderr) = kit_json(n, &["kit", "recover", "cy.txt", "codes.txt", "ada.txt"]);
+    assert_eq!(code, 0, "{done}");
+    assert!(stderr.contains("cy.txt: shares 1 of 2 needed"), "{stderr}");
+    assert!(
+        stderr.contains("codes 1 of 1, shares 1 of 2 needed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("shares 2 of 2 needed"), "{stderr}");
+    let key = &done["recovered"]["keys"][0];
+    assert_eq!(done["recovered"]["kit"], made["kit"]["id"]);
+    assert_eq!(done["recovered"]["dry_run"], false);
+    assert_eq!(key["outcome"], "added");
+    assert_eq!(key["name"], "payroll");
+    assert_eq!(key["algorithm"], "aes-256");
+    assert_eq!(key["fingerprint"], made["kit"]["keys"][0]["fingerprint"]);
+    let restored = json_ok(n, &["key", "show", key["id"].as_str().unwrap()], 0);
+    let original = json_ok(d, &["key", "show", "payroll"], 0);
+    assert_eq!(
+        restored["key"]["fingerprint"],
+        original["key"]["fingerprint"]
+    );
+    assert_eq!(restored["key"]["name"], "payroll");
+    let audit = json_ok(n, &["audit", "list", "--action", "kit-recovered"], 0);
+    assert_eq!(audit["entries"].as_array().unwrap().len(), 1, "{audit}");
+
+    // Again: the vault has it already.
+    let (code, again, _) = kit_json(n, &["kit", "recover", "codes.txt", "ada.txt", "cy.txt"]);
+    assert_eq!(code, 0, "{again}");
+    assert_eq!(again["recovered"]["keys"][0]["outcome"], "already-present");
+    assert_eq!(again["recovered"]["keys"][0]["id"], key["id"]);
+    // A drill needs the vault the kit was made from.
+    let (code, err, _) = kit_json(n, &["kit", "verify", "codes.txt", "ada.txt", "cy.txt"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err["error"]["code"], "kit_not_found");
+}
+
+#[test]
+fn a_personal_kit_opens_with_its_passphrase_and_drills_against_the_register() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    gen_key(d, "payroll", &[]);
+
+    // A generated passphrase is printed once: in the JSON, since it was asked for.
+    let personal = ["payroll", "--kind", "personal", "--generate-passphrase"];
+    let mut args = vec!["kit", "create"];
+    args.extend_from_slice(&personal);
+    args.extend_from_slice(&["--custodian", "Ada", "--out", "kit"]);
+    let (code, made, stderr) = kit_json(d, &args);
+    assert_eq!(code, 0, "{made}");
+    let passphrase = made["kit_passphrase"].as_str().unwrap().to_owned();
+    assert_eq!(passphrase.split(' ').count(), 6, "{passphrase}");
+    assert!(!stderr.contains(&passphrase), "{stderr}");
+    let files = kit_files(d, &made);
+    fs::write(d.join("kp.txt"), format!("{passphrase}\n")).unwrap();
+    fs::write(d.join("wrong.txt"), "not the kit passphrase\n").unwrap();
+    fs::write(d.join("typed.txt"), kit_typed_lines(&made, &files[1])).unwrap();
+    fs::write(d.join("codes.txt"), kit_codes(&made, &files[1])).unwrap();
+
+    // Without --json, on standard error, with what to do with it; never on stdout.
+    let out = raw(
+        d,
+        &[&["kit", "create"], &personal[..], &["--out", "kit2"]].concat(),
+    );
+    assert_exit(&out, 0);
+    let stderr = text(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("Kit passphrase: "))
+        .unwrap();
+    let shown = &line["Kit passphrase: ".len()..];
+    assert_eq!(shown.split(' ').count(), 6);
+    assert!(stderr.contains("by hand"), "{stderr}");
+    assert!(!text(&out.stdout).contains(shown), "{}", text(&out.stdout));
+
+    // Typed lines open it with the passphrase; no passphrase and no terminal is a usage
+    // error; a wrong one exits 3; a typo names its line.
+    let (code, dry, _) = kit_json(
+        d,
+        &[
+            "kit",
+            "recover",
+            "typed.txt",
+            "--dry-run",
+            "--kit-passphrase-file",
+            "kp.txt",
+        ],
+    );
+    assert_eq!(code, 0, "{dry}");
+    assert_eq!(dry["recovered"]["dry_run"], true);
+    assert_eq!(dry["recovered"]["keys"][0]["outcome"], "checked");
+    assert!(dry["recovered"]["keys"][0].get("id").is_none(), "{dry}");
+    let (code, err, _) = kit_json(d, &["kit", "recover", "typed.txt", "--dry-run"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err["error"]["code"], "usage");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--kit-passphrase-file"),
+        "{err}"
+    );
+    let (code, err, _) = kit_json(
+        d,
+        &[
+            "kit",
+            "recover",
+            "codes.txt",
+            "--kit-passphrase-file",
+            "wrong.txt",
+        ],
+    );
+    assert_eq!(code, 3, "{err}");
+    assert_eq!(err["error"]["code"], "wrong_passphrase");
+    let typed = fs::read_to_string(d.join("typed.txt")).unwrap();
+    let mut lines: Vec<String> = typed.lines().map(str::to_owned).collect();
+    let data = &lines[3][3..51];
+    let flipped = if data.starts_with('A') { "B" } else { "A" };
+    lines[3] = format!("03 {flipped}{}", &lines[3][4..]);
+    fs::write(d.join("typo.txt"), lines.join("\n")).unwrap();
+    let (code, err, _) = kit_json(
+        d,
+        &[
+            "kit",
+            "recover",
+            "typo.txt",
+            "--dry-run",
+            "--kit-passphrase-file",
+            "kp.txt",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err["error"]["code"], "kit_invalid");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("typed line 3"),
+        "{err}"
+    );
+
+    // The drill: passes, shows fingerprints only, records the date and the audit entry.
+    let (code, drill, _) = kit_json(
+        d,
+        &[
+            "kit",
+            "verify",
+            "codes.txt",
+            "--kit-passphrase-file",
+            "kp.txt",
+        ],
+    );
+    assert_eq!(code, 0, "{drill}");
+    assert_eq!(drill["drill"]["passed"], true);
+    assert_eq!(drill["drill"]["kit"]["id"], made["kit"]["id"]);
+    assert!(drill["drill"]["kit"]["last_drill"].is_string(), "{drill}");
+    let material = json_ok(d, &["key", "reveal", "payroll", "--yes"], 0);
+    let material = material["secret"]["material"].as_str().unwrap();
+    assert!(!drill.to_string().contains(material), "{drill}");
+    let id = made["kit"]["id"].as_str().unwrap();
+    let shown = json_ok(d, &["kit", "show", id], 0);
+    assert_eq!(
+        shown["kit"]["last_drill"],
+        drill["drill"]["kit"]["last_drill"]
+    );
+    let audit = json_ok(d, &["audit", "list", "--action", "kit-drilled"], 0);
+    assert_eq!(audit["entries"][0]["outcome"], "success", "{audit}");
+}
+
+#[test]
+fn kit_verify_exits_1_when_the_kit_is_not_what_the_register_recorded() {
+    use keywarden_core::kit::{KitDocument, KitEntry};
+    use keywarden_core::{Algorithm, SecretKey};
+
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    gen_key(d, "payroll", &[]);
+    let made = make_kit(
+        d,
+        &[
+            "payroll",
+            "--kind",
+            "unencrypted",
+            "--yes-unencrypted",
+            "--out",
+            "kit",
+        ],
+    );
+    let files = kit_files(d, &made);
+    assert_eq!(files[1].extension().unwrap(), "txt");
+    // The payload of an unencrypted kit is the recovery document itself.
+    let document = fs::read_to_string(&files[1]).unwrap();
+    let mut forged = KitDocument::parse(&document).unwrap();
+    let real = forged.entries[0].clone();
+    let other = SecretKey::generate(Algorithm::Aes256).unwrap();
+    forged.entries[0] =
+        KitEntry::new(&real.name, real.id, real.purpose, real.version, &other).unwrap();
+    let forged_text = forged.to_text().unwrap();
+    fs::write(
+        d.join("forged.txt"),
+        codes_of(forged.kit, forged_text.as_bytes()),
+    )
+    .unwrap();
+    let (code, err, _) = kit_json(d, &["kit", "verify", "forged.txt"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err["error"]["code"], "check_failed");
+    let audit = json_ok(
+        d,
+        &[
+            "audit",
+            "list",
+            "--action",
+            "kit-drilled",
+            "--outcome",
+            "failure",
+        ],
+        0,
+    );
+    assert_eq!(audit["entries"].as_array().unwrap().len(), 1, "{audit}");
+    // The real one passes.
+    fs::write(d.join("codes.txt"), kit_codes(&made, &files[1])).unwrap();
+    let (code, drill, _) = kit_json(d, &["kit", "verify", "codes.txt"]);
+    assert_eq!(code, 0, "{drill}");
+
+    // Images are not read yet: the message says how to turn them into text.
+    fs::copy(&files[0], d.join("scan.pdf")).unwrap();
+    fs::write(d.join("scan.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    for image in ["scan.pdf", "scan.png"] {
+        let (code, err, _) = kit_json(d, &["kit", "recover", image, "--dry-run"]);
+        assert_eq!(code, 2, "{err}");
+        assert_eq!(err["error"]["code"], "invalid_input");
+        assert!(
+            err["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("zbarimg --raw -q"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn kit_create_refuses_before_asking_and_a_wrong_passphrase_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    gen_key(d, "payroll", &[]);
+    fs::create_dir(d.join("full")).unwrap();
+    fs::write(d.join("full/notes.txt"), "mine").unwrap();
+    let before = fs::read(d.join("vault.keywarden")).unwrap();
+
+    // No passphrase anywhere: each is refused before one is needed.
+    let refused = |args: &[&str], code: &str| -> String {
+        let out = run(keywarden(d)
+            .args([
+                "--vault",
+                "vault.keywarden",
+                "--json",
+                "kit",
+                "create",
+                "payroll",
+            ])
+            .args(args));
+        assert_exit(&out, 2);
+        let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(err["error"]["code"], code, "{args:?}: {err}");
+        err["error"]["message"].as_str().unwrap().to_owned()
+    };
+    let message = refused(&["--kind", "unencrypted", "--out", "k"], "usage");
+    assert!(message.contains("anyone who holds"), "{message}");
+    let message = refused(
+        &[
+            "--kind",
+            "split",
+            "--threshold",
+            "3",
+            "--custodian",
+            "Ada",
+            "--custodian",
+            "Bea",
+            "--out",
+            "k",
+        ],
+        "invalid_input",
+    );
+    assert!(message.contains("--threshold"), "{message}");
+    refused(
+        &[
+            "--kind",
+            "split",
+            "--custodian",
+            "Ada",
+            "--custodian",
+            "Bea",
+            "--out",
+            "k",
+        ],
+        "usage",
+    );
+    refused(
+        &["--kind", "personal", "--threshold", "2", "--out", "k"],
+        "usage",
+    );
+    refused(
+        &["--kind", "escrow", "--agent", "Notary", "--out", "k"],
+        "usage",
+    );
+    let message = refused(&["--kind", "personal", "--out", "k"], "usage");
+    assert!(message.contains("--kit-passphrase-file"), "{message}");
+    let message = refused(
+        &[
+            "--kind",
+            "personal",
+            "--generate-passphrase",
+            "--out",
+            "full",
+        ],
+        "file_exists",
+    );
+    assert!(message.contains("full"), "{message}");
+    assert_eq!(fs::read_dir(d.join("full")).unwrap().count(), 1);
+    assert!(!d.join("k").exists());
+    assert_eq!(fs::read(d.join("vault.keywarden")).unwrap(), before);
+
+    // With --force, beside the other file.
+    make_kit(
+        d,
+        &[
+            "payroll",
+            "--kind",
+            "personal",
+            "--generate-passphrase",
+            "--out",
+            "full",
+            "--force",
+        ],
+    );
+    assert_eq!(fs::read_dir(d.join("full")).unwrap().count(), 3);
+    assert_eq!(fs::read(d.join("full/notes.txt")).unwrap(), b"mine");
+
+    // The vault's passphrase given again is wrong: exit 3, no directory, an audit entry.
+    let create = [
+        &["kit", "create", "payroll"],
+        &SPLIT_2_OF_3[..],
+        &["--out", "wrong"],
+    ]
+    .concat();
+    let Some(out) = passphrase_once(d, &create) else {
+        return;
+    };
+    assert_exit(&out, 3);
+    let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "wrong_passphrase");
+    assert!(!d.join("wrong").exists());
+    let log = json_ok(
+        d,
+        &[
+            "audit",
+            "list",
+            "--action",
+            "kit-created",
+            "--outcome",
+            "failure",
+        ],
+        0,
+    );
+    assert_eq!(log["entries"].as_array().unwrap().len(), 1, "{log}");
+    assert_eq!(
+        json_ok(d, &["kit", "list"], 0)["kits"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }

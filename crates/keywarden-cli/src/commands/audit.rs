@@ -81,20 +81,14 @@ pub fn run(session: &Session, command: &AuditCommand) -> Result<Report, Failure>
     }
 }
 
-/// The engine's filter for the options given. A key reference is looked up among the
-/// keys; the full id of a key deleted since is accepted too.
+/// The engine's filter for the options given; a key as [`key_id`] finds it.
 fn to_filter(vault: &UnlockedVault, args: &AuditFilterArgs) -> Result<AuditFilter, Failure> {
     let (since, until) = dates(args)?;
-    let key = match &args.key {
-        None => None,
-        Some(reference) => Some(match vault.find(reference) {
-            Ok(record) => record.id,
-            Err(e @ RecordError::NotFound { .. }) => {
-                reference.trim().parse::<KeyId>().map_err(|_| e)?
-            }
-            Err(e) => return Err(e.into()),
-        }),
-    };
+    let key = args
+        .key
+        .as_deref()
+        .map(|reference| key_id(vault, reference))
+        .transpose()?;
     Ok(AuditFilter {
         action: args.action,
         key,
@@ -106,6 +100,22 @@ fn to_filter(vault: &UnlockedVault, args: &AuditFilterArgs) -> Result<AuditFilte
         until,
         text: args.search.clone().filter(|t| !t.trim().is_empty()),
     })
+}
+
+/// The key `reference` names: a key of the vault, or the full id of a key deleted
+/// since (the audit log and the kit register still name it).
+///
+/// # Errors
+/// The engine's lookup errors, when `reference` is not a full id either.
+pub(crate) fn key_id(vault: &UnlockedVault, reference: &str) -> Result<KeyId, Failure> {
+    match vault.find(reference) {
+        Ok(record) => Ok(record.id),
+        Err(e @ RecordError::NotFound { .. }) => reference
+            .trim()
+            .parse::<KeyId>()
+            .map_err(|_| Failure::from(e)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `--since` and `--until` as instants.

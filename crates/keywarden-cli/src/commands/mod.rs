@@ -6,6 +6,7 @@ mod document;
 mod due;
 mod init;
 mod key;
+mod kit;
 mod passwd;
 mod policy;
 mod report;
@@ -30,5 +31,6 @@ pub fn run(cli: &Cli) -> Result<Report, Failure> {
         Command::Due(args) => due::run(&session, args),
         Command::Calendar(args) => calendar::run(&session, args),
         Command::Report(args) => report::run(&session, args),
+        Command::Kit(command) => kit::run(&session, command),
     }
 }

@@ -19,7 +19,7 @@ pub fn run(session: &Session, args: &PasswdArgs) -> Result<Report, Failure> {
     let new = Source {
         file: args.new_passphrase_file.as_deref(),
         file_option: "--new-passphrase-file",
-        env: ENV_NEW_PASSPHRASE,
+        env: Some(ENV_NEW_PASSPHRASE),
         prompt: "New passphrase",
     }
     .new_one()?;

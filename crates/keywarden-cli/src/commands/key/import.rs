@@ -1,23 +1,14 @@
 //! `key import`: a private key or secret made elsewhere, read from a file or standard
 //! input, recognised by its content when no `--format` is given, and stored as a new key.
 
-use std::fs::File;
-use std::io::{self, Read};
-use std::path::Path;
-
 use keywarden_core::material::Jwk;
 use keywarden_core::{SecretKey, UnlockedVault};
-use zeroize::Zeroizing;
 
 use crate::args::ImportArgs;
 use crate::failure::{Code, Failure};
+use crate::input;
 use crate::key_format::KeyFormat;
 use crate::output::{self, KeyAction, KeyView, Report};
-use crate::session::display;
-
-/// The most `key import` reads: far more than any key file (an RSA-4096 PKCS#8 PEM is
-/// about 3.3 KB), little enough to hold in memory.
-const MAX_INPUT: usize = 1024 * 1024;
 
 /// A key read and checked, not yet stored.
 #[derive(Debug)]
@@ -36,7 +27,7 @@ pub struct Input {
 /// format cannot be told, or that is not a valid private key of a kind Keywarden keeps
 /// (public keys and encrypted keys included); the messages never quote the input.
 pub fn read(args: &ImportArgs) -> Result<Input, Failure> {
-    let data = read_input(&args.file)?;
+    let data = input::read(&args.file, "a key file")?;
     let format = match args.format {
         Some(format) => format,
         None => detect(&data).ok_or_else(|| {
@@ -45,7 +36,7 @@ pub fn read(args: &ImportArgs) -> Result<Input, Failure> {
                 format!(
                     "cannot tell what kind of key {} holds: give --format (hex, base64 and \
                      text need --alg too)",
-                    source_name(&args.file)
+                    input::name(&args.file)
                 ),
             )
         })?,
@@ -97,45 +88,6 @@ pub fn store(
             fingerprints,
         },
     })
-}
-
-/// How the input is named in messages.
-fn source_name(path: &Path) -> String {
-    if is_stdin(path) {
-        "standard input".to_owned()
-    } else {
-        display(path)
-    }
-}
-
-fn is_stdin(path: &Path) -> bool {
-    path.as_os_str() == "-"
-}
-
-/// The whole input, in a buffer sized once (so no copy of the key is left behind by a
-/// growing buffer) and wiped when dropped.
-fn read_input(path: &Path) -> Result<Zeroizing<Vec<u8>>, Failure> {
-    let name = source_name(path);
-    let invalid =
-        |e: io::Error| Failure::new(Code::InvalidInput, format!("cannot read {name}: {e}"));
-    let mut data = Zeroizing::new(Vec::with_capacity(MAX_INPUT + 1));
-    let limit = (MAX_INPUT + 1) as u64;
-    if is_stdin(path) {
-        io::stdin().lock().take(limit).read_to_end(&mut data)
-    } else {
-        File::open(path).and_then(|f| f.take(limit).read_to_end(&mut data))
-    }
-    .map_err(invalid)?;
-    if data.len() > MAX_INPUT {
-        return Err(Failure::new(
-            Code::InvalidInput,
-            format!("{name} is larger than 1 MiB: not a key file"),
-        ));
-    }
-    if data.iter().all(u8::is_ascii_whitespace) {
-        return Err(Failure::new(Code::InvalidInput, format!("{name} is empty")));
-    }
-    Ok(data)
 }
 
 /// The format of key material, from its content (the engine's

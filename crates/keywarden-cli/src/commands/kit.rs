@@ -1,0 +1,318 @@
+//! `keywarden kit …`: recovery kits. [`create`] makes one; this module lists and shows
+//! the custody register, and reads kits back from text: `recover` adds their keys to
+//! the vault, `verify` drills them against the register. Both are audited by the
+//! engine (`kit-recovered`, `kit-drilled`).
+
+mod create;
+
+use std::path::Path;
+
+use keywarden_core::kit::recovery::{Recovery, Status};
+use keywarden_core::kit::{KitDocument, KitError, KitId, envelope};
+use keywarden_core::vault::Restored;
+use keywarden_core::{Passphrase, RecordError};
+use zeroize::Zeroizing;
+
+use crate::args::{KitCommand, KitReadArgs, KitRecoverArgs};
+use crate::failure::{Code, Failure};
+use crate::input;
+use crate::output::{self, KitRecovered, RecoveredKey, RecoveredOutcome, Report};
+use crate::passphrase::Source;
+use crate::session::Session;
+
+/// Runs one `kit` command.
+///
+/// # Errors
+/// Everything [`Session::unlock`] reports (not for `recover --dry-run`, which needs no
+/// vault); kit data that is refused (`kit_invalid`), a wrong kit passphrase or identity
+/// (`wrong_passphrase`), a kit the register does not have (`kit_not_found`), a drill
+/// that does not match the register (`check_failed`, exit 1); for `create`, see
+/// [`create::run`].
+pub fn run(session: &Session, command: &KitCommand) -> Result<Report, Failure> {
+    match command {
+        KitCommand::Create(args) => create::run(session, args),
+        KitCommand::List { key } => {
+            let vault = session.unlock()?.vault;
+            let kits = match key {
+                None => vault.kits().to_vec(),
+                Some(reference) => {
+                    let id = super::audit::key_id(&vault, reference)?;
+                    vault.kits_of(&id).into_iter().cloned().collect()
+                }
+            };
+            Ok(Report::Kits {
+                kits,
+                filtered: key.is_some(),
+            })
+        }
+        KitCommand::Show { kit } => {
+            let vault = session.unlock()?.vault;
+            let record = vault.kit(*kit).map_err(|_| not_in_register(*kit))?;
+            Ok(Report::Kit(Box::new(record.clone())))
+        }
+        KitCommand::Recover(args) => recover(session, args),
+        KitCommand::Verify(args) => verify(session, args),
+    }
+}
+
+/// `kit recover`: opens the kit, then adds its keys to the vault (each checked against
+/// its fingerprints; keys the vault has are left alone). With `--dry-run`, the vault is
+/// not opened.
+fn recover(session: &Session, args: &KitRecoverArgs) -> Result<Report, Failure> {
+    let document = read_kit(&args.read)?;
+    let outcomes: Vec<RecoveredOutcome> = if args.dry_run {
+        document
+            .entries
+            .iter()
+            .map(|_| RecoveredOutcome::Checked)
+            .collect()
+    } else {
+        let mut vault = session.unlock()?.vault;
+        vault
+            .restore_kit(&document)?
+            .into_iter()
+            .map(|r| match r {
+                Restored::Added { id, name } => RecoveredOutcome::Added(id, name),
+                Restored::AlreadyPresent { id, name } => RecoveredOutcome::AlreadyPresent(id, name),
+            })
+            .collect()
+    };
+    let keys = document
+        .entries
+        .iter()
+        .zip(outcomes)
+        .map(|(entry, outcome)| RecoveredKey {
+            name: entry.name.clone(),
+            kit_key_id: entry.id,
+            algorithm: entry.algorithm.id(),
+            fingerprint: entry
+                .fingerprints
+                .first()
+                .map(|(kind, value)| format!("{kind} {value}"))
+                .unwrap_or_default(),
+            outcome,
+        })
+        .collect();
+    Ok(Report::KitRecovered(Box::new(KitRecovered {
+        kit: document.kit,
+        generation: document.generation,
+        made_at: document.made_at,
+        keys,
+        dry_run: args.dry_run,
+    })))
+}
+
+/// `kit verify`: a drill. The kit is opened as for `recover`, then checked against the
+/// register; only fingerprints are shown.
+fn verify(session: &Session, args: &KitReadArgs) -> Result<Report, Failure> {
+    let document = read_kit(args)?;
+    let mut vault = session.unlock()?.vault;
+    match vault.record_drill(&document) {
+        Ok(record) => Ok(Report::KitDrilled(Box::new(record.clone()))),
+        Err(RecordError::NotFound { .. }) => Err(not_in_register(document.kit)),
+        Err(RecordError::Kit(KitError::FingerprintMismatch { name })) => Err(Failure::new(
+            Code::CheckFailed,
+            format!(
+                "the drill of kit {} failed: its key \"{}\" is not the one the register \
+                 recorded (another version or fingerprint); destroy this kit and make a \
+                 new one",
+                document.kit,
+                output::clean(&name)
+            ),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn not_in_register(kit: KitId) -> Failure {
+    Failure::new(
+        Code::KitNotFound,
+        format!(
+            "kit {kit} is not in this vault's custody register (made from another vault? \
+             see keywarden kit list)"
+        ),
+    )
+}
+
+/// Reads every file into one recovery, saying how far it is after each, then opens the
+/// kit with what it needs: the shares read, the kit passphrase or the escrow identity.
+fn read_kit(args: &KitReadArgs) -> Result<KitDocument, Failure> {
+    let mut recovery = Recovery::new();
+    for path in &args.files {
+        let text = read_text(path)?;
+        recovery.add_text(&text).map_err(|e| {
+            let failure = Failure::from(e);
+            Failure::new(
+                failure.code,
+                format!("{}: {}", input::name(path), failure.message),
+            )
+        })?;
+        output::progress(&format!(
+            "{}: {}",
+            input::name(path),
+            progress(&recovery.status())
+        ));
+    }
+    // Missing codes and typos in typed lines are reported before anything is asked.
+    let payload = recovery.payload()?;
+    let identity = args.identity.as_deref().map(read_identity).transpose()?;
+    let (shares, _) = recovery.status().share_count();
+    let locked = envelope::is_encrypted(&payload) && identity.is_none() && shares == 0;
+    if locked && args.kit_passphrase_file.is_none() && to_recipient(&payload) {
+        return Err(Failure::usage(
+            "this kit is encrypted to an escrow agent's age key: give --identity FILE, \
+             the agent's identity file",
+        ));
+    }
+    let passphrase = if locked || args.kit_passphrase_file.is_some() {
+        let prompt = "Kit passphrase (written by hand on the sheet)";
+        Some(kit_passphrase_source(args.kit_passphrase_file.as_deref(), prompt).existing()?)
+    } else {
+        None
+    };
+    let passphrase = passphrase.as_ref().map(passphrase_text).transpose()?;
+    Ok(recovery.open(passphrase, identity.as_deref().map(String::as_str))?)
+}
+
+/// Where a kit passphrase comes from: `--kit-passphrase-file`, else the terminal. There
+/// is no environment variable for it.
+fn kit_passphrase_source<'a>(file: Option<&'a Path>, prompt: &'a str) -> Source<'a> {
+    Source {
+        file,
+        file_option: "--kit-passphrase-file",
+        env: None,
+        prompt,
+    }
+}
+
+/// A passphrase as text.
+fn passphrase_text(passphrase: &Passphrase) -> Result<&str, Failure> {
+    std::str::from_utf8(passphrase.expose_bytes())
+        .map_err(|_| Failure::new(Code::Internal, "a passphrase is not UTF-8"))
+}
+
+/// Whether an age file is encrypted to X25519 recipients (an escrow kit) rather than a
+/// passphrase: its first recipient stanza (age-encryption.org/v1, `docs/kit-format.md`
+/// section 3).
+fn to_recipient(payload: &[u8]) -> bool {
+    payload.starts_with(b"age-encryption.org/v1\n-> X25519 ")
+}
+
+/// "kit KW-28T5-CY4T, codes 3 of 5, shares 1 of 2 needed".
+fn progress(status: &Status) -> String {
+    let mut parts = Vec::new();
+    if let Some(kit) = status.kit {
+        parts.push(format!("kit {kit}"));
+    }
+    let (codes, count) = status.codes;
+    if count > 0 {
+        parts.push(format!("codes {codes} of {count}"));
+    }
+    if status.typed_lines > 0 {
+        parts.push(format!("{} typed lines", status.typed_lines));
+    }
+    let (have, need) = status.share_count();
+    if need > 0 {
+        parts.push(format!("shares {have} of {need} needed"));
+    }
+    if parts.is_empty() {
+        "nothing of a kit yet".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// A text file of codes, typed lines or words. Images are refused with the command that
+/// turns them into text.
+fn read_text(path: &Path) -> Result<Zeroizing<String>, Failure> {
+    let data = input::read(path, "the text of a kit")?;
+    let name = input::name(path);
+    if let Some(kind) = image_kind(&data) {
+        let decode = if kind == PDF {
+            format!(
+                "render its pages first, then decode their codes: pdftoppm -r 300 -png \
+                 {name} page && zbarimg --raw -q page-*.png > codes.txt"
+            )
+        } else {
+            format!("decode its codes first: zbarimg --raw -q {name} > codes.txt")
+        };
+        return Err(Failure::new(
+            Code::InvalidInput,
+            format!(
+                "{name} is {kind}; kit recover and kit verify read text for now: {decode}, \
+                 and give codes.txt (a split kit's codes carry its share; typed words in a \
+                 text file do too)"
+            ),
+        ));
+    }
+    let text = std::str::from_utf8(&data).map_err(|_| {
+        Failure::new(
+            Code::InvalidInput,
+            format!(
+                "{name} is not UTF-8 text: give the text of the codes (zbarimg --raw), \
+                 the typed lines or the share words"
+            ),
+        )
+    })?;
+    Ok(Zeroizing::new(text.to_owned()))
+}
+
+/// A PDF file, in [`image_kind`].
+const PDF: &str = "a PDF file";
+
+/// What kind of image `data` is, by its magic bytes.
+fn image_kind(data: &[u8]) -> Option<&'static str> {
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("a PNG image")
+    } else if data.starts_with(b"\xff\xd8\xff") {
+        Some("a JPEG image")
+    } else if data.starts_with(b"%PDF-") {
+        Some(PDF)
+    } else {
+        None
+    }
+}
+
+/// The age identity in an identity file: its first line starting `AGE-SECRET-KEY-1`
+/// (`age-keygen` writes comments before it).
+fn read_identity(path: &Path) -> Result<Zeroizing<String>, Failure> {
+    let data = input::read(path, "an age identity file")?;
+    std::str::from_utf8(&data)
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .map(str::trim)
+                .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        })
+        .map(|line| Zeroizing::new(line.to_owned()))
+        .ok_or_else(|| {
+            Failure::new(
+                Code::InvalidInput,
+                format!(
+                    "--identity: {} holds no age identity (a line starting with \
+                     AGE-SECRET-KEY-1)",
+                    input::name(path)
+                ),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_told_by_their_magic_bytes() {
+        assert_eq!(image_kind(b"\x89PNG\r\n\x1a\n...."), Some("a PNG image"));
+        assert_eq!(image_kind(b"\xff\xd8\xff\xe0"), Some("a JPEG image"));
+        assert_eq!(image_kind(b"%PDF-1.7\n"), Some("a PDF file"));
+        assert_eq!(image_kind(b"KW1 KW-28T5-CY4T 01/01 YWdl"), None);
+    }
+
+    #[test]
+    fn escrow_payloads_are_told_from_passphrase_ones() {
+        assert!(to_recipient(b"age-encryption.org/v1\n-> X25519 abc\n"));
+        assert!(!to_recipient(b"age-encryption.org/v1\n-> scrypt abc 18\n"));
+        assert!(!to_recipient(b"Keywarden recovery kit, format 1\n"));
+    }
+}
