@@ -10,7 +10,7 @@
 //!
 //! ```sh
 //! zbarimg --raw -q sheet-*.png | grep '^KW1 ' | sort -u | sort -k3,3 \
-//!   | cut -d' ' -f4 | base64 -d > kit.age
+//!   | cut -d' ' -f4 | tr -d '\n' | base64 -d > kit.age
 //! ```
 
 use std::collections::BTreeMap;

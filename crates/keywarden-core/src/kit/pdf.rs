@@ -2,6 +2,7 @@
 //!
 //! A sheet shows a header, its keys, the share words or a passphrase box, QR codes,
 //! typed lines and a page of instructions for heirs.
+//!
 //! The layout is a cursor that moves down the page and starts a new page when the next
 //! block does not fit; every block measures itself first. Text is set in the standard
 //! PDF fonts (Helvetica and Courier, not embedded) with WinAnsiEncoding, so any PDF
@@ -17,11 +18,12 @@ use super::{KitError, chunk, typed};
 /// The most characters in one payload QR code (`KW1 <kit id> i/n <base64>`).
 ///
 /// 600 characters at error correction level Q make a version 23 or 24 code (109–113
-/// modules, 117–121 with the quiet zone). Three fit across A4 or Letter at about 1.4 pt
-/// (0.5 mm) a module, which any printer renders and any phone or `zbarimg` reads, and
-/// level Q still decodes with a quarter of a code stained, torn or faded: what paper in
-/// a safe for twenty years needs. An RSA-4096 kit (about 4.5 KB of base64) takes 8
-/// codes, one page. The format's 1000 characters would need level M or smaller modules.
+/// modules, 117–121 with the quiet zone). Three fit across A4 or Letter at about
+/// 1.35 pt (0.48 mm) a module, which any printer renders and any phone or `zbarimg`
+/// reads, and level Q still decodes with about a quarter of a code stained, torn or
+/// faded: what paper in a safe for twenty years needs. An RSA-4096 kit (about 4.5 KB of
+/// base64) takes 8 or 9 codes, one page of three rows. The format's 1000 characters
+/// would need level M or smaller modules.
 pub const CODE_CHARS: usize = 600;
 /// Error correction of every code: level Q restores up to 25% of damaged modules.
 const CODE_EC: EcLevel = EcLevel::Q;
@@ -33,7 +35,7 @@ const MIN_MODULE: f32 = 1.2;
 const MAX_MODULE: f32 = 2.4;
 /// The most payload codes side by side.
 const MAX_CODE_COLUMNS: usize = 3;
-/// The share code's module, in points, and the most room it may take across.
+/// The share code's module, in points (0.7 mm).
 const SHARE_MODULE: f32 = 2.0;
 /// The most room the share code may take across, in points.
 const SHARE_CODE_ROOM: f32 = 150.0;
@@ -65,7 +67,8 @@ const SCAN: [&str; 2] = [
 /// # Errors
 /// [`KitError::Document`] (line 0) for no sheets, a sheet that fails
 /// [`Sheet::validate`], or a document of more pages than a PDF can count;
-/// [`KitError::Chunk`] when a payload needs more than [`chunk::MAX_CHUNKS`] codes.
+/// [`KitError::Chunk`] when a payload needs more than [`chunk::MAX_CHUNKS`] codes (or,
+/// which the chunk size rules out, a code's text does not fit one QR code).
 pub fn render(sheets: &[Sheet], paper: Paper) -> Result<Vec<u8>, KitError> {
     if sheets.is_empty() {
         return Err(KitError::Document {
@@ -82,13 +85,13 @@ pub fn render(sheets: &[Sheet], paper: Paper) -> Result<Vec<u8>, KitError> {
         line: 0,
         reason: "the sheets need more pages than a PDF can hold".to_owned(),
     };
-    let count = i32::try_from(pages.len()).map_err(|_| too_many())?;
+    let count = i32::try_from(pages.len())
+        .ok()
+        .filter(|n| *n <= (i32::MAX - 9) / 2)
+        .ok_or_else(too_many)?;
     // Objects: 1 catalog, 2 page tree, 3 info, 4..=7 fonts, then a page and its content.
     let page_ref = |i: i32| Ref::new(8 + 2 * i);
     let content_ref = |i: i32| Ref::new(9 + 2 * i);
-    if count > (i32::MAX - 9) / 2 {
-        return Err(too_many());
-    }
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
     let info = Ref::new(3);
@@ -144,13 +147,13 @@ fn sheet_pages(sheet: &Sheet, paper: Paper) -> Result<Vec<Zeroizing<Vec<u8>>>, K
     header(&mut l, sheet);
     keys(&mut l, sheet);
     match &sheet.kind {
-        SheetKind::Split { .. } => share(&mut l, sheet),
+        SheetKind::Split { .. } => share(&mut l, sheet)?,
         SheetKind::Personal => passphrase_box(&mut l),
         SheetKind::Escrow { recipient } => escrow(&mut l, recipient),
         SheetKind::Unencrypted => unencrypted_warning(&mut l),
     }
     short_steps(&mut l, sheet);
-    payload_codes(&mut l, sheet, &codes);
+    payload_codes(&mut l, sheet, &codes)?;
     typed_lines(&mut l, sheet, &lines);
     l.new_page();
     heirs_page(&mut l, sheet);
@@ -230,22 +233,20 @@ impl Font {
 /// Helvetica's advance widths of ASCII 32–126 (Adobe's AFM, WinAnsi's quotesingle and
 /// grave at 39 and 96).
 const HELVETICA: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722,
-    722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722,
-    667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556,
-    556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500,
-    500, 334, 260, 334, 584,
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
+    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
+    667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
+    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
 ];
 
 /// Helvetica-Bold's advance widths of ASCII 32–126.
 const HELVETICA_BOLD: [u16; 95] = [
-    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722,
-    722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722,
-    667, 944, 667, 667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333, 611,
-    611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556,
-    500, 389, 280, 389, 584,
+    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667,
+    611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
+    667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556,
+    278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
 ];
 
 /// Text as WinAnsiEncoding bytes, the encoding of the standard fonts.
@@ -338,6 +339,10 @@ const COMMAND: Style = Style::new(Font::Mono, 8.5, 11.0);
 const WORD: Style = Style::new(Font::MonoBold, 13.5, 21.0);
 const WORD_NUMBER: Style = Style::new(Font::Sans, 8.5, 21.0).gray(0.4);
 const TYPED: Style = Style::new(Font::Mono, 10.0, 13.0);
+/// The instructions page for heirs: a little tighter, so that it fits one page.
+const HEIRS: Style = Style::new(Font::Sans, 9.0, 12.0);
+const HEIRS_BOLD: Style = Style::new(Font::SansBold, 9.0, 12.0);
+const HEIRS_HEADING: Style = Style::new(Font::SansBold, 10.5, 15.0);
 const CAPTION: Style = Style::new(Font::Sans, 8.0, 10.5).gray(0.3);
 const FOOTER: Style = Style::new(Font::Sans, 8.0, 10.0).gray(0.35);
 
@@ -493,6 +498,11 @@ impl Layout {
         self.y -= style.leading;
     }
 
+    /// The height of [`Layout::paragraph`]'s lines.
+    fn paragraph_height(&self, style: Style, indent: f32, text: &str) -> f32 {
+        style.leading * wrap(style, text, self.measure() - indent).len() as f32
+    }
+
     /// A wrapped paragraph, `indent` points in.
     fn paragraph(&mut self, style: Style, indent: f32, text: &str) {
         let x = self.left() + indent;
@@ -503,28 +513,53 @@ impl Layout {
 
     /// A section heading, kept on a page with the first `keep` points below it.
     fn heading(&mut self, text: &str, keep: f32) {
-        self.space(10.0);
-        self.ensure(HEADING.leading + keep);
+        self.heading_in(HEADING, text, keep);
+    }
+
+    /// A heading in `style`, with space above it in proportion.
+    fn heading_in(&mut self, style: Style, text: &str, keep: f32) {
+        self.space(style.size * 0.8);
+        self.ensure(style.leading + 2.0 + keep);
         let x = self.left();
-        self.line(HEADING, x, text);
+        self.line(style, x, text);
         self.space(2.0);
     }
 
     /// A label in the left column and its wrapped value beside it, kept together.
     fn labelled(&mut self, indent: f32, label_width: f32, label: &str, value: Style, text: &str) {
-        let x = self.left() + indent;
-        let lines = wrap(value, text, self.measure() - indent - label_width);
-        let height = value.leading * lines.len() as f32;
+        self.row(indent, label_width, &[(label, value, text)]);
+    }
+
+    /// Labelled values side by side in equal columns, each wrapped in its own; the row is
+    /// kept together.
+    fn row(&mut self, indent: f32, label_width: f32, cells: &[(&str, Style, &str)]) {
+        let column = (self.measure() - indent) / cells.len().max(1) as f32;
+        let gutter = if cells.len() > 1 { 8.0 } else { 0.0 };
+        let wrapped: Vec<Vec<String>> = cells
+            .iter()
+            .map(|(_, value, text)| wrap(*value, text, column - label_width - gutter))
+            .collect();
+        let height = cells
+            .iter()
+            .zip(&wrapped)
+            .map(|((_, value, _), lines)| value.leading * lines.len() as f32)
+            .fold(0.0, f32::max);
         self.ensure(height);
-        let label_style = Style {
-            leading: value.leading,
-            ..LABEL
-        };
-        self.put(label_style, x, label);
-        for line in &lines {
-            self.put(value, x + label_width, line);
-            self.y -= value.leading;
+        let top = self.y;
+        for (i, ((label, value, _), lines)) in cells.iter().zip(&wrapped).enumerate() {
+            let x = self.left() + indent + i as f32 * column;
+            let label_style = Style {
+                leading: value.leading,
+                ..LABEL
+            };
+            self.y = top;
+            self.put(label_style, x, label);
+            for line in lines {
+                self.put(*value, x + label_width, line);
+                self.y -= value.leading;
+            }
         }
+        self.y = top - height;
     }
 
     /// A thin rule across the column.
@@ -573,15 +608,19 @@ impl Layout {
     }
 
     /// A numbered step: its text, then its commands.
-    fn step(&mut self, number: usize, text: &str, commands: &[String]) {
+    fn step(&mut self, style: Style, number: usize, text: &str, commands: &[String]) {
         const HANG: f32 = 16.0;
-        let lines = wrap(BODY, text, self.measure() - HANG);
-        let first = BODY.leading + if commands.is_empty() { 0.0 } else { 20.0 };
-        self.ensure(first.max(BODY.leading * lines.len().min(3) as f32));
+        let lines = wrap(style, text, self.measure() - HANG);
+        let first = style.leading + if commands.is_empty() { 0.0 } else { 20.0 };
+        self.ensure(first.max(style.leading * lines.len().min(3) as f32));
         let x = self.left();
-        self.put(BODY_BOLD, x, &format!("{number}."));
+        let bold = Style {
+            font: Font::SansBold,
+            ..style
+        };
+        self.put(bold, x, &format!("{number}."));
         for line in &lines {
-            self.line(BODY, x + HANG, line);
+            self.line(style, x + HANG, line);
         }
         if !commands.is_empty() {
             self.commands(HANG, commands);
@@ -625,7 +664,11 @@ fn draw_qr(content: &mut Content, code: &QrCode, x: f32, top: f32, module: f32) 
     content.set_fill_gray(0.0);
     for (row, cells) in colors.chunks(width).enumerate() {
         let mut run: Option<usize> = None;
-        for (col, color) in cells.iter().chain(std::iter::once(&Color::Light)).enumerate() {
+        for (col, color) in cells
+            .iter()
+            .chain(std::iter::once(&Color::Light))
+            .enumerate()
+        {
             match (color, run) {
                 (Color::Dark, None) => run = Some(col),
                 (Color::Light, Some(start)) => {
@@ -670,26 +713,28 @@ fn header(l: &mut Layout, sheet: &Sheet) {
     l.line(TITLE, x, "Keywarden recovery kit");
     l.paragraph(KIND, 0.0, &kind_title(&sheet.kind));
     l.space(6.0);
-    const LABEL_WIDTH: f32 = 72.0;
-    l.labelled(0.0, LABEL_WIDTH, "Kit id", ID, &sheet.kit.to_string());
-    l.labelled(
+    const LABEL_WIDTH: f32 = 64.0;
+    let (kit, generation, made) = (
+        sheet.kit.to_string(),
+        sheet.generation.to_string(),
+        date(sheet),
+    );
+    l.row(
         0.0,
         LABEL_WIDTH,
-        "Generation",
-        VALUE,
-        &sheet.generation.to_string(),
+        &[("Kit id", ID, &kit), ("Generation", VALUE, &generation)],
     );
-    l.labelled(0.0, LABEL_WIDTH, "Made", VALUE, &date(sheet));
+    l.row(
+        0.0,
+        LABEL_WIDTH,
+        &[
+            ("Made", VALUE, &made),
+            ("Format", VALUE, "Keywarden kit format 1"),
+        ],
+    );
     if let Some(custodian) = &sheet.custodian {
         l.labelled(0.0, LABEL_WIDTH, "Custodian", VALUE, custodian);
     }
-    l.labelled(
-        0.0,
-        LABEL_WIDTH,
-        "Format",
-        VALUE,
-        "Keywarden recovery kit, format 1",
-    );
     l.rule();
     let about = match &sheet.kind {
         SheetKind::Personal => {
@@ -714,11 +759,10 @@ fn header(l: &mut Layout, sheet: &Sheet) {
                                      it."
         .to_owned(),
     };
-    l.paragraph(BODY, 0.0, &about);
     l.paragraph(
         BODY,
         0.0,
-        "The last page of this sheet explains in plain words how to recover the keys.",
+        &format!("{about} The last page explains in plain words how to recover them."),
     );
 }
 
@@ -749,17 +793,16 @@ fn keys(l: &mut Layout, sheet: &Sheet) {
     }
 }
 
-fn share(l: &mut Layout, sheet: &Sheet) {
+fn share(l: &mut Layout, sheet: &Sheet) -> Result<(), KitError> {
     let Some(mnemonic) = &sheet.share else {
-        return;
+        return Ok(());
     };
     // Clear intermediates: the words and the code's text are the share.
     let words: Vec<&str> = mnemonic.split_whitespace().collect();
     let text = Zeroizing::new(words.join(" "));
-    let code = qr(&text).ok();
-    let code_side = code.as_ref().map_or(0.0, |c| {
-        (SHARE_CODE_ROOM / modules(c) as f32).min(SHARE_MODULE) * modules(c) as f32
-    });
+    let code = qr(&text)?;
+    let code_side =
+        (SHARE_CODE_ROOM / modules(&code) as f32).min(SHARE_MODULE) * modules(&code) as f32;
     const COLUMNS: usize = 3;
     let rows = words.len().div_ceil(COLUMNS);
     let grid_height = rows as f32 * WORD.leading + 16.0;
@@ -769,21 +812,18 @@ fn share(l: &mut Layout, sheet: &Sheet) {
         code_side,
     );
     let code_height = code_side + 4.0 + CAPTION.leading * caption.len() as f32;
-    let block = grid_height.max(code_height) + BODY.leading * 2.0;
+    let intro = "Secret. Type these words only into shamir recover, one sheet after another, \
+                 in the numbered order.";
+    let keep = l.paragraph_height(BODY, 0.0, intro) + 4.0 + grid_height.max(code_height);
     l.heading(
         &format!("This sheet's share: {} words (SLIP-39)", words.len()),
-        block,
+        keep,
     );
-    l.paragraph(
-        BODY,
-        0.0,
-        "Secret. Type these words only into shamir recover, one sheet after another, in \
-         the numbered order.",
-    );
+    l.paragraph(BODY, 0.0, intro);
     l.space(4.0);
     let top = l.y;
     let (left, right) = (l.left(), l.right());
-    let grid_width = l.measure() - if code.is_some() { code_side + 18.0 } else { 0.0 };
+    let grid_width = l.measure() - code_side - 18.0;
     l.page
         .set_stroke_gray(0.0)
         .set_line_width(0.8)
@@ -811,23 +851,26 @@ fn share(l: &mut Layout, sheet: &Sheet) {
             word,
         );
     }
-    if let Some(code) = &code {
-        let module = code_side / modules(code) as f32;
-        draw_qr(&mut l.page, code, right - code_side, top, module);
-        let mut y = top - code_side - 4.0;
-        for line in &caption {
-            let x = right - code_side + (code_side - CAPTION.width(line)) / 2.0;
-            show(&mut l.page, CAPTION, x, Layout::baseline(CAPTION, y), line);
-            y -= CAPTION.leading;
-        }
+    let module = code_side / modules(&code) as f32;
+    draw_qr(&mut l.page, &code, right - code_side, top, module);
+    let mut y = top - code_side - 4.0;
+    for line in &caption {
+        let x = right - code_side + (code_side - CAPTION.width(line)) / 2.0;
+        show(&mut l.page, CAPTION, x, Layout::baseline(CAPTION, y), line);
+        y -= CAPTION.leading;
     }
     l.fresh = false;
     l.y = top - grid_height.max(code_height);
+    Ok(())
 }
 
 fn passphrase_box(l: &mut Layout) {
     const BOX: f32 = 62.0;
-    l.heading("Kit passphrase — write it here by hand", BOX + 2.0 * CAPTION.leading);
+    let note = "Write clearly: capitals, spaces and punctuation count. The passphrase was \
+                never printed and is stored nowhere else; without it, the codes on this \
+                sheet cannot be opened.";
+    let keep = 2.0 + BOX + 4.0 + l.paragraph_height(CAPTION, 0.0, note);
+    l.heading("Kit passphrase — write it here by hand", keep);
     let (left, width, top) = (l.left(), l.measure(), l.y - 2.0);
     l.page
         .set_stroke_gray(0.0)
@@ -843,13 +886,7 @@ fn passphrase_box(l: &mut Layout) {
         .stroke();
     l.fresh = false;
     l.y = top - BOX - 4.0;
-    l.paragraph(
-        CAPTION,
-        0.0,
-        "Write clearly: capitals, spaces and punctuation count. The passphrase was never \
-         printed and is stored nowhere else; without it, the codes on this sheet cannot \
-         be opened.",
-    );
+    l.paragraph(CAPTION, 0.0, note);
 }
 
 fn escrow(l: &mut Layout, recipient: &str) {
@@ -897,10 +934,14 @@ fn scan(out: &str) -> Vec<String> {
 /// The short recovery steps printed on the sheet.
 fn short_steps(l: &mut Layout, sheet: &Sheet) {
     let mut steps: Vec<(String, Vec<String>)> = Vec::new();
-    let scan_text = "Scan the pages with codes at 300 dpi to sheet-1.png, sheet-2.png, … and \
-                     join the codes:";
-    let keys_txt = "keys.txt is the recovery document: each key with its name, fingerprints \
-                    and material in a standard encoding. Keep it secret.";
+    let scan_text = |extra: &str| {
+        format!(
+            "Scan the pages with codes{extra} at 300 dpi to sheet-1.png, sheet-2.png, … \
+             and join the codes:"
+        )
+    };
+    let keys_txt = "keys.txt is the recovery document: each key in a standard encoding. Keep \
+                    it secret.";
     match &sheet.kind {
         SheetKind::Split { threshold, .. } => {
             steps.push((
@@ -920,7 +961,7 @@ fn short_steps(l: &mut Layout, sheet: &Sheet) {
                 ],
             ));
             steps.push((
-                format!("{scan_text} (every sheet carries the same codes)"),
+                scan_text(" (every sheet has the same ones)"),
                 scan("kit.age"),
             ));
             steps.push((
@@ -929,14 +970,14 @@ fn short_steps(l: &mut Layout, sheet: &Sheet) {
             ));
         }
         SheetKind::Personal => {
-            steps.push((scan_text.to_owned(), scan("kit.age")));
+            steps.push((scan_text(""), scan("kit.age")));
             steps.push((
                 "Decrypt, entering the passphrase handwritten above:".to_owned(),
                 vec!["age -d -o keys.txt kit.age".to_owned()],
             ));
         }
         SheetKind::Escrow { .. } => {
-            steps.push((scan_text.to_owned(), scan("kit.age")));
+            steps.push((scan_text(""), scan("kit.age")));
             steps.push((
                 "The escrow agent decrypts it with the agent's identity file:".to_owned(),
                 vec!["age -d -i agent-identity.txt -o keys.txt kit.age".to_owned()],
@@ -944,26 +985,30 @@ fn short_steps(l: &mut Layout, sheet: &Sheet) {
         }
         SheetKind::Unencrypted => {
             steps.push((
-                format!("{scan_text} the result is the recovery document itself"),
+                format!(
+                    "{} the result is the recovery document itself.",
+                    scan_text("")
+                ),
                 scan("keys.txt"),
             ));
         }
     }
     steps.push((keys_txt.to_owned(), vec![]));
-    l.heading("How to recover", 3.0 * BODY.leading + 30.0);
-    l.paragraph(
-        BODY,
-        0.0,
-        "With free public tools (age, zbarimg, base64); the last page explains each step.",
+    l.heading(
+        "How to recover, with free public tools (the last page explains each step)",
+        3.0 * BODY.leading + 30.0,
     );
-    l.space(3.0);
     for (i, (text, commands)) in steps.iter().enumerate() {
-        l.step(i + 1, text, commands);
+        l.step(BODY, i + 1, text, commands);
     }
 }
 
-fn payload_codes(l: &mut Layout, sheet: &Sheet, chunks: &[String]) {
-    let codes: Vec<QrCode> = chunks.iter().filter_map(|c| qr(c).ok()).collect();
+fn payload_codes(l: &mut Layout, sheet: &Sheet, chunks: &[String]) -> Result<(), KitError> {
+    // Every code or an error: a sheet must never quietly lack one.
+    let codes = chunks
+        .iter()
+        .map(|c| qr(c))
+        .collect::<Result<Vec<QrCode>, KitError>>()?;
     let widest = codes.iter().map(modules).max().unwrap_or(1) as f32;
     let gap = 8.0;
     let mut columns = MAX_CODE_COLUMNS;
@@ -977,17 +1022,16 @@ fn payload_codes(l: &mut Layout, sheet: &Sheet, chunks: &[String]) {
     let row_height = side + CAPTION.leading + 10.0;
     let n = codes.len();
     let title = format!("Kit codes ({n})");
-    l.heading(&title, row_height + BODY.leading);
     let also = if matches!(sheet.kind, SheetKind::Split { .. }) {
         " Every sheet of this kit carries the same codes."
     } else {
         ""
     };
-    l.paragraph(
-        BODY,
-        0.0,
-        &format!("Scan all of them, in any order.{also}"),
-    );
+    let intro = format!("Scan all of them, in any order.{also}");
+    // Keep the heading with its first row of codes.
+    let keep = l.paragraph_height(BODY, 0.0, &intro) + 4.0 + row_height;
+    l.heading(&title, keep);
+    l.paragraph(BODY, 0.0, &intro);
     l.space(4.0);
     for (r, row) in codes.chunks(columns).enumerate() {
         if l.ensure(row_height) {
@@ -1015,28 +1059,33 @@ fn payload_codes(l: &mut Layout, sheet: &Sheet, chunks: &[String]) {
         l.fresh = false;
         l.y = top - row_height;
     }
+    Ok(())
 }
 
 fn typed_lines(l: &mut Layout, sheet: &Sheet, lines: &[String]) {
     const BLOCK: usize = 5;
-    let block_height = TYPED.leading * BLOCK as f32 + 5.0;
     let title = "Typed lines — if a code will not scan";
-    l.heading(title, 2.0 * BODY.leading + block_height);
     let out = if matches!(sheet.kind, SheetKind::Unencrypted) {
         "keys.txt"
     } else {
         "kit.age"
     };
-    l.paragraph(
-        BODY,
-        0.0,
-        &format!(
-            "The same data as the codes. Type the middle column of each line, in order, \
-             into a file kit.b64, then run base64 -d kit.b64 > {out}. The first column \
-             numbers the lines; the last is a check of the line (see the last page)."
-        ),
+    let intro = format!(
+        "The same data as the codes. Type the middle column of each line, in order, into a \
+         file kit.b64, then run base64 -d kit.b64 > {out}. The first column numbers the \
+         lines; the last is a check of the line (see the last page)."
     );
+    let first_block = TYPED.leading * lines.len().min(BLOCK) as f32;
+    let keep = l.paragraph_height(BODY, 0.0, &intro) + 6.0 + first_block;
+    l.heading(title, keep);
+    l.paragraph(BODY, 0.0, &intro);
     l.space(6.0);
+    // Past line 99 the numbers have three digits: align the shorter ones.
+    let digits = lines
+        .iter()
+        .map(|line| line.split(' ').next().map_or(0, str::len))
+        .max()
+        .unwrap_or(2);
     for block in lines.chunks(BLOCK) {
         let height = TYPED.leading * block.len() as f32;
         if l.ensure(height) {
@@ -1046,7 +1095,9 @@ fn typed_lines(l: &mut Layout, sheet: &Sheet, lines: &[String]) {
         }
         let x = l.left() + 12.0;
         for line in block {
-            l.line(TYPED, x, line);
+            let number = line.split(' ').next().map_or(0, str::len);
+            let pad = TYPED.width(&" ".repeat(digits.saturating_sub(number)));
+            l.line(TYPED, x + pad, line);
         }
         l.space(5.0);
     }
@@ -1055,15 +1106,11 @@ fn typed_lines(l: &mut Layout, sheet: &Sheet, lines: &[String]) {
 fn heirs_page(l: &mut Layout, sheet: &Sheet) {
     let x = l.left();
     let kit = sheet.kit;
+    let split = matches!(sheet.kind, SheetKind::Split { .. });
+    let unencrypted = matches!(sheet.kind, SheetKind::Unencrypted);
     l.line(TITLE, x, "For whoever recovers these keys");
-    l.paragraph(
-        BODY,
-        0.0,
-        "Read this page first. It needs no knowledge of Keywarden, only a computer and \
-         free public tools.",
-    );
 
-    l.heading("What this is", 2.0 * BODY.leading);
+    l.heading_in(HEIRS_HEADING, "What this is", 2.0 * HEIRS.leading);
     let protection = match &sheet.kind {
         SheetKind::Personal => "They are encrypted: only the passphrase written by hand on \
                                 the first page opens them."
@@ -1075,7 +1122,7 @@ fn heirs_page(l: &mut Layout, sheet: &Sheet) {
             threshold, count, ..
         } => format!(
             "They are encrypted with a random passphrase that was cut into {count} shares \
-             by a standard method (SLIP-39, Shamir's secret sharing). Each sheet of this \
+             by a standard method (SLIP-39, Shamir's secret sharing); each sheet of this \
              kit holds one share as a list of words. Any {threshold} sheets together rebuild \
              the passphrase; fewer reveal nothing about it."
         ),
@@ -1086,75 +1133,74 @@ fn heirs_page(l: &mut Layout, sheet: &Sheet) {
             .to_owned(),
     };
     l.paragraph(
-        BODY,
+        HEIRS,
         0.0,
         &format!(
-            "These pages are a recovery kit: a paper copy of secret keys, made on {} with \
-             Keywarden, a program that keeps keys for encryption, signing and logging in. \
-             The first page lists the keys by name; the square codes (and, again, the typed \
-             lines) hold them. {protection}",
+            "A paper copy of secret keys, made on {} with Keywarden, a program that keeps \
+             keys for encryption, signing and logging in; recovering them needs no \
+             Keywarden, only free public tools. The first page lists the keys; the square \
+             codes hold them, and so do the typed lines. {protection}",
             date(sheet)
         ),
     );
     l.paragraph(
-        BODY_BOLD,
+        HEIRS_BOLD,
         0.0,
         "Whoever recovers the keys can do what their owner could: read encrypted data, \
-         sign in their name, log in to systems. Treat these pages, and anything you \
-         recover from them, like cash or passwords.",
+         sign in their name, log in to systems. Treat these pages, and all you recover \
+         from them, like cash or passwords.",
     );
 
-    l.heading("Who to contact", 2.0 * BODY.leading);
-    let mut contact = "Before you start, ask the people who entrusted this kit to you (the \
-                       owner, their family, the organisation the keys belong to, its IT or \
-                       security staff) what the keys are for and whether they are still \
-                       needed."
+    l.heading_in(HEIRS_HEADING, "Who to contact", 2.0 * HEIRS.leading);
+    let mut contact = "Before you start, ask whoever entrusted this kit to you (the owner, \
+                       their family, their organisation's IT or security staff) what the \
+                       keys are for and whether they are still needed."
         .to_owned();
     if let Some(custodian) = &sheet.custodian {
         contact.push_str(&format!(" This sheet's custodian is {custodian}."));
     }
-    if matches!(sheet.kind, SheetKind::Split { .. }) {
+    if split {
         contact.push_str(
-            " The other sheets are with other custodians; the owner's papers or the \
-             organisation should say who they are.",
+            " The other sheets are with other custodians: the owner's papers should say who.",
         );
     }
-    l.paragraph(BODY, 0.0, &contact);
+    l.paragraph(HEIRS, 0.0, &contact);
 
-    l.heading("What you need", 2.0 * BODY.leading);
+    l.heading_in(HEIRS_HEADING, "What you need", 2.0 * HEIRS.leading);
     let sheets = match &sheet.kind {
         SheetKind::Split {
             threshold, count, ..
         } => format!(
-            "Any {threshold} of the {count} sheets of kit {kit}. Each has the same kit id \
-             and its own share number."
+            "Any {threshold} of the {count} sheets of kit {kit} (the same kit id, different \
+             share numbers)"
         ),
         SheetKind::Personal => {
-            "This sheet, with the passphrase written in the box on its first page.".to_owned()
+            "This sheet, with the passphrase written in the box on its first page".to_owned()
         }
         SheetKind::Escrow { .. } => {
-            "This sheet, and the escrow agent: only the agent's identity file opens the kit."
-                .to_owned()
+            "This sheet, and the escrow agent, whose identity file alone opens it".to_owned()
         }
-        SheetKind::Unencrypted => "Only this sheet.".to_owned(),
+        SheetKind::Unencrypted => "Only this sheet".to_owned(),
     };
-    l.paragraph(BODY, 0.0, &sheets);
     l.paragraph(
-        BODY,
+        HEIRS,
         0.0,
-        "A computer, best one not connected to the internet, with these free tools:",
+        &format!(
+            "{sheets}, and a computer (best one not connected to the internet) with these \
+             free tools:"
+        ),
     );
     let mut tools: Vec<&str> = vec![
-        "zbarimg, which reads QR codes: part of zbar, https://github.com/mchehab/zbar \
-         (on Debian or Ubuntu: apt install zbar-tools); and a scanner or camera.",
+        "zbarimg, which reads QR codes: https://github.com/mchehab/zbar (on Debian or \
+         Ubuntu: apt install zbar-tools).",
     ];
-    if !matches!(sheet.kind, SheetKind::Unencrypted) {
+    if !unencrypted {
         tools.push(
-            "age, which decrypts the kit: https://age-encryption.org (on Debian or Ubuntu: \
-             apt install age).",
+            "age, which decrypts: https://age-encryption.org (on Debian or Ubuntu: apt \
+             install age).",
         );
     }
-    if matches!(sheet.kind, SheetKind::Split { .. }) {
+    if split {
         tools.push(
             "shamir-mnemonic, the SLIP-39 reference tool, from PyPI (the Python Package \
              Index): pip install shamir-mnemonic.",
@@ -1162,95 +1208,85 @@ fn heirs_page(l: &mut Layout, sheet: &Sheet) {
     }
     tools.push("base64, sort, cut and tr, which every Linux or macOS system has.");
     for tool in tools {
-        l.ensure(BODY.leading);
-        l.put(BODY, x + 6.0, "•");
-        l.paragraph(BODY, 16.0, tool);
+        l.ensure(HEIRS.leading);
+        l.put(HEIRS, x + 6.0, "•");
+        l.paragraph(HEIRS, 16.0, tool);
     }
 
-    l.heading("Step by step", 3.0 * BODY.leading);
+    l.heading_in(HEIRS_HEADING, "Step by step", 3.0 * HEIRS.leading);
+    let out = if unencrypted { "keys.txt" } else { "kit.age" };
     let mut steps: Vec<(String, Vec<String>)> = Vec::new();
-    let passphrase = match &sheet.kind {
-        SheetKind::Split { threshold, .. } => {
-            steps.push((
-                format!(
-                    "Check the sheets: any {threshold} of them, all with kit id {kit}, each \
-                     with a different share number."
-                ),
-                vec![],
-            ));
-            steps.push((
-                "Rebuild the passphrase. Install shamir-mnemonic, run shamir recover, and \
-                 type the words of each sheet when asked, in their numbered order. After \
-                 the last sheet it prints the master secret: a line of hexadecimal \
-                 characters (0-9 and a-f). That line is the passphrase of the next steps."
-                    .to_owned(),
-                vec![
-                    "pip install shamir-mnemonic".to_owned(),
-                    "shamir recover".to_owned(),
-                ],
-            ));
-            Some("the master secret in hex")
-        }
-        SheetKind::Personal => Some("the passphrase handwritten on the first page"),
-        SheetKind::Escrow { .. } | SheetKind::Unencrypted => None,
-    };
-    let out = if matches!(sheet.kind, SheetKind::Unencrypted) {
-        "keys.txt"
-    } else {
-        "kit.age"
-    };
+    if let SheetKind::Split { threshold, .. } = &sheet.kind {
+        steps.push((
+            format!(
+                "Rebuild the passphrase: run shamir recover and type the words of each of \
+                 the {threshold} sheets when asked, in their numbered order. It then prints \
+                 the master secret, a line of hexadecimal characters (0-9 and a-f): the \
+                 passphrase for the decryption step."
+            ),
+            vec![
+                "pip install shamir-mnemonic".to_owned(),
+                "shamir recover".to_owned(),
+            ],
+        ));
+    }
     steps.push((
         format!(
-            "Read the codes. Scan each page that has square codes at 300 dpi into PNG \
-             images named sheet-1.png, sheet-2.png and so on (a sharp photo works too). \
-             In the folder with the images, run the command below: it reads every code, \
-             keeps those starting with KW1, puts them in order and joins them into one \
-             file, {out}."
+            "Read the codes: scan each page with square codes at 300 dpi to PNG images \
+             sheet-1.png, sheet-2.png and so on (or take sharp photos). In their folder, \
+             run the command below: it reads every code, puts them in order and joins them \
+             into one file, {out}."
         ),
         scan(out),
     ));
-    match (&sheet.kind, passphrase) {
-        (SheetKind::Escrow { .. }, _) => steps.push((
-            "Decrypt. Give kit.age to the escrow agent, who runs this with the agent's \
-             identity file:"
-                .to_owned(),
-            vec!["age -d -i agent-identity.txt -o keys.txt kit.age".to_owned()],
+    let decrypt = match &sheet.kind {
+        SheetKind::Split { .. } => Some((
+            "Decrypt: run this and type the master secret in hex when age asks for the \
+             passphrase.",
+            "age -d -o keys.txt kit.age",
         )),
-        (_, Some(passphrase)) => steps.push((
-            format!(
-                "Decrypt. Run this and type {passphrase} when age asks for the passphrase. \
-                 If age says it is wrong, check every character."
-            ),
-            vec!["age -d -o keys.txt kit.age".to_owned()],
+        SheetKind::Personal => Some((
+            "Decrypt: run this and type the passphrase handwritten on the first page when \
+             age asks for it.",
+            "age -d -o keys.txt kit.age",
         )),
-        (_, None) => {}
+        SheetKind::Escrow { .. } => Some((
+            "Decrypt: give kit.age to the escrow agent, who runs this with the agent's \
+             identity file.",
+            "age -d -i agent-identity.txt -o keys.txt kit.age",
+        )),
+        SheetKind::Unencrypted => None,
+    };
+    if let Some((text, command)) = decrypt {
+        steps.push((text.to_owned(), vec![command.to_owned()]));
     }
     steps.push((
-        "Read the keys. keys.txt is plain text. Each key has its name, algorithm and \
-         fingerprints, and between the lines Material: and End of key, the key itself in \
-         a standard form: PEM text for private keys, hexadecimal for symmetric keys, an \
-         AGE-SECRET-KEY-1 line for age keys, the text itself for passwords. OpenSSL, \
-         OpenSSH and age read these forms; Keywarden can import the file and checks each \
-         key against its fingerprints."
+        "Read the keys: keys.txt is plain text. Each key has its name, algorithm and \
+         fingerprints and, between Material: and End of key, the key in a standard form \
+         that OpenSSL, OpenSSH or age read (PEM for private keys, hex for symmetric keys, \
+         AGE-SECRET-KEY-1 for age keys, plain text for passwords). Keywarden can import \
+         the file, and checks each key against its fingerprints."
             .to_owned(),
         vec![],
     ));
     for (i, (text, commands)) in steps.iter().enumerate() {
-        l.step(i + 1, text, commands);
+        l.step(HEIRS, i + 1, text, commands);
     }
 
-    l.heading("If a code does not scan", 3.0 * BODY.leading);
+    l.heading_in(
+        HEIRS_HEADING,
+        "If a code does not scan",
+        3.0 * HEIRS.leading,
+    );
     l.paragraph(
-        BODY,
+        HEIRS,
         0.0,
         &format!(
-            "Try again with more light or a sharper image: the codes survive some stains \
-             and tears. If one still fails, use the typed lines after the codes; they hold \
-             exactly the same data. Type the middle column of every line, in order, into a \
-             text file named kit.b64 (the first column is the line number, the last a \
-             check), run base64 -d kit.b64 > {out}, and go on with the next step. To find a \
-             typing mistake in, say, line 07, run the command below with what you typed: \
-             its first four characters must be the line's last column."
+            "Try more light or a sharper image: the codes survive some stains and tears. If \
+             one still fails, use the typed lines, which hold the same data: type the middle \
+             column of every line, in order, into a file kit.b64, run base64 -d kit.b64 > \
+             {out} and go on with the next step. The last column checks a line: for line \
+             07, the command below must print those four characters first."
         ),
     );
     l.commands(
@@ -1260,13 +1296,12 @@ fn heirs_page(l: &mut Layout, sheet: &Sheet) {
         )],
     );
 
-    l.heading("Afterwards", 2.0 * BODY.leading);
+    l.heading_in(HEIRS_HEADING, "Afterwards", 2.0 * HEIRS.leading);
     l.paragraph(
-        BODY,
+        HEIRS,
         0.0,
         "Keep the result secret: anyone with keys.txt has the keys. Keep it only on \
-         encrypted storage or hand it to whoever needs it, then delete every copy, and put \
-         the sheets back where they were kept.",
+         encrypted storage, delete other copies, and put the sheets back in safe keeping.",
     );
 }
 
@@ -1419,8 +1454,16 @@ mod tests {
         let s = sheet(SheetKind::Personal, None);
         let chunks = chunk::split(s.kit, &payload(3400), CODE_CHARS).unwrap();
         assert!(chunks.iter().all(|c| c.len() <= CODE_CHARS));
-        assert!(chunks.iter().all(|c| chunk::Chunk::parse(c).unwrap().kit == s.kit));
-        let widest = chunks.iter().map(|c| modules(&qr(c).unwrap())).max().unwrap();
+        assert!(
+            chunks
+                .iter()
+                .all(|c| chunk::Chunk::parse(c).unwrap().kit == s.kit)
+        );
+        let widest = chunks
+            .iter()
+            .map(|c| modules(&qr(c).unwrap()))
+            .max()
+            .unwrap();
         for paper in [Paper::A4, Paper::Letter] {
             let measure = paper.size_pt().0 - 2.0 * MARGIN_X;
             let cell = (measure - 8.0 * (MAX_CODE_COLUMNS - 1) as f32) / MAX_CODE_COLUMNS as f32;

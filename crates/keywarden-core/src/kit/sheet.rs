@@ -262,11 +262,23 @@ mod tests {
         for (sheet, why) in [
             (split_sheet(2, 2, 3, None), "no share"),
             (split_sheet(0, 2, 3, Some(s[0].clone())), "share 0"),
-            (split_sheet(4, 2, 3, Some(s[1].clone())), "share above count"),
+            (
+                split_sheet(4, 2, 3, Some(s[1].clone())),
+                "share above count",
+            ),
             (split_sheet(2, 0, 3, Some(s[1].clone())), "threshold 0"),
-            (split_sheet(2, 4, 3, Some(s[1].clone())), "threshold above count"),
-            (split_sheet(1, 2, 3, Some(s[1].clone())), "another share's words"),
-            (split_sheet(2, 3, 3, Some(s[1].clone())), "another threshold"),
+            (
+                split_sheet(2, 4, 3, Some(s[1].clone())),
+                "threshold above count",
+            ),
+            (
+                split_sheet(1, 2, 3, Some(s[1].clone())),
+                "another share's words",
+            ),
+            (
+                split_sheet(2, 3, 3, Some(s[1].clone())),
+                "another threshold",
+            ),
             (
                 split_sheet(2, 2, 3, Some(Zeroizing::new("not a share".to_owned()))),
                 "not a mnemonic",
@@ -294,7 +306,10 @@ mod tests {
         sheet.kind = SheetKind::Unencrypted;
         assert!(sheet.validate().is_ok());
         sheet.payload = age_payload();
-        assert!(sheet.validate().is_err(), "an age file on an unencrypted sheet");
+        assert!(
+            sheet.validate().is_err(),
+            "an age file on an unencrypted sheet"
+        );
         sheet.payload = vec![];
         assert!(sheet.validate().is_err(), "an empty payload");
         sheet.payload = age_payload();

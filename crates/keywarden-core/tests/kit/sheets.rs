@@ -88,24 +88,47 @@ fn run(tool: &str, package: &str, args: &[&str]) -> std::process::Output {
         .unwrap_or_else(|e| panic!("cannot run {tool} (Debian package {package}): {e}"))
 }
 
-/// Writes the PDF, renders every page at 300 dpi and returns its path and the images.
-fn rasterize(pdf: &[u8], dir: &Path) -> (PathBuf, Vec<PathBuf>) {
+/// Writes the PDF and renders at 300 dpi the pages that have codes (those with a code's
+/// label or the share words: the others only cost time); returns the PDF's text and the
+/// images.
+fn rasterize(pdf: &[u8], dir: &Path) -> (String, Vec<PathBuf>) {
     let path = dir.join("kit.pdf");
     std::fs::write(&path, pdf).unwrap();
-    let prefix = dir.join("sheet");
-    let out = run(
-        "pdftoppm",
-        "poppler-utils",
-        &[
-            "-r",
-            "300",
-            "-gray",
-            "-png",
-            path.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success(), "pdftoppm: {out:?}");
+    let text = pdf_text(&path);
+    let pages: Vec<usize> = text
+        .split('\u{c}')
+        .enumerate()
+        .filter(|(_, page)| {
+            page.contains("(SLIP-39)")
+                || page
+                    .lines()
+                    .any(|l| l.trim_start().starts_with("Code ") && l.contains(" of "))
+        })
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert!(!pages.is_empty(), "no page with codes");
+    for page in pages {
+        let page = page.to_string();
+        let prefix = dir.join(format!("sheet-{page}"));
+        let out = run(
+            "pdftoppm",
+            "poppler-utils",
+            &[
+                "-r",
+                "300",
+                "-gray",
+                "-png",
+                "-singlefile",
+                "-f",
+                &page,
+                "-l",
+                &page,
+                path.to_str().unwrap(),
+                prefix.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "pdftoppm: {out:?}");
+    }
     let mut images: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -113,7 +136,7 @@ fn rasterize(pdf: &[u8], dir: &Path) -> (PathBuf, Vec<PathBuf>) {
         .collect();
     images.sort();
     assert!(!images.is_empty());
-    (path, images)
+    (text, images)
 }
 
 /// Every code zbarimg finds in the images, one text each.
@@ -154,14 +177,15 @@ fn pdf_text(path: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// The typed lines in the PDF's text: `NN <base64> <4 hex digits>`, alone on a line.
+/// The typed lines in the PDF's text: `NN <base64> <4 hex digits>` alone on a line (the
+/// number has three digits past line 99).
 fn typed_in(text: &str) -> String {
     text.lines()
         .map(str::trim)
         .filter(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
             f.len() == 3
-                && f[0].len() == 2
+                && f[0].len() >= 2
                 && f[0].bytes().all(|b| b.is_ascii_digit())
                 && (1..=typed::LINE_CHARS).contains(&f[1].len())
                 && f[1]
@@ -176,7 +200,10 @@ fn typed_in(text: &str) -> String {
 
 /// Every page's footer says which page of how many it is.
 fn assert_footers(text: &str) {
-    let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
     let n = pages.len();
     assert!(n >= 3, "{n} pages");
     for (i, page) in pages.iter().enumerate() {
@@ -219,13 +246,9 @@ fn split_sheets_scan_back_to_the_payload_and_the_share_on_a4_and_letter() {
             threshold: 2,
             count: 3,
         };
-        let pdf = render(
-            &[sheet(kind, Some(share.clone()), payload.clone())],
-            paper,
-        )
-        .unwrap();
+        let pdf = render(&[sheet(kind, Some(share.clone()), payload.clone())], paper).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let (path, images) = rasterize(&pdf, dir.path());
+        let (text, images) = rasterize(&pdf, dir.path());
         let codes = scan(&images);
 
         assert_eq!(reassemble(&codes), payload, "{paper}");
@@ -234,7 +257,6 @@ fn split_sheets_scan_back_to_the_payload_and_the_share_on_a4_and_letter() {
         assert_eq!(others.len(), 1, "{paper}: one share code");
         assert_eq!(others[0].as_str(), share.as_str(), "{paper}");
 
-        let text = pdf_text(&path);
         assert_eq!(
             typed::read(KitId::from_bits(0x12_3456_789A), &typed_in(&text)).unwrap(),
             payload,
@@ -293,11 +315,10 @@ fn personal_and_escrow_sheets_decode_and_never_print_the_passphrase() {
     for (kind, payload, paper, title) in cases {
         let pdf = render(&[sheet(kind, None, payload.clone())], paper).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let (path, images) = rasterize(&pdf, dir.path());
+        let (text, images) = rasterize(&pdf, dir.path());
         let codes = scan(&images);
         assert!(codes.iter().all(|c| c.starts_with("KW1 ")), "{title}");
         assert_eq!(reassemble(&codes), payload, "{title}");
-        let text = pdf_text(&path);
         assert_eq!(
             typed::read(KitId::from_bits(0x12_3456_789A), &typed_in(&text)).unwrap(),
             payload,
@@ -378,4 +399,89 @@ fn several_sheets_make_one_document_each_with_its_own_pages() {
     assert!(first < second);
     // The second sheet's pages count from 1 again.
     assert_eq!(text.matches("page 1 of").count(), 2);
+}
+
+/// The words of each page with their boxes, from `pdftotext -bbox`: (page width, page
+/// height, words as (x_min, y_min, x_max, y_max, text), y from the top).
+type Page = (f32, f32, Vec<(f32, f32, f32, f32, String)>);
+
+fn word_boxes(path: &Path) -> Vec<Page> {
+    let out = run(
+        "pdftotext",
+        "poppler-utils",
+        &["-bbox", path.to_str().unwrap(), "-"],
+    );
+    assert!(out.status.success(), "pdftotext: {out:?}");
+    let html = String::from_utf8(out.stdout).unwrap();
+    let attr = |tag: &str, name: &str| -> f32 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let end = start + tag[start..].find('"').unwrap();
+        tag[start..end].parse().unwrap()
+    };
+    let mut pages: Vec<Page> = Vec::new();
+    for piece in html.split('<').skip(1) {
+        if piece.starts_with("page ") {
+            pages.push((attr(piece, "width"), attr(piece, "height"), Vec::new()));
+        } else if piece.starts_with("word ") {
+            let text = piece.split_once('>').unwrap().1.to_owned();
+            let word = (
+                attr(piece, "xMin"),
+                attr(piece, "yMin"),
+                attr(piece, "xMax"),
+                attr(piece, "yMax"),
+                text,
+            );
+            pages.last_mut().unwrap().2.push(word);
+        }
+    }
+    pages
+}
+
+#[test]
+fn long_inputs_stay_inside_the_margins_and_clear_of_the_footer() {
+    let long_name = "Quarterly settlement key for the consolidated subsidiaries of the \
+                     northern region, including the archived ledgers of 2019 to 2025, \
+                     managed by treasury operations";
+    let mut many: Vec<SheetKey> = Vec::new();
+    for i in 0..24 {
+        let mut key = keys()[i % 2].clone();
+        key.name = format!("{i:02} {long_name} ΣΩ");
+        key.fingerprints.push((
+            "age-recipient".to_owned(),
+            "age1".to_owned() + &"q".repeat(120),
+        ));
+        many.push(key);
+    }
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    let payload = envelope::seal(&document(), Lock::Recipient(&recipient)).unwrap();
+    let mut sheet = sheet(SheetKind::Escrow { recipient }, None, payload);
+    sheet.keys = many;
+    sheet.custodian = Some(format!("{long_name}, {long_name}"));
+    sheet.generation = u32::MAX;
+
+    for paper in [Paper::A4, Paper::Letter] {
+        let pdf = render(std::slice::from_ref(&sheet), paper).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kit.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        let pages = word_boxes(&path);
+        assert!(pages.len() > 6, "{paper}: the keys take pages of their own");
+        for (number, (width, height, words)) in pages.iter().enumerate() {
+            assert!(!words.is_empty());
+            for (x0, y0, x1, y1, text) in words {
+                let place = format!("{paper}, page {}: {text:?}", number + 1);
+                // Margins are 50 pt; allow a point for rounding of the glyph boxes.
+                assert!(
+                    *x0 >= 49.0 && *x1 <= width - 49.0,
+                    "{place} at x {x0}..{x1}"
+                );
+                assert!(*y0 >= 40.0, "{place} runs off the top at {y0}");
+                // Content ends 62 pt above the bottom; the footer sits 32 pt up.
+                let content = *y1 <= height - 58.0;
+                let footer = *y0 >= height - 44.0 && *y1 <= height - 20.0;
+                assert!(content || footer, "{place} at y {y0}..{y1}");
+            }
+        }
+    }
 }
