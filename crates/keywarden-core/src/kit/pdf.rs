@@ -8,10 +8,11 @@
 //! PDF fonts (Helvetica and Courier, not embedded) with WinAnsiEncoding, so any PDF
 //! reader shows it; QR codes are vector squares, sharp at any printer resolution.
 
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use pdf_writer::{Finish, Name, Pdf, Rect, Ref, TextStr};
 use qrcode::{Color, EcLevel, QrCode};
 use zeroize::Zeroizing;
 
+use super::canvas::Canvas;
 use super::sheet::{Paper, Sheet, SheetKind};
 use super::{KitError, chunk, typed};
 
@@ -79,7 +80,11 @@ pub fn render(sheets: &[Sheet], paper: Paper) -> Result<Vec<u8>, KitError> {
     let mut pages: Vec<Zeroizing<Vec<u8>>> = Vec::new();
     for sheet in sheets {
         sheet.validate()?;
-        pages.extend(sheet_pages(sheet, paper)?);
+        pages.extend(
+            sheet_pages(sheet, paper, false)?
+                .into_iter()
+                .map(|p| Zeroizing::new(p.into_pdf())),
+        );
     }
     let too_many = || KitError::Document {
         line: 0,
@@ -138,12 +143,26 @@ pub fn render(sheets: &[Sheet], paper: Paper) -> Result<Vec<u8>, KitError> {
     Ok(pdf.finish())
 }
 
-/// The content streams of one sheet's pages, footers included.
-fn sheet_pages(sheet: &Sheet, paper: Paper) -> Result<Vec<Zeroizing<Vec<u8>>>, KitError> {
+/// One sheet's pages as standalone SVG documents, exactly as [`render`] draws them: the
+/// app's preview of what will be printed. As secret as the PDF.
+///
+/// # Errors
+/// As [`render`].
+pub fn render_svg(sheet: &Sheet, paper: Paper) -> Result<Vec<Zeroizing<String>>, KitError> {
+    sheet.validate()?;
+    let (width, _) = paper.size_pt();
+    Ok(sheet_pages(sheet, paper, true)?
+        .into_iter()
+        .map(|p| p.into_svg(width))
+        .collect())
+}
+
+/// One sheet's pages, footers included; `svg` records them as SVG too.
+fn sheet_pages(sheet: &Sheet, paper: Paper, svg: bool) -> Result<Vec<Canvas>, KitError> {
     // Clear intermediates: for unencrypted kits, the codes and lines are the keys.
     let codes = Zeroizing::new(chunk::split(sheet.kit, &sheet.payload, CODE_CHARS)?);
     let lines = Zeroizing::new(typed::lines(sheet.kit, &sheet.payload));
-    let mut l = Layout::new(paper);
+    let mut l = Layout::new(paper, svg);
     header(&mut l, sheet);
     keys(&mut l, sheet);
     match &sheet.kind {
@@ -162,10 +181,7 @@ fn sheet_pages(sheet: &Sheet, paper: Paper) -> Result<Vec<Zeroizing<Vec<u8>>>, K
     for (i, page) in pages.iter_mut().enumerate() {
         footer(page, paper, sheet, i + 1, count);
     }
-    Ok(pages
-        .into_iter()
-        .map(|p| Zeroizing::new(p.finish().into_vec()))
-        .collect())
+    Ok(pages)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -191,6 +207,18 @@ impl Font {
             Font::Mono => b"F3",
             Font::MonoBold => b"F4",
         })
+    }
+
+    /// The font as SVG attributes: the standard font, or the nearest one a browser has.
+    fn svg(self) -> &'static str {
+        match self {
+            Font::Sans => "font-family=\"Helvetica, Arial, sans-serif\"",
+            Font::SansBold => "font-family=\"Helvetica, Arial, sans-serif\" font-weight=\"bold\"",
+            Font::Mono => "font-family=\"Courier, 'Courier New', monospace\"",
+            Font::MonoBold => {
+                "font-family=\"Courier, 'Courier New', monospace\" font-weight=\"bold\""
+            }
+        }
     }
 
     /// The standard font's PostScript name.
@@ -258,39 +286,49 @@ const HELVETICA_BOLD: [u16; 95] = [
 /// marks on the sheet. The machine-readable parts (QR codes and typed lines) are
 /// ASCII, and the recovery document inside keeps every name exactly.
 fn winansi(text: &str) -> Vec<u8> {
+    text.chars().map(winansi_byte).collect()
+}
+
+/// `text` with each character WinAnsi lacks as `?`: what the PDF shows, for the SVG.
+fn printable(text: &str) -> String {
     text.chars()
-        .map(|c| match c {
-            ' '..='~' | '\u{A0}'..='\u{FF}' => u8::try_from(u32::from(c)).unwrap_or(b'?'),
-            '€' => 0x80,
-            '‚' => 0x82,
-            'ƒ' => 0x83,
-            '„' => 0x84,
-            '…' => 0x85,
-            '†' => 0x86,
-            '‡' => 0x87,
-            'ˆ' => 0x88,
-            '‰' => 0x89,
-            'Š' => 0x8A,
-            '‹' => 0x8B,
-            'Œ' => 0x8C,
-            'Ž' => 0x8E,
-            '‘' => 0x91,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            '•' => 0x95,
-            '–' => 0x96,
-            '—' => 0x97,
-            '˜' => 0x98,
-            '™' => 0x99,
-            'š' => 0x9A,
-            '›' => 0x9B,
-            'œ' => 0x9C,
-            'ž' => 0x9E,
-            'Ÿ' => 0x9F,
-            _ => b'?',
-        })
+        .map(|c| if winansi_byte(c) == b'?' { '?' } else { c })
         .collect()
+}
+
+/// One character's WinAnsi code, `?` when it has none.
+fn winansi_byte(c: char) -> u8 {
+    match c {
+        ' '..='~' | '\u{A0}'..='\u{FF}' => u8::try_from(u32::from(c)).unwrap_or(b'?'),
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8A,
+        '‹' => 0x8B,
+        'Œ' => 0x8C,
+        'Ž' => 0x8E,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9A,
+        '›' => 0x9B,
+        'œ' => 0x9C,
+        'ž' => 0x9E,
+        'Ÿ' => 0x9F,
+        _ => b'?',
+    }
 }
 
 /// How text is set: font, size, gray level (0 black) and line height, in points.
@@ -396,16 +434,19 @@ fn fit(style: Style, text: &str, max: f32) -> String {
 }
 
 /// Sets one line of text with its baseline at `(x, baseline)`.
-fn show(content: &mut Content, style: Style, x: f32, baseline: f32, text: &str) {
+fn show(content: &mut Canvas, style: Style, x: f32, baseline: f32, text: &str) {
     let bytes = Zeroizing::new(winansi(text));
-    content.set_fill_gray(style.gray);
+    let shown = Zeroizing::new(printable(text));
     content
-        .begin_text()
-        .set_font(style.font.resource(), style.size)
-        .next_line(x, baseline)
-        .show(Str(&bytes))
-        .end_text();
-    content.set_fill_gray(0.0);
+        .set_fill_gray(style.gray)
+        .text(
+            (style.font.resource(), style.font.svg()),
+            style.size,
+            (x, baseline),
+            &bytes,
+            &shown,
+        )
+        .set_fill_gray(0.0);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -416,21 +457,24 @@ fn show(content: &mut Content, style: Style, x: f32, baseline: f32, text: &str) 
 struct Layout {
     width: f32,
     height: f32,
-    done: Vec<Content>,
-    page: Content,
+    done: Vec<Canvas>,
+    page: Canvas,
+    /// Pages are recorded as SVG too.
+    svg: bool,
     y: f32,
     /// Nothing is on the current page yet.
     fresh: bool,
 }
 
 impl Layout {
-    fn new(paper: Paper) -> Layout {
+    fn new(paper: Paper, svg: bool) -> Layout {
         let (width, height) = paper.size_pt();
         Layout {
             width,
             height,
             done: Vec::new(),
-            page: Content::new(),
+            page: Canvas::new(height, svg),
+            svg,
             y: height - MARGIN_TOP,
             fresh: true,
         }
@@ -454,7 +498,7 @@ impl Layout {
         if self.fresh {
             return;
         }
-        let page = std::mem::replace(&mut self.page, Content::new());
+        let page = std::mem::replace(&mut self.page, Canvas::new(self.height, self.svg));
         self.done.push(page);
         self.y = self.height - MARGIN_TOP;
         self.fresh = true;
@@ -629,7 +673,7 @@ impl Layout {
     }
 
     /// The finished pages.
-    fn finish(mut self) -> Vec<Content> {
+    fn finish(mut self) -> Vec<Canvas> {
         if !self.fresh || self.done.is_empty() {
             self.done.push(self.page);
         }
@@ -654,14 +698,11 @@ fn modules(code: &QrCode) -> usize {
 
 /// Draws `code` with its quiet zone's top-left corner at `(x, top)`, `module` points a
 /// module: each row's runs of dark modules as one rectangle, all filled as one path.
-fn draw_qr(content: &mut Content, code: &QrCode, x: f32, top: f32, module: f32) {
+fn draw_qr(content: &mut Canvas, code: &QrCode, x: f32, top: f32, module: f32) {
     let width = code.width().max(1);
     let colors = code.to_colors();
     let quiet = QUIET as f32 * module;
-    content.save_state();
-    // One unit per module, y pointing down from the symbol's top-left corner.
-    content.transform([module, 0.0, 0.0, -module, x + quiet, top - quiet]);
-    content.set_fill_gray(0.0);
+    let mut runs = Vec::new();
     for (row, cells) in colors.chunks(width).enumerate() {
         let mut run: Option<usize> = None;
         for (col, color) in cells
@@ -672,15 +713,14 @@ fn draw_qr(content: &mut Content, code: &QrCode, x: f32, top: f32, module: f32) 
             match (color, run) {
                 (Color::Dark, None) => run = Some(col),
                 (Color::Light, Some(start)) => {
-                    content.rect(start as f32, row as f32, (col - start) as f32, 1.0);
+                    runs.push((row, start, col - start));
                     run = None;
                 }
                 _ => {}
             }
         }
     }
-    content.fill_nonzero();
-    content.restore_state();
+    content.modules((x + quiet, top - quiet), module, &runs);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1306,7 +1346,7 @@ fn heirs_page(l: &mut Layout, sheet: &Sheet) {
 }
 
 /// The footer of one page: who and what it belongs to, and its place in the sheet.
-fn footer(page: &mut Content, paper: Paper, sheet: &Sheet, number: usize, count: usize) {
+fn footer(page: &mut Canvas, paper: Paper, sheet: &Sheet, number: usize, count: usize) {
     let (width, _) = paper.size_pt();
     let (left, right) = (MARGIN_X, width - MARGIN_X);
     page.set_stroke_gray(0.6)

@@ -298,10 +298,7 @@ mod tests {
     #[test]
     fn text_with_nothing_of_a_kit_is_refused() {
         let mut r = Recovery::new();
-        assert!(matches!(
-            r.add_text("\n\n"),
-            Err(KitError::Document { .. })
-        ));
+        assert!(matches!(r.add_text("\n\n"), Err(KitError::Document { .. })));
         assert!(matches!(r.add_text("hello world"), Err(KitError::Share(_))));
         assert_eq!(r.status().share_count(), (0, 0));
     }

@@ -132,6 +132,25 @@ pub struct PreparedKit {
     pub sheets: Vec<SheetFile>,
     /// The age file (or the document of an unencrypted kit): the machine-readable copy.
     pub payload: Vec<u8>,
+    /// What each sheet shows, for [`PreparedKit::preview`].
+    layouts: Vec<Sheet>,
+    paper: Paper,
+}
+
+impl PreparedKit {
+    /// The pages of sheet `index` (from 0, in the order of [`PreparedKit::sheets`]) as
+    /// standalone SVG documents, drawn exactly as the PDF: the preview before printing.
+    /// As secret as the sheet.
+    ///
+    /// # Errors
+    /// [`KitError::Document`] for an index past the last sheet.
+    pub fn preview(&self, index: usize) -> Result<Vec<Zeroizing<String>>, KitError> {
+        let sheet = self.layouts.get(index).ok_or_else(|| KitError::Document {
+            line: 0,
+            reason: format!("this kit has {} sheets", self.layouts.len()),
+        })?;
+        pdf::render_svg(sheet, self.paper)
+    }
 }
 
 /// What happened to each key of a kit restored into the vault.
@@ -274,6 +293,7 @@ impl UnlockedVault {
             payload: payload.clone(),
         };
         let mut sheets = Vec::with_capacity(custody.len());
+        let mut layouts = Vec::with_capacity(custody.len());
         for (i, holder) in custody.iter().enumerate() {
             let sheet_kind = match (&kind, holder.share) {
                 (KitKind::Personal, _) => SheetKind::Personal,
@@ -291,7 +311,9 @@ impl UnlockedVault {
                 }
             };
             let share = || shares.get(i).map(|s| Zeroizing::new(s.as_str().to_owned()));
-            let pdf = pdf::render(&[sheet(holder, sheet_kind, share())], paper)?;
+            let layout = sheet(holder, sheet_kind, share());
+            let pdf = pdf::render(std::slice::from_ref(&layout), paper)?;
+            layouts.push(layout);
             sheets.push(SheetFile {
                 custodian: holder.custodian.clone(),
                 share: holder.share,
@@ -327,6 +349,8 @@ impl UnlockedVault {
             record,
             sheets,
             payload,
+            layouts,
+            paper,
         })
     }
 

@@ -82,7 +82,11 @@ fn a_personal_kit_is_registered_and_restores_into_another_vault() {
     assert_eq!(registered.custody[0].custodian, "Ada Lovelace");
     let created = actions(&vault, Action::KitCreated);
     assert_eq!(created.len(), 2, "one entry per key");
-    assert!(created.iter().all(|e| e.detail.contains(&kit_id.to_string())));
+    assert!(
+        created
+            .iter()
+            .all(|e| e.detail.contains(&kit_id.to_string()))
+    );
 
     // The register outlives a lock.
     let path = vault.path().to_owned();
@@ -104,7 +108,11 @@ fn a_personal_kit_is_registered_and_restores_into_another_vault() {
 
     // Restoring into the same vault finds both keys already there.
     let again = vault.restore_kit(&document).unwrap();
-    assert!(again.iter().all(|r| matches!(r, Restored::AlreadyPresent { .. })));
+    assert!(
+        again
+            .iter()
+            .all(|r| matches!(r, Restored::AlreadyPresent { .. }))
+    );
 
     let mut other = create(&dir.path().join("b.keywarden"), None);
     let restored = other.restore_kit(&document).unwrap();
@@ -134,6 +142,18 @@ fn a_split_kit_opens_with_any_two_of_three_shares_and_not_with_one() {
         .clone();
     let kit = make(&mut vault, split(vec![key.id], 2, &["Ada", "Bea", "Cy"]));
     assert_eq!(kit.sheets.len(), 3);
+    // The preview is the sheet: its share words are on the first page.
+    let preview = kit.preview(1).unwrap();
+    assert!(preview.len() >= 2, "a sheet and its instructions page");
+    assert!(
+        preview
+            .iter()
+            .all(|p| p.starts_with("<svg ") && p.ends_with("</svg>"))
+    );
+    let second = kit.sheets[1].mnemonic.as_deref().unwrap();
+    let first_word = second.split(' ').next().unwrap();
+    assert!(preview[0].contains(&format!(">{first_word}</text>")));
+    assert!(matches!(kit.preview(3), Err(KitError::Document { .. })));
     let shares: Vec<String> = kit
         .sheets
         .iter()
@@ -228,11 +248,13 @@ fn bad_requests_are_refused_with_the_field_named() {
         .generate_key(super::common::new_key("Backup", Algorithm::Aes256))
         .unwrap()
         .id;
-    let invalid = |vault: &mut UnlockedVault, request: KitRequest| {
-        match vault.prepare_kit(request, &pass(PASSPHRASE), None) {
-            Err(RecordError::Invalid { field, .. }) => field,
-            other => panic!("{other:?}"),
-        }
+    let invalid = |vault: &mut UnlockedVault, request: KitRequest| match vault.prepare_kit(
+        request,
+        &pass(PASSPHRASE),
+        None,
+    ) {
+        Err(RecordError::Invalid { field, .. }) => field,
+        other => panic!("{other:?}"),
     };
     assert_eq!(invalid(&mut vault, personal(vec![])), "keys");
     assert_eq!(invalid(&mut vault, personal(vec![key, key])), "keys");
@@ -254,7 +276,10 @@ fn bad_requests_are_refused_with_the_field_named() {
         invalid(&mut vault, split(vec![key], 2, &["Ada", "ada", "Bea"])),
         "custodians"
     );
-    assert_eq!(invalid(&mut vault, split(vec![key], 2, &["Ada"])), "custodians");
+    assert_eq!(
+        invalid(&mut vault, split(vec![key], 2, &["Ada"])),
+        "custodians"
+    );
     let escrow = KitRequest {
         keys: vec![key],
         lock: KitLock::Escrow {
