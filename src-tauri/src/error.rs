@@ -258,7 +258,32 @@ impl From<RecordError> for IpcError {
                 ErrorCode::WrongPassphrase,
                 "That passphrase (or key file) is not this vault's. Nothing was revealed.",
             ),
+            RecordError::Kit(k) => k.into(),
             RecordError::Storage(s) => s.into(),
+        }
+    }
+}
+
+impl From<keywarden_core::kit::KitError> for IpcError {
+    fn from(e: keywarden_core::kit::KitError) -> Self {
+        use keywarden_core::kit::KitError;
+        match e {
+            KitError::WrongKey => Self::new(
+                ErrorCode::WrongPassphrase,
+                "That passphrase or identity does not open this kit.",
+            ),
+            KitError::BadKitId { .. }
+            | KitError::Chunk { .. }
+            | KitError::OtherKit { .. }
+            | KitError::MissingChunks { .. }
+            | KitError::TypedLine { .. }
+            | KitError::Document { .. }
+            | KitError::Material { .. }
+            | KitError::FingerprintMismatch { .. }
+            | KitError::Share(_)
+            | KitError::Envelope { .. } => {
+                Self::invalid_input(sentence(&capitalise(&e.to_string())))
+            }
         }
     }
 }

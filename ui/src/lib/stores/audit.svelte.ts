@@ -32,6 +32,10 @@ export const AUDIT_ACTIONS: [id: string, label: string][] = [
   ['snooze-cancelled', 'Snooze ended early'],
   ['calendar-exported', 'Calendar exported'],
   ['report-exported', 'Report exported'],
+  ['kit-created', 'Recovery kit made'],
+  ['kit-status-changed', 'Recovery kit superseded or void'],
+  ['kit-recovered', 'Keys restored from a kit'],
+  ['kit-drilled', 'Recovery kit drilled'],
 ];
 
 export function actionLabel(id: string): string {
