@@ -40,6 +40,17 @@ const COMMANDS: &[&str] = &[
     "calendar_export",
     "reminder_snooze",
     "reminder_cancel_snooze",
+    "kits_list",
+    "kit_generate_passphrase",
+    "kit_prepare",
+    "kit_preview",
+    "kit_save",
+    "kit_discard",
+    "kit_recover_add",
+    "kit_recover_open",
+    "kit_recover_restore",
+    "kit_recover_reset",
+    "kit_drill",
 ];
 
 fn main() {

@@ -15,6 +15,14 @@ use zeroize::Zeroize;
 
 use crate::error::{IpcError, capitalise, sentence};
 
+mod kits;
+
+pub use kits::{
+    AddedInfo, Count, CustodyInfo, GeneratedPassphrase, KitInfo, KitKeyDetail, KitKeyInfo,
+    KitLockInfo, PreparedKitInfo, RecoveredKit, RecoveryProgress, RestoreResult, RestoredKey,
+    SavedKit, SheetInfo, SheetPreview,
+};
+
 /// Whether a vault is selected, and whether it is unlocked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -705,6 +713,8 @@ pub struct DashboardCounts {
     pub violations: usize,
     /// Keys unused for [`Dashboard::unused_days`] days or more.
     pub unused: usize,
+    /// Keys in use that no current kit holds ([`Dashboard::without_kit`]).
+    pub without_kit: usize,
 }
 
 /// A key with policy violations.
@@ -735,6 +745,24 @@ pub struct UnusedKey {
     pub last_used_at: String,
 }
 
+/// A key in use (active, suspended or deactivated) that no current kit holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyWithoutKit {
+    /// The key's id.
+    pub key_id: String,
+    /// The key's name.
+    pub key_name: String,
+    /// The key's state.
+    pub key_state: String,
+    /// The newest kit that holds it (superseded or void); `None`: it was never in a kit.
+    pub kit: Option<String>,
+    /// That kit's status: `superseded` or `void`.
+    pub kit_status: Option<String>,
+    /// Why it is superseded or void.
+    pub kit_reason: Option<String>,
+}
+
 /// The answer of `dashboard`: what needs attention in the unlocked vault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -757,6 +785,9 @@ pub struct Dashboard {
     pub unused_days: u32,
     /// Keys unused that long, longest unused first.
     pub unused: Vec<UnusedKey>,
+    /// Keys in use that no current kit holds: those whose kit is superseded or void
+    /// first, then those never put in a kit, each by name.
+    pub without_kit: Vec<KeyWithoutKit>,
     /// The newest audit entries, newest first.
     pub recent_audit: Vec<AuditEntryInfo>,
 }

@@ -15,6 +15,7 @@ pub mod dto;
 pub mod error;
 pub mod outfile;
 pub mod reminders;
+pub mod session;
 pub mod state;
 pub mod tray;
 
@@ -109,6 +110,17 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::reminders::calendar_export,
             commands::reminders::reminder_snooze,
             commands::reminders::reminder_cancel_snooze,
+            commands::kits::kits_list,
+            commands::kits::kit_generate_passphrase,
+            commands::kits::kit_prepare,
+            commands::kits::kit_preview,
+            commands::kits::kit_save,
+            commands::kits::kit_discard,
+            commands::recovery::kit_recover_add,
+            commands::recovery::kit_recover_open,
+            commands::recovery::kit_recover_restore,
+            commands::recovery::kit_recover_reset,
+            commands::recovery::kit_drill,
         ])
 }
 

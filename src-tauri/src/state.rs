@@ -19,6 +19,7 @@ use tauri::async_runtime::{self, Mutex};
 use crate::autostart::Launcher;
 use crate::dto::{LockReason, VaultState, VaultStatus};
 use crate::error::IpcError;
+use crate::session::Session;
 use keywarden_core::reminder::Reminders;
 
 /// The environment variable that names the vault file to use instead of the default.
@@ -41,6 +42,8 @@ pub(crate) enum Vault {
         vault: Box<UnlockedVault>,
         /// Whether unlocking needs a key file.
         keyfile_required: bool,
+        /// Kits made and not yet saved, kits being read back: gone when this is.
+        session: Session,
     },
 }
 
@@ -65,20 +68,35 @@ impl Vault {
 
     /// The unlocked vault, or `locked` / `no_vault`.
     pub(crate) fn unlocked_mut(&mut self) -> Result<&mut UnlockedVault, IpcError> {
+        self.session_mut().map(|(vault, _)| vault)
+    }
+
+    /// The unlocked vault and its unfinished work, or `locked` / `no_vault`.
+    pub(crate) fn session_mut(&mut self) -> Result<(&mut UnlockedVault, &mut Session), IpcError> {
         match self {
-            Vault::Unlocked { vault, .. } => Ok(vault),
+            Vault::Unlocked { vault, session, .. } => Ok((vault, session)),
             Vault::Locked { .. } => Err(IpcError::locked()),
             Vault::Closed => Err(IpcError::no_vault()),
+        }
+    }
+
+    /// Ends the unfinished work of an unlocked vault (`why` goes in the audit log for a
+    /// kit that was made and not saved), before the vault locks, closes or is replaced.
+    fn end_session(&mut self, why: &str) {
+        if let Vault::Unlocked { vault, session, .. } = self {
+            session.end(vault, why);
         }
     }
 
     /// Forgets every secret: an unlocked vault becomes locked. Answers whether it was
     /// unlocked.
     pub(crate) fn lock(&mut self) -> Result<bool, IpcError> {
+        self.end_session("the vault locked before the kit was saved");
         match std::mem::replace(self, Vault::Closed) {
             Vault::Unlocked {
                 vault,
                 keyfile_required,
+                ..
             } => {
                 *self = Vault::Locked {
                     vault: Box::new(vault.lock()),
@@ -112,6 +130,7 @@ impl Vault {
                     *self = Vault::Unlocked {
                         vault: Box::new(vault),
                         keyfile_required,
+                        session: Session::default(),
                     };
                     Ok(())
                 }
@@ -281,6 +300,7 @@ impl AppState {
             Vault::Unlocked {
                 vault,
                 keyfile_required,
+                ..
             } => (
                 VaultState::Unlocked,
                 Some(*keyfile_required),
@@ -313,11 +333,15 @@ impl AppState {
         let clock = self.clock.clone();
         let vault = self
             .on_vault_blocking(move |current| {
+                const WHY: &str = "another vault was opened before the kit was saved";
                 if current.path().is_some_and(|p| same_file(p, &path)) {
                     // The vault holds an exclusive lock on its file: let go of it first.
+                    current.end_session(WHY);
                     *current = Vault::Closed;
                 }
-                *current = Vault::open(&path, clock)?;
+                let opened = Vault::open(&path, clock)?;
+                current.end_session(WHY);
+                *current = opened;
                 Ok(())
             })
             .await?;
@@ -362,9 +386,11 @@ impl AppState {
         })
         .await??;
         let mut current = self.vault.lock().await;
+        current.end_session("another vault was created before the kit was saved");
         *current = Vault::Unlocked {
             vault: Box::new(vault),
             keyfile_required,
+            session: Session::default(),
         };
         Ok(self.status_of(&current))
     }
@@ -396,6 +422,7 @@ impl AppState {
     /// Forgets the selected vault.
     pub(crate) async fn close(&self) -> VaultStatus {
         let mut vault = self.vault.lock().await;
+        vault.end_session("the vault was closed before the kit was saved");
         *vault = Vault::Closed;
         self.status_of(&vault)
     }
@@ -436,8 +463,17 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut UnlockedVault) -> Result<T, IpcError>,
     ) -> Result<T, IpcError> {
+        self.with_session(|vault, _| f(vault)).await
+    }
+
+    /// Runs `f` on the unlocked vault and its unfinished work (quick work only).
+    pub(crate) async fn with_session<T>(
+        &self,
+        f: impl FnOnce(&mut UnlockedVault, &mut Session) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
         let mut vault = self.vault.lock().await;
-        f(vault.unlocked_mut()?)
+        let (vault, session) = vault.session_mut()?;
+        f(vault, session)
     }
 
     /// Runs `f` on the unlocked vault on a blocking-task thread (for Argon2id work such
@@ -447,8 +483,22 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut UnlockedVault) -> Result<T, IpcError> + Send + 'static,
     {
+        self.with_session_blocking(move |vault, _| f(vault)).await
+    }
+
+    /// Runs `f` on the unlocked vault and its unfinished work on a blocking-task thread
+    /// (Argon2id, scrypt, laying out sheets), holding the vault's lock throughout.
+    pub(crate) async fn with_session_blocking<T, F>(&self, f: F) -> Result<T, IpcError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut UnlockedVault, &mut Session) -> Result<T, IpcError> + Send + 'static,
+    {
         let mut vault = self.vault.clone().lock_owned().await;
-        blocking(move || f(vault.unlocked_mut()?)).await?
+        blocking(move || {
+            let (vault, session) = vault.session_mut()?;
+            f(vault, session)
+        })
+        .await?
     }
 
     /// The due dates of the selected vault (no names, no ids) and its reminder

@@ -17,6 +17,8 @@ use crate::dto::VAULT_LOCKED;
 use crate::state::{AppState, Vault};
 use crate::{MAIN_WINDOW, build_app, context};
 
+mod kits;
+
 const PASS: &str = "correct horse battery staple";
 
 struct Harness {

@@ -6,9 +6,11 @@
 
 pub mod audit;
 pub mod keys;
+pub mod kits;
 pub mod lifecycle;
 pub mod material;
 pub mod policy;
+pub mod recovery;
 pub mod reminders;
 pub mod vault;
 

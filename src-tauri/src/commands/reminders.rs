@@ -3,15 +3,16 @@
 //! calendar export.
 
 use keywarden_core::calendar::{self, Naming};
+use keywarden_core::kit::register::KitStatus;
 use keywarden_core::reminder::{self, DueItem, DueKind, TimeZone, Urgency};
 use keywarden_core::vault::export::Document;
-use keywarden_core::{AuditFilter, KeyState, Severity, UnlockedVault};
+use keywarden_core::{AuditFilter, KeyRecord, KeyState, Severity, UnlockedVault};
 use tauri::State;
 
 use super::{MAX_ID_CHARS, file_path, key_id, short};
 use crate::dto::{
     Arg, AuditEntryInfo, CalendarExport, Dashboard, DashboardCounts, DueInfo, FindingInfo,
-    KeyViolations, SnoozeInfo, StateCount, UnusedKey, rfc3339,
+    KeyViolations, KeyWithoutKit, SnoozeInfo, StateCount, UnusedKey, rfc3339,
 };
 use crate::error::IpcError;
 use crate::outfile;
@@ -88,6 +89,8 @@ pub(crate) fn build_dashboard(
         })
         .collect();
 
+    let without_kit = without_kit(vault, &records);
+
     let entries = vault.audit_entries(&AuditFilter::default())?;
     let recent_audit = entries
         .into_iter()
@@ -111,6 +114,7 @@ pub(crate) fn build_dashboard(
         snoozed,
         violations: violations.len(),
         unused: unused.len(),
+        without_kit: without_kit.len(),
     };
     Ok(Dashboard {
         generated_at: rfc3339(now),
@@ -122,8 +126,46 @@ pub(crate) fn build_dashboard(
         violations,
         unused_days: UNUSED_DAYS,
         unused,
+        without_kit,
         recent_audit,
     })
+}
+
+/// The keys in use (active, suspended, deactivated) that no current kit holds: those
+/// whose kit went void or superseded first, then those never put in a kit, by name.
+fn without_kit(vault: &UnlockedVault, records: &[&KeyRecord]) -> Vec<KeyWithoutKit> {
+    let mut out: Vec<KeyWithoutKit> = records
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.state,
+                KeyState::Active | KeyState::Suspended | KeyState::Deactivated
+            )
+        })
+        .filter_map(|r| {
+            let kits = vault.kits_of(&r.id);
+            if kits.iter().any(|k| k.status == KitStatus::Current) {
+                return None;
+            }
+            let newest = kits.last();
+            let (kit_status, kit_reason) = match newest.map(|k| &k.status) {
+                Some(KitStatus::Superseded { reason, .. }) => (Some("superseded"), Some(reason)),
+                Some(KitStatus::Void { reason, .. }) => (Some("void"), Some(reason)),
+                Some(KitStatus::Current) | None => (None, None),
+            };
+            Some(KeyWithoutKit {
+                key_id: r.id.to_string(),
+                key_name: r.name.clone(),
+                key_state: r.state.id().to_owned(),
+                kit: newest.map(|k| k.id.to_string()),
+                kit_status: kit_status.map(str::to_owned),
+                kit_reason: kit_reason.cloned(),
+            })
+        })
+        .collect();
+    // Stable: keys whose kit needs replacing first, each group still by name.
+    out.sort_by_key(|k| k.kit.is_none());
+    out
 }
 
 fn due_info(vault: &UnlockedVault, item: &DueItem) -> DueInfo {

@@ -1,5 +1,6 @@
 // An in-memory stand-in for the Rust shell, following docs/ipc.md closely enough to click through.
 import type { Algorithm, KeyDetail, KeyFormat, KeyState, Policy, VaultStatus } from '../../src/lib/ipc/types';
+import { MockKits } from './kits';
 
 export const MOCK_PASSPHRASE = 'correct horse battery staple';
 const DEFAULT_PATH = '/home/alex/.local/share/keywarden/vault.keywarden';
@@ -222,6 +223,7 @@ export class MockShell {
   /** Files the fake has "written", so that a second export to one asks before replacing it. */
   files = new Set<string>();
   autostart = false;
+  kits = new MockKits();
 
   setup(
     state: VaultStatus['state'],
@@ -269,6 +271,7 @@ export class MockShell {
       .filter((d) => d.urgency === 'overdue' || d.days <= largest)
       .sort((a, b) => (a.urgency === b.urgency ? a.dueAt.localeCompare(b.dueAt) : a.urgency === 'overdue' ? -1 : 1));
     const byState = states.map((s) => ({ state: s.id, count: this.keys.filter((k) => k.state === s.id).length }));
+    const withoutKit = this.kits.withoutKit(this.keys);
     return {
       generatedAt: new Date(now).toISOString(),
       timeZone: 'Europe/Berlin',
@@ -283,10 +286,12 @@ export class MockShell {
         snoozed: 0,
         violations: 0,
         unused: 0,
+        withoutKit: withoutKit.length,
       },
       violations: [],
       unusedDays: 90,
       unused: [],
+      withoutKit,
       recentAudit: [],
     };
   }
@@ -609,8 +614,14 @@ export class MockShell {
         find(args.id);
         this.keys = this.keys.filter((k) => k.id !== args.id);
         return null;
-      default:
+      default: {
+        if (command.startsWith('kit')) {
+          needUnlocked();
+          const answer = this.kits.handle(command, args, this.keys, fail);
+          if (answer !== undefined) return answer;
+        }
         return fail('internal', `The mock does not know ${command}.`);
+      }
     }
   }
 }

@@ -9,7 +9,10 @@ import type {
   KeyFormat,
   KeyStateInfo,
   KeySummary,
+  KitInfo,
+  PreparedKit,
   Purpose,
+  RecoveryProgress,
   VaultStatus,
 } from '$lib/ipc';
 
@@ -269,10 +272,12 @@ export function dashboard(overrides: Partial<Dashboard> = {}): Dashboard {
       snoozed: 0,
       violations: 0,
       unused: 0,
+      withoutKit: 0,
     },
     violations: [],
     unusedDays: 90,
     unused: [],
+    withoutKit: [],
     recentAudit: [],
     ...overrides,
   };
@@ -290,6 +295,77 @@ export function dueItem(overrides: Partial<DueItem> = {}): DueItem {
     days: 5,
     threshold: 7,
     snooze: null,
+    ...overrides,
+  };
+}
+
+/** A kit of the register: a current 2-of-3 split kit of one key, unless `overrides` say otherwise. */
+export function kitInfo(overrides: Partial<KitInfo> = {}): KitInfo {
+  return {
+    id: 'KW-28T5-CY4T',
+    generation: 1,
+    kind: 'split',
+    threshold: 2,
+    count: 3,
+    recipient: null,
+    madeAt: '2027-03-01T09:00:00Z',
+    madeBy: 'alex',
+    keys: [
+      { id: '0b6b0a8e-3c41-4d1c-9c5a-8f0e3d2b7a10', name: 'Payroll export key', version: 1, fingerprint: 'kcv 4f0c1a' },
+    ],
+    custody: [
+      { custodian: 'Ada', share: 1 },
+      { custodian: 'Bea', share: 2 },
+      { custodian: 'Cy', share: 3 },
+    ],
+    status: 'current',
+    statusAt: null,
+    statusReason: null,
+    lastDrill: null,
+    ...overrides,
+  };
+}
+
+/** What `kit_prepare` answers for `kitInfo()`'s kit. */
+export function preparedKit(overrides: Partial<PreparedKit> = {}): PreparedKit {
+  const { id, generation, kind, threshold, count, recipient, madeAt, custody, keys } = kitInfo();
+  return {
+    id,
+    generation,
+    kind,
+    threshold,
+    count,
+    recipient,
+    paper: 'a4',
+    madeAt,
+    sheets: custody.map(({ custodian, share }, index) => ({
+      index,
+      custodian,
+      share,
+      file: `${id}-share-${share}-of-${custody.length}-${custodian.toLowerCase()}.pdf`,
+    })),
+    payloadFile: `${id}.age`,
+    keys: keys.map(({ id: keyId, name, version, fingerprint }) => ({
+      id: keyId,
+      name,
+      algorithm: 'aes-256',
+      purpose: 'data-encryption',
+      version,
+      fingerprints: [{ kind: 'kcv', value: fingerprint.replace(/^kcv /, '') }],
+    })),
+    passphrase: null,
+    ...overrides,
+  };
+}
+
+/** A recovery's progress: nothing read, unless `overrides` say otherwise. */
+export function progress(overrides: Partial<RecoveryProgress> = {}): RecoveryProgress {
+  return {
+    kit: null,
+    codes: { have: 0, need: 0 },
+    typedLines: 0,
+    shares: { have: 0, need: 0 },
+    added: { codes: 0, typedLines: 0, shares: 0 },
     ...overrides,
   };
 }

@@ -15,8 +15,18 @@ import type {
   ImportedKey,
   ImportRequest,
   KeyChanges,
+  GeneratedPassphrase,
   KeyFormat,
   KeyDetail,
+  KitInfo,
+  KitOpener,
+  KitRequest,
+  PreparedKit,
+  RecoveredKit,
+  RecoveryProgress,
+  RestoreResult,
+  SavedKit,
+  SheetPreview,
   KeyState,
   KeyStateInfo,
   KeySummary,
@@ -219,3 +229,61 @@ export const reminderSnooze = (id: string, kind: DueKind, until: string, reason:
 /** Ends a snooze early. Audited. */
 export const reminderCancelSnooze = (id: string, kind: DueKind, reason: string) =>
   call<Dashboard>('reminder_cancel_snooze', { id, kind, reason });
+
+/** The custody register, newest first; with `key`, the kits that hold that key. */
+export const kitsList = (key: string | null = null) => call<KitInfo[]>('kits_list', { key });
+
+/** Six words for a personal kit's passphrase, to write on the sheet by hand; never stored. */
+export const kitGeneratePassphrase = () => call<GeneratedPassphrase>('kit_generate_passphrase');
+
+/** Makes a kit after the vault passphrase is checked again; it waits in the shell until saved or discarded. */
+export const kitPrepare = ({
+  keys,
+  kind,
+  custodians,
+  threshold = null,
+  kitPassphrase = null,
+  recipient = null,
+  unencryptedAcknowledged = null,
+  paper,
+  passphrase,
+  keyfilePath,
+}: KitRequest) =>
+  call<PreparedKit>('kit_prepare', {
+    keys,
+    kind,
+    custodians,
+    threshold,
+    kitPassphrase,
+    recipient,
+    unencryptedAcknowledged,
+    paper,
+    passphrase,
+    keyfilePath,
+  });
+
+/** The pages of one sheet of the prepared kit, as SVG documents. */
+export const kitPreview = (sheet: number) => call<SheetPreview>('kit_preview', { sheet });
+
+/** Writes every sheet's PDF and the `.age` copy into `directory` (mode 0600), then registers the kit. */
+export const kitSave = (directory: string) => call<SavedKit>('kit_save', { directory });
+
+/** Drops the prepared kit; the audit log records that it was not saved. */
+export const kitDiscard = () => call<null>('kit_discard');
+
+/** Reads one text (codes, typed lines or share words) into the recovery in progress. */
+export const kitRecoverAdd = (text: string) => call<RecoveryProgress>('kit_recover_add', { text });
+
+/** Opens the kit read so far; every key is checked against its fingerprints. */
+export const kitRecoverOpen = ({ kitPassphrase = null, identity = null }: KitOpener = {}) =>
+  call<RecoveredKit>('kit_recover_open', { kitPassphrase, identity });
+
+/** Adds the opened kit's keys to this vault. Audited. */
+export const kitRecoverRestore = () => call<RestoreResult>('kit_recover_restore');
+
+/** Forgets what was read. */
+export const kitRecoverReset = () => call<null>('kit_recover_reset');
+
+/** Opens the kit read so far and checks it against the register, recording the drill. */
+export const kitDrill = ({ kitPassphrase = null, identity = null }: KitOpener = {}) =>
+  call<KitInfo>('kit_drill', { kitPassphrase, identity });

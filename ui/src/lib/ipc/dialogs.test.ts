@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { open, save } from '@tauri-apps/plugin-dialog';
 import { describe, expect, it, vi } from 'vitest';
-import { IpcError, pickKeyFile, pickVaultLocationToCreate, pickVaultToOpen } from '.';
+import { IpcError, pickKeyFile, pickKitFolder, pickVaultLocationToCreate, pickVaultToOpen } from '.';
 
 vi.mock('@tauri-apps/plugin-dialog', () => ({ open: vi.fn(), save: vi.fn() }));
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
@@ -43,6 +43,16 @@ describe('dialogs', () => {
     const options = vi.mocked(open).mock.calls[0][0];
     expect(options).toMatchObject({ multiple: false, directory: false });
     expect(options?.filters).toBeUndefined();
+  });
+
+  it('picks one folder for a kit, starting where the person was', async () => {
+    vi.mocked(open).mockResolvedValue('/home/a/kits');
+    await expect(pickKitFolder('/home/a')).resolves.toBe('/home/a/kits');
+    expect(vi.mocked(open).mock.calls.at(-1)?.[0]).toMatchObject({
+      directory: true,
+      multiple: false,
+      defaultPath: '/home/a',
+    });
   });
 
   it('normalises dialog failures into IpcError', async () => {

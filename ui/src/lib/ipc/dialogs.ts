@@ -58,3 +58,10 @@ export async function pickCalendarLocation(defaultPath: string): Promise<string 
   if (path === null || path.toLowerCase().endsWith('.ics')) return path;
   return `${path}.ics`;
 }
+
+/** Asks for the folder to save a recovery kit in. */
+export function pickKitFolder(defaultPath?: string): Promise<string | null> {
+  return pick(() =>
+    open({ title: 'Choose the folder for the kit’s files', directory: true, multiple: false, defaultPath }),
+  );
+}

@@ -348,6 +348,8 @@ export interface DashboardCounts {
   snoozed: number;
   violations: number;
   unused: number;
+  /** Keys in use that no current kit holds. */
+  withoutKit: number;
 }
 
 export interface KeyViolations {
@@ -374,7 +376,21 @@ export interface Dashboard {
   violations: KeyViolations[];
   unusedDays: number;
   unused: UnusedKey[];
+  /** Keys in use that no current kit holds: those whose kit is void or superseded first. */
+  withoutKit: KeyWithoutKit[];
   recentAudit: AuditEntry[];
+}
+
+/** A key in use (active, suspended or deactivated) that no current kit holds. */
+export interface KeyWithoutKit {
+  keyId: string;
+  keyName: string;
+  keyState: KeyState;
+  /** The newest kit that holds it, superseded or void; null when it never went into one. */
+  kit: string | null;
+  kitStatus: 'superseded' | 'void' | null;
+  /** Why that kit is superseded or void. */
+  kitReason: string | null;
 }
 
 /** `names`: event titles name the keys; `ids`: key ids only. */
@@ -388,4 +404,156 @@ export interface CalendarExport {
 
 export interface AutostartStatus {
   enabled: boolean;
+}
+
+// --- Recovery kits ------------------------------------------------------------------------
+
+export type KitKind = 'personal' | 'unencrypted' | 'split' | 'escrow';
+
+export type KitStatus = 'current' | 'superseded' | 'void';
+
+export type Paper = 'a4' | 'letter';
+
+export interface KitKeyInfo {
+  id: string;
+  /** Its name when the kit was made. */
+  name: string;
+  version: number;
+  /** The main fingerprint as printed: `kcv 4f0c…`, `spki-sha256 …`. */
+  fingerprint: string;
+}
+
+export interface Custody {
+  custodian: string;
+  /** The share number on a split kit's sheet, from 1. */
+  share: number | null;
+}
+
+/** How a kit is locked: its kind, and a split kit's threshold and count, or an escrow kit's recipient. */
+export interface KitLockInfo {
+  kind: KitKind;
+  threshold: number | null;
+  count: number | null;
+  recipient: string | null;
+}
+
+/** One kit of the custody register. */
+export interface KitInfo extends KitLockInfo {
+  id: string;
+  generation: number;
+  madeAt: string;
+  madeBy: string;
+  keys: KitKeyInfo[];
+  custody: Custody[];
+  status: KitStatus;
+  statusAt: string | null;
+  statusReason: string | null;
+  lastDrill: string | null;
+}
+
+/** A key in a kit with every fingerprint; never its material. */
+export interface KitKeyDetail {
+  id: string;
+  name: string;
+  algorithm: string;
+  purpose: string;
+  version: number;
+  fingerprints: FingerprintInfo[];
+}
+
+export interface SheetInfo {
+  /** The `sheet` argument of `kit_preview`. */
+  index: number;
+  custodian: string;
+  share: number | null;
+  /** The file name `kit_save` gives its PDF. */
+  file: string;
+}
+
+/** What `kit_prepare` answers: the kit waits in the shell until saved or discarded. */
+export interface PreparedKit extends KitLockInfo {
+  id: string;
+  generation: number;
+  paper: Paper;
+  madeAt: string;
+  sheets: SheetInfo[];
+  payloadFile: string;
+  keys: KitKeyDetail[];
+  /** Only when the shell generated the kit passphrase: shown once, never stored. */
+  passphrase: string | null;
+}
+
+export interface KitRequest {
+  keys: string[];
+  kind: KitKind;
+  /** One name; for a split kit, one per sheet; for an escrow kit, the agent. */
+  custodians: string[];
+  threshold?: number | null;
+  /** Personal kits: null has the shell generate one. */
+  kitPassphrase?: string | null;
+  /** Escrow kits: the agent's `age1…` recipient. */
+  recipient?: string | null;
+  /** Unencrypted kits: the person read the warning. */
+  unencryptedAcknowledged?: boolean | null;
+  paper: Paper;
+  passphrase: string;
+  keyfilePath: string | null;
+}
+
+export interface GeneratedPassphrase {
+  passphrase: string;
+  words: number;
+}
+
+export interface SheetPreview {
+  sheet: number;
+  /** One standalone SVG document per page. */
+  pages: string[];
+}
+
+export interface SavedKit {
+  kit: KitInfo;
+  directory: string;
+  files: string[];
+}
+
+export interface Count {
+  have: number;
+  /** 0 while unknown. */
+  need: number;
+}
+
+export interface RecoveryProgress {
+  kit: string | null;
+  codes: Count;
+  typedLines: number;
+  shares: Count;
+  /** What the last text held. */
+  added: { codes: number; typedLines: number; shares: number };
+}
+
+export interface RecoveredKit {
+  kit: string;
+  generation: number;
+  madeAt: string;
+  /** This vault made the kit: a drill can be recorded. */
+  inRegister: boolean;
+  keys: KitKeyDetail[];
+}
+
+export interface RestoredKey {
+  outcome: 'added' | 'already-present';
+  id: string;
+  name: string;
+}
+
+export interface RestoreResult {
+  kit: string;
+  keys: RestoredKey[];
+}
+
+/** How a kit is opened: nothing (split kits, unencrypted), its passphrase, or the agent's identity. */
+export interface KitOpener {
+  kitPassphrase?: string | null;
+  identity?: string | null;
 }

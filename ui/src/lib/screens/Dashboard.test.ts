@@ -18,6 +18,31 @@ async function show(data = dashboard(), extra: Record<string, (args: Record<stri
 }
 
 describe('Dashboard', () => {
+  it('asks for kits of keys with no current one, a void kit first, and opens the wizard on the key', async () => {
+    const data = dashboard({
+      withoutKit: [
+        {
+          keyId: 'k1',
+          keyName: 'Payroll export key',
+          keyState: 'active',
+          kit: 'KW-28T5-CY4T',
+          kitStatus: 'void',
+          kitReason: 'the key "Payroll export key" was marked compromised',
+        },
+        { keyId: 'k2', keyName: 'Backup key', keyState: 'active', kit: null, kitStatus: null, kitReason: null },
+      ],
+    });
+    const { vault, user } = await show(data);
+    const keys = within(screen.getByTestId('without-kit')).getAllByTestId('without-kit-key');
+    expect(keys.map((k) => k.getAttribute('data-kit-status'))).toEqual(['void', 'none']);
+    expect(keys[0]).toHaveTextContent('Kit void');
+    expect(keys[0]).toHaveTextContent('KW-28T5-CY4T: the key "Payroll export key" was marked compromised');
+    expect(keys[1]).toHaveTextContent('Never put in a recovery kit');
+    await user.click(within(keys[1]).getByTestId('without-kit-make'));
+    expect(vault.page).toBe('kits');
+    expect(vault.takeKitRequest()).toEqual({ action: 'make', keys: ['k2'] });
+  });
+
   it('says so calmly when nothing is due', async () => {
     await show();
     expect(screen.getByTestId('due-empty')).toHaveTextContent('Nothing is overdue or due within 30 days.');

@@ -12,6 +12,7 @@ import {
   type KeyDetail,
   type KeyState,
   type KeyStateInfo,
+  type KitInfo,
   type KeySummary,
   type NewKey,
   type PublicExport,
@@ -178,6 +179,21 @@ export class KeyStore {
   /** What the policy says about a new key for `purpose`, for every algorithm. */
   checkNew(purpose: string): Promise<AlgorithmVerdict[]> {
     return this.vault.run(() => ipc.policyCheckNew(null, purpose));
+  }
+
+  /** The kits that hold key `id`, newest first. */
+  kitsOf(id: string): Promise<KitInfo[]> {
+    return this.vault.run(() => ipc.kitsList(id));
+  }
+
+  /** Opens the Kits page with the make-a-kit wizard on key `id`. */
+  makeKit(id: string): void {
+    this.vault.openKits({ action: 'make', keys: [id] });
+  }
+
+  /** Opens the Kits page. */
+  openKits(): void {
+    this.vault.openKits();
   }
 
   async select(id: string): Promise<void> {

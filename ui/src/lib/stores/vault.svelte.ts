@@ -4,16 +4,19 @@ import { IpcError, type LockReason, type VaultStatus } from '$lib/ipc';
 import { Throttle } from './throttle';
 
 export type Screen =
-  'loading' | 'welcome' | 'create' | 'unlock' | 'dashboard' | 'home' | 'settings' | 'audit' | 'policy';
+  'loading' | 'welcome' | 'create' | 'unlock' | 'dashboard' | 'home' | 'kits' | 'settings' | 'audit' | 'policy';
 
 /** The pages of an unlocked vault; the dashboard shows first. */
-export type Page = 'dashboard' | 'home' | 'settings' | 'audit' | 'policy';
+export type Page = 'dashboard' | 'home' | 'kits' | 'settings' | 'audit' | 'policy';
 
 /** A key another page asked the key list to show, and what to start on it. */
 export interface KeyRequest {
   id: string;
   action: 'rotate' | null;
 }
+
+/** What another page asked the Kits page to start: make a kit of some keys, recover, or drill a kit. */
+export type KitRequest = { action: 'make'; keys: string[] } | { action: 'recover' } | { action: 'drill'; kit: string };
 
 /** How often `activity` may reach the shell, per docs/ipc.md. */
 export const ACTIVITY_INTERVAL_MS = 15_000;
@@ -29,6 +32,8 @@ export class VaultStore {
   page = $state<Page>('dashboard');
   /** The key the key list shows when it opens next (from the dashboard). */
   keyRequest = $state<KeyRequest | null>(null);
+  /** What the Kits page starts when it opens next (from a key or the dashboard). */
+  kitRequest = $state<KitRequest | null>(null);
   /** A calm app-wide message, such as why the vault locked itself. */
   notice = $state<string | null>(null);
 
@@ -121,6 +126,19 @@ export class VaultStore {
     return request;
   }
 
+  /** Opens the Kits page, starting `request` there (the make-a-kit wizard, recovery, a drill). */
+  openKits(request: KitRequest | null = null): void {
+    this.kitRequest = request;
+    this.page = 'kits';
+  }
+
+  /** The pending kit request, once: the Kits page takes it when it opens. */
+  takeKitRequest(): KitRequest | null {
+    const request = this.kitRequest;
+    this.kitRequest = null;
+    return request;
+  }
+
   openSettings(): void {
     this.page = 'settings';
   }
@@ -166,6 +184,7 @@ export class VaultStore {
     if (status.state !== 'unlocked') {
       this.page = 'dashboard';
       this.keyRequest = null;
+      this.kitRequest = null;
       this.#activity.reset();
     }
   }

@@ -3,22 +3,28 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { KeyStore } from '$lib/stores/keys.svelte';
 import { VaultStore } from '$lib/stores/vault.svelte';
-import { ALGORITHMS, answer, callsTo, key, reject, unlocked } from '../../../test/shell';
+import type { KitInfo } from '$lib/ipc';
+import { ALGORITHMS, answer, callsTo, key, kitInfo, reject, unlocked } from '../../../test/shell';
 import KeyDetail from './KeyDetail.svelte';
 
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 
 const backup = key('Backup key', { id: 'id-backup', tags: ['backup', 'prod'], notes: 'Nightly.' });
 
-async function showDetail() {
+async function showDetail(kits: KitInfo[] = []) {
   const vault = new VaultStore();
-  answer({ vault_status: () => unlocked(), key_algorithms: () => ALGORITHMS, key_get: () => backup });
+  answer({
+    vault_status: () => unlocked(),
+    key_algorithms: () => ALGORITHMS,
+    key_get: () => backup,
+    kits_list: () => kits,
+  });
   await vault.load();
   const keys = new KeyStore(vault);
   await keys.loadAlgorithms();
   await keys.select('id-backup');
   render(KeyDetail, { keys });
-  return { keys, user: userEvent.setup() };
+  return { keys, vault, user: userEvent.setup() };
 }
 
 describe('KeyDetail', () => {
@@ -30,6 +36,29 @@ describe('KeyDetail', () => {
     expect(detail).toHaveTextContent('id-backup');
     expect(detail).toHaveTextContent('Nightly.');
     expect(detail).toHaveTextContent('prod');
+  });
+
+  it('lists the kits that hold the key, and makes one of it', async () => {
+    const superseded = kitInfo({
+      keys: [{ id: 'id-backup', name: 'Backup key', version: 1, fingerprint: 'kcv 01' }],
+      status: 'superseded',
+      statusReason: 'the key "Backup key" was rotated to version 2',
+    });
+    const { vault, user } = await showDetail([superseded]);
+    const kit = await screen.findByTestId('key-kit');
+    expect(kit).toHaveAttribute('data-status', 'superseded');
+    expect(kit).toHaveTextContent('Split, 2 of 3 · generation 1 · version 1');
+    expect(kit).toHaveTextContent('The key "Backup key" was rotated to version 2. Make a new kit');
+    expect(callsTo('kits_list')).toEqual([{ key: 'id-backup' }]);
+    await user.click(screen.getByTestId('key-make-kit'));
+    expect(vault.page).toBe('kits');
+    expect(vault.takeKitRequest()).toEqual({ action: 'make', keys: ['id-backup'] });
+  });
+
+  it('says when no kit holds the key', async () => {
+    await showDetail();
+    expect(await screen.findByTestId('key-kits-none')).toHaveTextContent('Not in any recovery kit');
+    expect(screen.getByTestId('key-make-kit')).toHaveTextContent('Make a kit');
   });
 
   it('renames inline with Enter', async () => {
