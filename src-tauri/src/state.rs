@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex as StdMutex, OnceLock, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use keywarden_core::{
     ChangePassphraseError, Clock, CreateError, KdfParams, KeyFile, LockedVault, Passphrase,
@@ -18,7 +18,7 @@ use tauri::async_runtime::{self, Mutex};
 
 use crate::autostart::Launcher;
 use crate::dto::{LockReason, VaultState, VaultStatus};
-use crate::error::IpcError;
+use crate::error::{ErrorCode, IpcError};
 use crate::session::Session;
 use keywarden_core::reminder::Reminders;
 
@@ -188,6 +188,23 @@ pub struct AppState {
     launcher: OnceLock<Arc<dyn Launcher>>,
 }
 
+/// How long a start waits for its default vault while another Keywarden still holds it:
+/// the instance that was just quit may not have let go of the file yet.
+const BUSY_WAIT: Duration = Duration::from_secs(5);
+
+/// Opens the default vault at start, waiting up to [`BUSY_WAIT`] while it is busy.
+fn open_default(path: &Path, clock: &Arc<dyn Clock>) -> Result<Vault, IpcError> {
+    let deadline = Instant::now() + BUSY_WAIT;
+    loop {
+        match Vault::open(path, clock.clone()) {
+            Err(e) if e.code == ErrorCode::VaultBusy && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
+}
+
 impl AppState {
     /// The state of a starting app: the default vault is `$KEYWARDEN_VAULT` when set,
     /// else [`keywarden_core::default_vault_path`]; see [`AppState::new`].
@@ -227,7 +244,7 @@ impl AppState {
 
     fn with_kdf(default_path: Option<PathBuf>, kdf: KdfChoice, clock: Arc<dyn Clock>) -> Self {
         let vault = match &default_path {
-            Some(path) if path.exists() => Vault::open(path, clock.clone()).unwrap_or_else(|e| {
+            Some(path) if path.exists() => open_default(path, &clock).unwrap_or_else(|e| {
                 eprintln!(
                     "keywarden: the vault at {} was not opened: {}",
                     path.display(),

@@ -721,6 +721,31 @@ fn the_default_vault_is_opened_at_start() {
 }
 
 #[test]
+fn a_start_waits_for_a_default_vault_the_previous_instance_still_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let default = dir.path().join("default.keywarden");
+    {
+        let h = Harness::with_dir(tempfile::tempdir().unwrap(), AppState::insecure_for_tests);
+        h.ok(
+            "vault_create",
+            json!({"path": default, "passphrase": PASS, "keyfilePath": null}),
+        );
+        h.ok("vault_close", json!({}));
+    }
+    // Another process (here: another handle) holds the vault for a moment, as a
+    // Keywarden that is quitting does.
+    let held =
+        keywarden_core::LockedVault::open(&default, Arc::new(keywarden_core::SystemClock)).unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(500));
+        drop(held);
+    });
+    let h = Harness::with_dir(dir, AppState::insecure_for_tests);
+    release.join().unwrap();
+    assert_eq!(h.status()["state"], "locked");
+}
+
+#[test]
 fn a_default_file_that_is_not_a_vault_starts_closed() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("default.keywarden"), "not a vault").unwrap();
