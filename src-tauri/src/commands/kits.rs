@@ -34,8 +34,6 @@ pub const MAX_KIT_KEYS: usize = 64;
 pub const MAX_CUSTODIANS: usize = slip39::MAX_SHARES;
 /// Longest escrow recipient accepted, in characters (an age X25519 recipient has 62).
 const MAX_RECIPIENT_CHARS: usize = 200;
-/// Longest custodian name kept in a file name, in characters.
-const FILE_NAME_CHARS: usize = 40;
 
 /// `kits_list`: the custody register, newest first; with `key`, only the kits that hold
 /// that key.
@@ -413,7 +411,7 @@ fn summary(
             Ok(KitKeyDetail::of_version(&held.name, record, version))
         })
         .collect::<Result<Vec<_>, IpcError>>()?;
-    let names = file_names(kit);
+    let names = kit.file_names();
     let (payload, sheets) = names
         .split_last()
         .ok_or_else(|| IpcError::internal("a kit without files"))?;
@@ -434,55 +432,6 @@ fn prepared(session: &Session) -> Result<&PreparedKit, IpcError> {
     })
 }
 
-/// The names of a kit's files, as `keywarden kit create` names them: one PDF per sheet
-/// (`KW-28T5-CY4T-share-2-of-3-bea.pdf`, or `KW-28T5-CY4T.pdf` for a kit of one sheet),
-/// then the machine-readable copy (`KW-28T5-CY4T.age`, `.txt` when unencrypted). Each is
-/// unique within the kit.
-pub fn file_names(kit: &PreparedKit) -> Vec<String> {
-    let id = kit.record.id.to_string();
-    let count = kit.sheets.len();
-    let mut names: Vec<String> = kit
-        .sheets
-        .iter()
-        .map(|sheet| match sheet.share {
-            Some(n) => format!(
-                "{id}-share-{n}-of-{count}-{}.pdf",
-                file_safe(&sheet.custodian)
-            ),
-            None => format!("{id}.pdf"),
-        })
-        .collect();
-    let encrypted = !matches!(
-        kit.record.kind,
-        keywarden_core::kit::register::KitKind::Unencrypted
-    );
-    names.push(format!("{id}.{}", if encrypted { "age" } else { "txt" }));
-    names
-}
-
-/// A custodian's name as part of a file name, as the CLI writes it: lower-case letters
-/// and digits, runs of anything else as one `-`, at most [`FILE_NAME_CHARS`] characters;
-/// `custodian` when nothing is left.
-fn file_safe(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if out.chars().count() >= FILE_NAME_CHARS {
-            break;
-        }
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-');
-    if out.is_empty() {
-        "custodian".to_owned()
-    } else {
-        out.to_owned()
-    }
-}
-
 /// Every file of `kit` in `directory` with its content.
 fn files_of<'k>(kit: &'k PreparedKit, directory: &Path) -> Vec<(PathBuf, &'k [u8])> {
     let contents = kit
@@ -490,7 +439,7 @@ fn files_of<'k>(kit: &'k PreparedKit, directory: &Path) -> Vec<(PathBuf, &'k [u8
         .iter()
         .map(|s| &s.pdf[..])
         .chain([&kit.payload[..]]);
-    file_names(kit)
+    kit.file_names()
         .into_iter()
         .map(|name| directory.join(name))
         .zip(contents)
@@ -536,19 +485,4 @@ fn refused_existing(error: IpcError, path: &Path) -> IpcError {
 
 fn display(path: &Path) -> String {
     path.display().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn custodian_names_become_safe_file_names() {
-        assert_eq!(file_safe("Ada Lovelace"), "ada-lovelace");
-        assert_eq!(file_safe("../../etc/passwd"), "etc-passwd");
-        assert_eq!(file_safe("  Zoë / Bank  "), "zoë-bank");
-        assert_eq!(file_safe("///"), "custodian");
-        assert_eq!(file_safe(""), "custodian");
-        assert_eq!(file_safe(&"x".repeat(300)).chars().count(), FILE_NAME_CHARS);
-    }
 }

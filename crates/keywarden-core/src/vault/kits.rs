@@ -137,7 +137,37 @@ pub struct PreparedKit {
     paper: Paper,
 }
 
+/// The most characters of a custodian's name in a sheet's file name.
+const FILE_NAME_CHARS: usize = 40;
+
 impl PreparedKit {
+    /// The names of the kit's files, one per sheet in the order of
+    /// [`PreparedKit::sheets`] (`KW-28T5-CY4T-share-2-of-3-bea.pdf`, or
+    /// `KW-28T5-CY4T.pdf` for a kit of one sheet), then the machine-readable copy
+    /// (`KW-28T5-CY4T.age`, `.txt` when unencrypted). Each is unique within the kit and
+    /// none holds a path separator, whatever the custodians are called.
+    pub fn file_names(&self) -> Vec<String> {
+        let id = self.record.id;
+        let count = self.sheets.len();
+        let mut names: Vec<String> = self
+            .sheets
+            .iter()
+            .map(|sheet| match sheet.share {
+                Some(n) => format!(
+                    "{id}-share-{n}-of-{count}-{}.pdf",
+                    file_safe(&sheet.custodian)
+                ),
+                None => format!("{id}.pdf"),
+            })
+            .collect();
+        let extension = match self.record.kind {
+            KitKind::Unencrypted => "txt",
+            KitKind::Personal | KitKind::Split { .. } | KitKind::Escrow { .. } => "age",
+        };
+        names.push(format!("{id}.{extension}"));
+        names
+    }
+
     /// The pages of sheet `index` (from 0, in the order of [`PreparedKit::sheets`]) as
     /// standalone SVG documents, drawn exactly as the PDF: the preview before printing.
     /// As secret as the sheet.
@@ -601,6 +631,29 @@ pub(super) fn read_register(
     Ok((kits, version))
 }
 
+/// A custodian's name as part of a file name: lower-case letters and digits, runs of
+/// anything else as one `-`, at most [`FILE_NAME_CHARS`] characters; `custodian` when
+/// nothing is left.
+fn file_safe(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if out.chars().count() >= FILE_NAME_CHARS {
+            break;
+        }
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    if out.is_empty() {
+        "custodian".to_owned()
+    } else {
+        out.to_owned()
+    }
+}
+
 fn invalid(field: &'static str, reason: &str) -> RecordError {
     RecordError::Invalid {
         field,
@@ -734,5 +787,21 @@ fn seal_document(
             })?;
             Ok((payload, groups.pop().unwrap_or_default()))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custodian_names_become_safe_file_names() {
+        assert_eq!(file_safe("Bea Smith-Jones"), "bea-smith-jones");
+        assert_eq!(file_safe("  Dr. Ada O'Neil! "), "dr-ada-o-neil");
+        assert_eq!(file_safe("../../etc/passwd"), "etc-passwd");
+        assert_eq!(file_safe("  Zoë / Bank  "), "zoë-bank");
+        assert_eq!(file_safe("///"), "custodian");
+        assert_eq!(file_safe(""), "custodian");
+        assert_eq!(file_safe(&"x".repeat(300)).chars().count(), FILE_NAME_CHARS);
     }
 }

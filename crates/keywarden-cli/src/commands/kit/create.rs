@@ -5,8 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use keywarden_core::kit::register::KitKind;
-use keywarden_core::kit::{self, KitId};
+use keywarden_core::kit;
 use keywarden_core::vault::{KitLock, KitRequest, MIN_KIT_PASSPHRASE_CHARS, PreparedKit};
 use zeroize::Zeroizing;
 
@@ -16,9 +15,6 @@ use crate::failure::{Code, Failure};
 use crate::outfile::{self, PendingFile, SECRET_MODE};
 use crate::output::{self, KitCreated, KitFile, KitFileContent, Report};
 use crate::session::{Session, display};
-
-/// The most characters of a custodian's name in a file name.
-const SLUG_CHARS: usize = 40;
 
 /// Makes the kit. Everything that can be checked without the vault is checked first
 /// (the directory, the options for the kind, the kit passphrase); the vault passphrase
@@ -265,14 +261,14 @@ fn write(dir: &Path, kit: &PreparedKit, force: bool) -> Result<Written, Failure>
 
 /// Every file of the kit and its bytes: the sheets, in share order, then the payload.
 fn plan<'a>(dir: &Path, kit: &'a PreparedKit) -> Vec<(KitFile, &'a [u8])> {
-    let id = kit.record.id;
-    let count = kit.sheets.len();
+    let names = kit.file_names();
     let mut files: Vec<(KitFile, &[u8])> = kit
         .sheets
         .iter()
-        .map(|sheet| {
+        .zip(&names)
+        .map(|(sheet, name)| {
             let file = KitFile {
-                path: dir.join(sheet_name(id, sheet.share, count, &sheet.custodian)),
+                path: dir.join(name),
                 content: KitFileContent::Sheet {
                     custodian: sheet.custodian.clone(),
                     share: sheet.share,
@@ -281,12 +277,8 @@ fn plan<'a>(dir: &Path, kit: &'a PreparedKit) -> Vec<(KitFile, &'a [u8])> {
             (file, &sheet.pdf[..])
         })
         .collect();
-    let extension = match kit.record.kind {
-        KitKind::Unencrypted => "txt",
-        KitKind::Personal | KitKind::Split { .. } | KitKind::Escrow { .. } => "age",
-    };
     let payload = KitFile {
-        path: dir.join(format!("{id}.{extension}")),
+        path: dir.join(names.last().map_or("", String::as_str)),
         content: KitFileContent::Payload,
     };
     files.push((payload, &kit.payload[..]));
@@ -311,54 +303,4 @@ fn place_all(
         placed.push(file.clone());
     }
     Ok(())
-}
-
-/// `KW-28T5-CY4T.pdf`, or `KW-28T5-CY4T-share-2-of-3-bea.pdf` for a share's sheet.
-fn sheet_name(kit: KitId, share: Option<u8>, count: usize, custodian: &str) -> String {
-    match share {
-        Some(n) => format!("{kit}-share-{n}-of-{count}-{}.pdf", slug(custodian)),
-        None => format!("{kit}.pdf"),
-    }
-}
-
-/// A custodian's name for a file name: lower-case letters and digits, other runs of
-/// characters as one `-`, at most [`SLUG_CHARS`] characters.
-fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if out.chars().count() >= SLUG_CHARS {
-            break;
-        }
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-');
-    if out.is_empty() {
-        "custodian".to_owned()
-    } else {
-        out.to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn custodians_become_file_name_slugs() {
-        assert_eq!(slug("Bea Smith-Jones"), "bea-smith-jones");
-        assert_eq!(slug("  Dr. Ada O'Neil! "), "dr-ada-o-neil");
-        assert_eq!(slug("Zoë"), "zoë");
-        assert_eq!(slug("../.."), "custodian");
-        assert_eq!(slug(&"x".repeat(100)).len(), SLUG_CHARS);
-        let kit = KitId::from_bits(0x12_3456_789a);
-        assert_eq!(
-            sheet_name(kit, Some(2), 3, "Bea"),
-            format!("{kit}-share-2-of-3-bea.pdf")
-        );
-        assert_eq!(sheet_name(kit, None, 1, "Bea"), format!("{kit}.pdf"));
-    }
 }
