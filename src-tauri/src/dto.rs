@@ -51,6 +51,19 @@ pub struct VaultStatus {
     pub keyfile_required: Option<bool>,
     /// Minutes without activity before the vault locks itself; known once unlocked.
     pub auto_lock_minutes: Option<u32>,
+    /// Whether the selected vault has a current vault recovery kit (a recovery keyslot).
+    pub recovery_kit: Option<bool>,
+}
+
+/// How far reading a vault recovery kit is: shares read, and needed (0 before the
+/// first share).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VaultRecoveryProgress {
+    /// Shares read.
+    pub have: u8,
+    /// Shares needed.
+    pub need: u8,
 }
 
 /// A kind of key the vault knows. Every kind is listed, including those the engine

@@ -205,6 +205,15 @@ impl From<UnlockError> for IpcError {
                 ErrorCode::KeyfileNotUsed,
                 "This vault does not use a key file. Remove the key file, then try again.",
             ),
+            UnlockError::NoRecoveryKit => Self::new(
+                ErrorCode::NotAllowed,
+                "This vault has no vault recovery kit, so only its passphrase opens it.",
+            ),
+            UnlockError::WrongRecoveryKit => Self::new(
+                ErrorCode::WrongPassphrase,
+                "These shares do not open this vault. They may belong to another vault, or to \
+                 a vault recovery kit that a newer one replaced.",
+            ),
             UnlockError::Storage(s) => s.into(),
         }
     }
@@ -271,6 +280,11 @@ impl From<keywarden_core::kit::KitError> for IpcError {
             KitError::WrongKey => Self::new(
                 ErrorCode::WrongPassphrase,
                 "That passphrase or identity does not open this kit.",
+            ),
+            KitError::NotThisVault => Self::new(
+                ErrorCode::WrongPassphrase,
+                "These shares do not open this vault. They may belong to another vault, or to \
+                 a vault recovery kit that a newer one replaced.",
             ),
             KitError::BadKitId { .. }
             | KitError::Chunk { .. }

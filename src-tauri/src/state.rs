@@ -20,6 +20,7 @@ use crate::autostart::Launcher;
 use crate::dto::{LockReason, VaultState, VaultStatus};
 use crate::error::{ErrorCode, IpcError};
 use crate::session::Session;
+use keywarden_core::kit::recovery::Recovery;
 use keywarden_core::reminder::Reminders;
 
 /// The environment variable that names the vault file to use instead of the default.
@@ -35,6 +36,8 @@ pub(crate) enum Vault {
         vault: Box<LockedVault>,
         /// Whether unlocking needs a key file, read when the vault was opened.
         keyfile_required: bool,
+        /// The shares of its vault recovery kit read so far (`vault_recovery_add`).
+        recovery: Option<Box<Recovery>>,
     },
     /// The vault is unlocked.
     Unlocked {
@@ -55,6 +58,7 @@ impl Vault {
         Ok(Vault::Locked {
             vault: Box::new(vault),
             keyfile_required,
+            recovery: None,
         })
     }
 
@@ -101,6 +105,7 @@ impl Vault {
                 *self = Vault::Locked {
                     vault: Box::new(vault.lock()),
                     keyfile_required,
+                    recovery: None,
                 };
                 Ok(true)
             }
@@ -123,15 +128,10 @@ impl Vault {
             Vault::Locked {
                 vault,
                 keyfile_required,
+                recovery,
             } => match (*vault).unlock(passphrase, key_file) {
-                Ok(mut vault) => {
-                    // Destructions that fell due while the vault was locked happen now.
-                    destroy_due(&mut vault);
-                    *self = Vault::Unlocked {
-                        vault: Box::new(vault),
-                        keyfile_required,
-                        session: Session::default(),
-                    };
+                Ok(vault) => {
+                    self.unlocked(vault, keyfile_required);
                     Ok(())
                 }
                 Err(failure) => {
@@ -139,6 +139,7 @@ impl Vault {
                     *self = Vault::Locked {
                         vault: Box::new(vault),
                         keyfile_required,
+                        recovery,
                     };
                     Err(error.into())
                 }
@@ -149,6 +150,71 @@ impl Vault {
             }
             Vault::Closed => Err(IpcError::no_vault()),
         }
+    }
+}
+
+impl Vault {
+    /// Becomes the unlocked `vault`, carrying out the destructions that fell due while
+    /// it was locked.
+    fn unlocked(&mut self, mut vault: UnlockedVault, keyfile_required: bool) {
+        destroy_due(&mut vault);
+        *self = Vault::Unlocked {
+            vault: Box::new(vault),
+            keyfile_required,
+            session: Session::default(),
+        };
+    }
+
+    /// The shares read so far of the locked vault's recovery kit, or `no_vault`, or
+    /// `not_allowed` when the vault is unlocked.
+    pub(crate) fn recovery_mut(&mut self) -> Result<&mut Option<Box<Recovery>>, IpcError> {
+        match self {
+            Vault::Locked { recovery, .. } => Ok(recovery),
+            Vault::Unlocked { .. } => Err(IpcError::new(
+                ErrorCode::NotAllowed,
+                "The vault is already unlocked: change its passphrase in Settings.",
+            )),
+            Vault::Closed => Err(IpcError::no_vault()),
+        }
+    }
+
+    /// Opens the locked vault with the master secret of the recovery shares read so far
+    /// and sets `new` as its passphrase, with `key_file` or none (Argon2id twice: call it
+    /// off the main thread). On failure the vault stays locked, with its shares.
+    fn recover(&mut self, new: &Passphrase, key_file: Option<&KeyFile>) -> Result<(), IpcError> {
+        let secret = match self.recovery_mut()? {
+            Some(recovery) => recovery.master_secret()?,
+            None => {
+                return Err(IpcError::invalid_input(
+                    "Add the words of the vault recovery kit's sheets first.",
+                ));
+            }
+        };
+        let Vault::Locked {
+            vault,
+            keyfile_required,
+            recovery,
+        } = std::mem::replace(self, Vault::Closed)
+        else {
+            return Err(IpcError::internal("the vault changed state"));
+        };
+        let (vault, error) = match (*vault).recover(&secret) {
+            Err(failure) => (failure.vault, failure.error.into()),
+            Ok(recovered) => match recovered.set_passphrase(new, key_file) {
+                Ok(vault) => {
+                    self.unlocked(vault, key_file.is_some());
+                    return Ok(());
+                }
+                // Nothing was written: the vault is locked again, as it was.
+                Err(refused) => (refused.vault.lock(), refused.error.into()),
+            },
+        };
+        *self = Vault::Locked {
+            vault: Box::new(vault),
+            keyfile_required,
+            recovery,
+        };
+        Err(error)
     }
 }
 
@@ -335,6 +401,11 @@ impl AppState {
             default_vault_exists: self.default_path.as_deref().is_some_and(Path::exists),
             keyfile_required,
             auto_lock_minutes,
+            recovery_kit: match vault {
+                Vault::Locked { vault, .. } => vault.has_recovery_kit().ok(),
+                Vault::Unlocked { vault, .. } => Some(vault.has_recovery_kit()),
+                Vault::Closed => None,
+            },
         }
     }
 
@@ -420,6 +491,47 @@ impl AppState {
     ) -> Result<VaultStatus, IpcError> {
         let vault = self
             .on_vault_blocking(move |vault| vault.unlock(&passphrase, key_file.as_ref()))
+            .await?;
+        Ok(self.status_of(&vault))
+    }
+
+    /// Reads one text of the locked vault's recovery kit (a sheet's words or its
+    /// code's text) into the shares read so far; a text that fails adds nothing.
+    pub(crate) async fn recovery_add(&self, text: &str) -> Result<(u8, u8), IpcError> {
+        let mut vault = self.vault.lock().await;
+        let recovery = vault
+            .recovery_mut()?
+            .get_or_insert_with(|| Box::new(Recovery::new()));
+        recovery.add_text(text)?;
+        let status = recovery.status();
+        if status.codes.1 > 0 || status.typed_lines > 0 {
+            // Codes or typed lines are a key kit's, not a vault recovery kit's.
+            **recovery = Recovery::new();
+            return Err(IpcError::invalid_input(
+                "That is a kit of keys, not a vault recovery kit: recover it from Kits once \
+                 the vault is unlocked.",
+            ));
+        }
+        Ok(status.share_count())
+    }
+
+    /// Forgets the shares of the vault recovery kit read so far.
+    pub(crate) async fn recovery_reset(&self) -> Result<(), IpcError> {
+        *self.vault.lock().await.recovery_mut()? = None;
+        Ok(())
+    }
+
+    /// Opens the locked vault with its recovery kit's shares and sets its new passphrase.
+    pub(crate) async fn recover(
+        &self,
+        new: Passphrase,
+        key_file: Option<KeyFile>,
+    ) -> Result<VaultStatus, IpcError> {
+        if !new.is_strong_enough() {
+            return Err(ChangePassphraseError::WeakPassphrase.into());
+        }
+        let vault = self
+            .on_vault_blocking(move |vault| vault.recover(&new, key_file.as_ref()))
             .await?;
         Ok(self.status_of(&vault))
     }

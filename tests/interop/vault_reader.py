@@ -73,14 +73,17 @@ def check_header(path: str) -> None:
         raise VaultError("not a Keywarden v1 vault")
 
 
-def unlock(db: sqlite3.Connection, passphrase: str, key_file: bytes | None) -> tuple[bytes, bytes]:
-    """Returns (vault_id, DEK) from the first passphrase keyslot that opens (section 3)."""
+def unlock(db: sqlite3.Connection, passphrase: str, key_file: bytes | None,
+           kind: str = "passphrase") -> tuple[bytes, bytes]:
+    """Returns (vault_id, DEK) from the first keyslot of `kind` that opens (section 3): a
+    `passphrase` slot, or the `recovery` slot, whose passphrase is the vault recovery
+    kit's SLIP-39 master secret in lowercase hex (section 3.1)."""
     (vault_id,) = db.execute("SELECT vault_id FROM vault WHERE singleton = 1").fetchone()
     password = unicodedata.normalize("NFKC", passphrase).encode("utf-8")
     secret = hashlib.sha256(key_file).digest() if key_file is not None else None
     for slot_id, row_version, kdf, m, t, p, salt, check, wrapped in db.execute(
         "SELECT id, row_version, kdf, kdf_memory_kib, kdf_iterations, kdf_lanes, salt,"
-        " keyfile_check, wrapped_dek FROM keyslot WHERE kind = 'passphrase' ORDER BY id"
+        " keyfile_check, wrapped_dek FROM keyslot WHERE kind = ? ORDER BY id", (kind,)
     ):
         if kdf != "argon2id-v19":
             raise VaultError("unknown KDF")
@@ -100,14 +103,16 @@ def unlock(db: sqlite3.Connection, passphrase: str, key_file: bytes | None) -> t
 MATERIAL_TAGS = {0x01: "raw", 0x02: "pkcs8", 0x03: "x25519-scalar", 0x04: "text"}
 
 
-def read_vault(path: str, passphrase: str, key_file: bytes | None = None) -> dict:
+def read_vault(path: str, passphrase: str, key_file: bytes | None = None,
+               kind: str = "passphrase") -> dict:
     """Returns {"keys": [{id, name, algorithm, ..., current_version, encoding, material}],
     "settings": {...}, "policy": {...}, "kits": [...]} (the custody register, section 5.7;
-    empty before the first kit)."""
+    empty before the first kit). `kind` "recovery" opens it with the vault recovery kit's
+    master secret in hex as `passphrase`."""
     check_header(path)
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        vault_id, dek = unlock(db, passphrase, key_file)
+        vault_id, dek = unlock(db, passphrase, key_file, kind)
         records = hkdf(dek, vault_id, b"keywarden/v1/records", 32)
         material_key = hkdf(dek, vault_id, b"keywarden/v1/material", 32)
 

@@ -156,6 +156,8 @@ pub enum KitKindArg {
     Escrow,
     // One sheet, not encrypted: whoever holds it holds the keys.
     Unencrypted,
+    // A vault recovery kit (no keys): opens the vault when the passphrase is lost.
+    Vault,
 }
 
 impl KitKindArg {
@@ -166,6 +168,7 @@ impl KitKindArg {
             KitKindArg::Split => "split",
             KitKindArg::Escrow => "escrow",
             KitKindArg::Unencrypted => "unencrypted",
+            KitKindArg::Vault => "vault",
         }
     }
 }
@@ -174,8 +177,8 @@ impl KitKindArg {
 #[derive(Debug, Args)]
 pub struct KitCreateArgs {
     /// The keys the kit holds, each at its current version: ids, names or unique id
-    /// prefixes (4+ characters)
-    #[arg(value_name = "KEY", required = true)]
+    /// prefixes (4+ characters); none for a vault recovery kit
+    #[arg(value_name = "KEY")]
     pub keys: Vec<String>,
 
     /// How the kit is locked
@@ -192,11 +195,12 @@ pub struct KitCreateArgs {
     pub paper: Paper,
 
     /// Who keeps a sheet: one for personal and unencrypted kits [default: the actor];
-    /// one per sheet, in share order, for split kits
+    /// one per sheet, in share order, for split and vault kits
     #[arg(long = "custodian", value_name = "NAME")]
     pub custodians: Vec<String>,
 
-    /// Split kits: how many sheets recover the keys (2 to the number of custodians)
+    /// Split and vault kits: how many sheets recover (2 to the number of custodians; a
+    /// vault kit of one sheet needs none)
     #[arg(long, value_name = "M")]
     pub threshold: Option<u8>,
 
@@ -340,6 +344,13 @@ pub struct PasswdArgs {
     /// The new passphrase: FILE's first line [env: KEYWARDEN_NEW_PASSPHRASE]
     #[arg(long, value_name = "FILE")]
     pub new_passphrase_file: Option<PathBuf>,
+
+    /// The passphrase is lost: open the vault with its vault recovery kit instead,
+    /// from the words (or codes) of enough of its sheets, in files or - for standard
+    /// input. --keyfile then names the key file the vault uses from now on (without
+    /// it, none)
+    #[arg(long = "recovery-kit", value_name = "FILE", num_args = 1..)]
+    pub recovery_kit: Vec<PathBuf>,
 }
 
 /// `keywarden key …`.

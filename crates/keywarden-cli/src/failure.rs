@@ -321,6 +321,8 @@ impl From<UnlockError> for Failure {
                 Code::KeyfileNotUsed,
                 "this vault does not use a key file: leave out --keyfile",
             ),
+            UnlockError::NoRecoveryKit => Failure::new(Code::KitNotFound, message),
+            UnlockError::WrongRecoveryKit => Failure::new(Code::WrongPassphrase, message),
             UnlockError::Storage(s) => s.into(),
         }
     }
@@ -366,7 +368,9 @@ impl From<KitError> for Failure {
     fn from(error: KitError) -> Self {
         let message = error.to_string();
         match error {
-            KitError::WrongKey => Failure::new(Code::WrongPassphrase, message),
+            KitError::WrongKey | KitError::NotThisVault => {
+                Failure::new(Code::WrongPassphrase, message)
+            }
             KitError::Material { .. } => Failure::new(Code::InvalidInput, message),
             // The engine quotes the word as typed and the words it resembles: close to a
             // word of the share, which output may carry into logs. The position is enough.

@@ -1731,7 +1731,7 @@ fn kit_typed_lines(made: &serde_json::Value, payload: &Path) -> String {
     format!("Kit: {kit}\n{}\n", lines.join("\n"))
 }
 
-/// The share words printed on a split kit's sheet, in their numbered order, as
+/// The share words printed on a split or vault kit's sheet, in their numbered order, as
 /// `pdftotext -layout` reads them from the PDF; `None` without pdftotext.
 fn sheet_words(pdf: &Path) -> Option<String> {
     let out = Command::new("pdftotext")
@@ -1747,7 +1747,7 @@ fn sheet_words(pdf: &Path) -> Option<String> {
     let start = page
         .find("words (SLIP-39)")
         .expect("the sheet lists its words");
-    let end = start + page[start..].find("How to recover").unwrap();
+    let end = start + page[start..].find("How to ").unwrap();
     let tokens: Vec<&str> = page[start..end].split_whitespace().collect();
     let mut words: Vec<(usize, &str)> = tokens
         .windows(2)
@@ -2377,4 +2377,114 @@ fn kit_create_refuses_before_asking_and_a_wrong_passphrase_writes_nothing() {
             .len(),
         1
     );
+}
+
+#[test]
+fn a_vault_kit_sets_a_new_passphrase_when_the_old_one_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    init(d);
+    gen_key(d, "payroll", &[]);
+    let vault_kit = |out: &str| {
+        make_kit(
+            d,
+            &[
+                "--kind",
+                "vault",
+                "--threshold",
+                "2",
+                "--custodian",
+                "Ada",
+                "--custodian",
+                "Bea",
+                "--custodian",
+                "Cy",
+                "--out",
+                out,
+            ],
+        )
+    };
+    // Keys are refused: the kit opens the whole vault.
+    let (code, err, _) = kit_json(
+        d,
+        &["kit", "create", "payroll", "--kind", "vault", "--out", "k"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err["error"]["code"], "usage");
+
+    let old = vault_kit("old");
+    let made = vault_kit("kit");
+    assert_eq!(made["kit"]["kind"], "vault");
+    assert_eq!(made["kit"]["threshold"], 2);
+    assert_eq!(made["kit"]["keys"].as_array().unwrap().len(), 0);
+    let files = kit_files(d, &made);
+    assert_eq!(files.len(), 3, "sheets only: {made}");
+    let Some(ada) = sheet_words(&files[0]) else {
+        eprintln!("skipped: pdftotext is not available");
+        return;
+    };
+    fs::write(d.join("ada.txt"), &ada).unwrap();
+    fs::write(d.join("cy.txt"), sheet_words(&files[2]).unwrap()).unwrap();
+    let old_files = kit_files(d, &old);
+    fs::write(d.join("old1.txt"), sheet_words(&old_files[0]).unwrap()).unwrap();
+    fs::write(d.join("old2.txt"), sheet_words(&old_files[1]).unwrap()).unwrap();
+    let shown = json_ok(d, &["kit", "show", old["kit"]["id"].as_str().unwrap()], 0);
+    assert_eq!(shown["kit"]["status"], "void", "{shown}");
+
+    // A drill checks the words against the recovery keyslot; the replaced kit fails.
+    let (code, drill, _) = kit_json(d, &["kit", "verify", "ada.txt", "cy.txt"]);
+    assert_eq!(code, 0, "{drill}");
+    assert_eq!(drill["drill"]["kit"]["id"], made["kit"]["id"]);
+    let (code, err, _) = kit_json(d, &["kit", "verify", "old1.txt", "old2.txt"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(err["error"]["code"], "check_failed");
+
+    // The passphrase is lost: one sheet is too few, the old kit's sheets do not open it.
+    let recover = |files: &[&str]| {
+        let mut cmd = keywarden(d);
+        cmd.args([
+            "--vault",
+            "vault.keywarden",
+            "--json",
+            "passwd",
+            "--recovery-kit",
+        ])
+        .args(files)
+        .env(
+            "KEYWARDEN_NEW_PASSPHRASE",
+            "the new passphrase, after the loss",
+        );
+        run(&mut cmd)
+    };
+    let out = recover(&["ada.txt"]);
+    assert_exit(&out, 2);
+    assert!(
+        text(&out.stdout).contains("kit_invalid"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = recover(&["old1.txt", "old2.txt"]);
+    assert_exit(&out, 3);
+    assert!(text(&out.stdout).contains("wrong_passphrase"));
+    assert!(!text(&out.stdout).contains(ada.split(' ').next().unwrap()));
+    let out = recover(&["cy.txt", "ada.txt"]);
+    assert_exit(&out, 0);
+
+    // The old passphrase no longer opens the vault; the new one does, and says why.
+    let (code, err) = json(d, &["key", "list"]);
+    assert_eq!(code, 3, "{err}");
+    let out = run(keywarden(d)
+        .args([
+            "--vault",
+            "vault.keywarden",
+            "--json",
+            "audit",
+            "list",
+            "--action",
+            "vault-recovered",
+        ])
+        .env("KEYWARDEN_PASSPHRASE", "the new passphrase, after the loss"));
+    assert_exit(&out, 0);
+    let audit: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(audit["entries"].as_array().unwrap().len(), 1, "{audit}");
 }

@@ -84,11 +84,14 @@ pub enum Action {
     KitRecovered,
     /// A kit was drilled: its shares or payload read back and checked, or not.
     KitDrilled,
+    /// The vault was opened with its vault recovery kit, and a new passphrase set (or
+    /// an attempt failed, recorded at the next successful unlock).
+    VaultRecovered,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::VaultCreated,
         Action::Unlocked,
         Action::UnlockFailed,
@@ -116,6 +119,7 @@ impl Action {
         Action::KitStatusChanged,
         Action::KitRecovered,
         Action::KitDrilled,
+        Action::VaultRecovered,
     ];
 
     /// The stable identifier stored in entries and used by filters.
@@ -148,6 +152,7 @@ impl Action {
             Action::KitStatusChanged => "kit-status-changed",
             Action::KitRecovered => "kit-recovered",
             Action::KitDrilled => "kit-drilled",
+            Action::VaultRecovered => "vault-recovered",
         }
     }
 }

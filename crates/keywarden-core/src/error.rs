@@ -178,6 +178,16 @@ pub enum UnlockError {
     /// A key file was given but the vault does not use one.
     #[error("this vault does not use a key file")]
     KeyFileNotUsed,
+    /// The vault has no recovery keyslot: no vault recovery kit was made for it (or
+    /// the file is older than the kit).
+    #[error("this vault has no vault recovery kit")]
+    NoRecoveryKit,
+    /// The shares given do not open the vault's recovery keyslot: they belong to
+    /// another vault, or to a vault recovery kit that a newer one replaced.
+    #[error(
+        "these shares do not open this vault: they belong to another vault or to a replaced vault recovery kit"
+    )]
+    WrongRecoveryKit,
     /// The file is damaged, or another process holds it.
     #[error(transparent)]
     Storage(#[from] StorageError),

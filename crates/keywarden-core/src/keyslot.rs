@@ -1,6 +1,6 @@
 //! Keyslots: each one wraps the vault's data key (DEK) under a key-encryption key (KEK)
-//! derived from something a person has. Format v1 makes passphrase slots; the `kind`
-//! column leaves room for a vault-recovery slot and one slot per person.
+//! derived from something a person has: the passphrase (and key file), or the secret
+//! of a vault recovery kit. The `kind` column leaves room for one slot per person.
 
 use hkdf::Hkdf;
 use rusqlite::{Connection, params};
@@ -19,14 +19,23 @@ use crate::secret::{KeyFile, Passphrase, SymmetricKey};
 pub enum KeyslotKind {
     /// The vault passphrase, optionally with a key file.
     Passphrase,
+    /// The recovery secret of the current vault recovery kit (at most one slot).
+    Recovery,
 }
 
 impl KeyslotKind {
     fn as_str(self) -> &'static str {
         match self {
             KeyslotKind::Passphrase => "passphrase",
+            KeyslotKind::Recovery => "recovery",
         }
     }
+}
+
+/// The passphrase of a recovery keyslot: the kit's SLIP-39 master secret in lowercase
+/// hex, as `shamir recover` prints it (`docs/vault-format.md`, "The recovery keyslot").
+pub(crate) fn recovery_passphrase(secret: &[u8]) -> Passphrase {
+    Passphrase::new(crate::vault::hex(secret))
 }
 
 /// Length of the key-file check value.
@@ -184,7 +193,32 @@ impl Keyslot {
         }
     }
 
-    /// Every keyslot of `kind`, in id order.
+    /// Deletes the stored slot (a vault recovery kit replaced).
+    pub(crate) fn delete(&self, conn: &Connection) -> Result<(), StorageError> {
+        let changed = conn.execute(
+            "DELETE FROM keyslot WHERE id = ?1 AND row_version = ?2",
+            params![self.id, to_i64(self.row_version)],
+        )?;
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(StorageError::damaged(format!(
+                "keyslot {} changed underneath",
+                self.id
+            )))
+        }
+    }
+
+    /// The id a new slot gets: one more than the highest in use.
+    pub(crate) fn next_id(conn: &Connection) -> Result<i64, StorageError> {
+        Ok(
+            conn.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM keyslot", [], |r| {
+                r.get(0)
+            })?,
+        )
+    }
+
+    /// Every keyslot of `kind`, in id order; at least one for passphrase slots.
     pub(crate) fn load(conn: &Connection, kind: KeyslotKind) -> Result<Vec<Keyslot>, StorageError> {
         let mut stmt = conn.prepare(
             "SELECT id, row_version, kdf, kdf_memory_kib, kdf_iterations, kdf_lanes, salt,
@@ -242,7 +276,7 @@ impl Keyslot {
                 wrapped_dek,
             });
         }
-        if slots.is_empty() {
+        if slots.is_empty() && kind == KeyslotKind::Passphrase {
             return Err(StorageError::damaged(format!(
                 "the vault has no {} keyslot",
                 kind.as_str()

@@ -44,4 +44,7 @@ pub use policy::{Finding, Policy, Severity};
 pub use secret::{KeyFile, KeyMaterial, Passphrase};
 pub use settings::Settings;
 pub use state::{KeyState, Transition};
-pub use vault::{LockedVault, SecretUse, UnlockFailure, UnlockedVault, default_vault_path};
+pub use vault::{
+    LockedVault, PassphraseNotSet, RecoveredVault, SecretUse, UnlockFailure, UnlockedVault,
+    default_vault_path,
+};

@@ -88,6 +88,121 @@ pub struct UnlockFailure {
     pub error: UnlockError,
 }
 
+/// A vault opened with its vault recovery kit: every record is read and checked, but
+/// nothing can be done with it until it has a new passphrase.
+pub struct RecoveredVault {
+    vault: UnlockedVault,
+    /// Failed attempts on the locked vault, for the audit log.
+    failed: Vec<(Timestamp, String)>,
+}
+
+impl fmt::Debug for RecoveredVault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecoveredVault")
+            .field("path", &self.vault.locked.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A new passphrase that was refused: the error, and the recovered vault to try again.
+#[derive(Debug)]
+pub struct PassphraseNotSet {
+    /// The vault, still waiting for a passphrase.
+    pub vault: RecoveredVault,
+    /// Why the passphrase was not set.
+    pub error: ChangePassphraseError,
+}
+
+impl RecoveredVault {
+    /// The vault file's path.
+    pub fn path(&self) -> &Path {
+        self.vault.path()
+    }
+
+    /// Gives up: forgets the data key and returns the vault locked, unchanged.
+    pub fn lock(self) -> LockedVault {
+        let mut locked = self.vault.lock();
+        locked.failed_unlocks = self.failed;
+        locked
+    }
+
+    /// Sets the new passphrase (and key file, or none) of a recovered vault: every
+    /// passphrase keyslot is rewrapped, and the recovery, the failed attempts before it
+    /// and the passphrase change enter the audit log, in one transaction. The vault
+    /// recovery kit still opens the vault afterwards, until a new one replaces it.
+    ///
+    /// # Errors
+    /// [`PassphraseNotSet`] with the vault, unchanged: a weak passphrase, or a storage
+    /// failure.
+    pub fn set_passphrase(
+        mut self,
+        new: &Passphrase,
+        key_file: Option<&KeyFile>,
+    ) -> Result<UnlockedVault, Box<PassphraseNotSet>> {
+        match self.rewrap(new, key_file) {
+            Ok(()) => Ok(self.vault),
+            Err(error) => Err(Box::new(PassphraseNotSet { vault: self, error })),
+        }
+    }
+
+    fn rewrap(
+        &mut self,
+        new: &Passphrase,
+        key_file: Option<&KeyFile>,
+    ) -> Result<(), ChangePassphraseError> {
+        if !new.is_strong_enough() {
+            return Err(ChangePassphraseError::WeakPassphrase);
+        }
+        let vault = &mut self.vault;
+        let slots = Keyslot::load(&vault.locked.conn, KeyslotKind::Passphrase)?;
+        let replacements = slots
+            .iter()
+            .map(|slot| {
+                Keyslot::wrap(
+                    slot.id,
+                    slot.row_version + 1,
+                    &vault.locked.vault_id,
+                    slot.kdf,
+                    new,
+                    key_file,
+                    &vault.dek,
+                )
+                .map(|r| (r, slot.row_version))
+                .map_err(|e| StorageError::damaged(e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut entries = unlock_entries(self.failed.clone(), vault.audit_at_unlock.as_ref());
+        entries.push(NewEntry::new(Action::VaultRecovered).detail(format!(
+            "opened with the vault recovery kit; a new passphrase was set{}",
+            if key_file.is_some() {
+                ", with a key file"
+            } else {
+                ", without a key file"
+            }
+        )));
+        entries.push(NewEntry::new(Action::PassphraseChanged));
+        vault
+            .commit_entries(&entries, |tx| {
+                for (slot, previous) in &replacements {
+                    slot.replace(tx, *previous)?;
+                }
+                Ok(())
+            })
+            .map_err(|e| match e {
+                RecordError::Storage(s) => s,
+                other => StorageError::damaged(other.to_string()),
+            })?;
+        self.failed.clear();
+        // As for a passphrase change: a copy of the main file alone must not open with
+        // the old passphrase.
+        vault
+            .locked
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
 struct SubKeys {
     records: SymmetricKey,
     material: SymmetricKey,
@@ -335,6 +450,69 @@ impl LockedVault {
         &self.path
     }
 
+    /// The vault's id in lowercase hex (32 characters): not secret, printed on its
+    /// vault recovery kits so that a sheet can be matched with its file.
+    pub fn vault_id(&self) -> String {
+        hex(&self.vault_id)
+    }
+
+    /// Whether the vault has a recovery keyslot, that is a current vault recovery kit.
+    ///
+    /// # Errors
+    /// [`StorageError`] when the keyslots cannot be read.
+    pub fn has_recovery_kit(&self) -> Result<bool, StorageError> {
+        Ok(!Keyslot::load(&self.conn, KeyslotKind::Recovery)?.is_empty())
+    }
+
+    /// Opens the vault with the recovery secret of its vault recovery kit (the master
+    /// secret of its SLIP-39 shares, [`crate::kit::recovery::Recovery::master_secret`]),
+    /// for a lost passphrase or key file. Nothing is written: the result must be given a
+    /// new passphrase ([`RecoveredVault::set_passphrase`]) before it can be used. A
+    /// failed attempt is recorded at the next successful unlock, like a wrong
+    /// passphrase.
+    ///
+    /// # Errors
+    /// [`UnlockFailure`] with the vault, still locked: [`UnlockError::NoRecoveryKit`],
+    /// [`UnlockError::WrongRecoveryKit`], or a damaged file.
+    pub fn recover(mut self, secret: &[u8]) -> Result<RecoveredVault, Box<UnlockFailure>> {
+        let passphrase = crate::keyslot::recovery_passphrase(secret);
+        let opened = Keyslot::load(&self.conn, KeyslotKind::Recovery)
+            .map_err(UnlockError::from)
+            .and_then(|slots| {
+                if slots.is_empty() {
+                    return Err(UnlockError::NoRecoveryKit);
+                }
+                slots
+                    .iter()
+                    .find_map(
+                        |slot| match slot.unwrap(&self.vault_id, &passphrase, None) {
+                            Err(UnlockError::WrongPassphrase) => None,
+                            other => Some(other),
+                        },
+                    )
+                    .unwrap_or(Err(UnlockError::WrongRecoveryKit))
+            });
+        let dek = match opened {
+            Ok(dek) => dek,
+            Err(error) => {
+                if !matches!(error, UnlockError::Storage(_)) {
+                    let now = clock::from_unix(clock::to_unix(self.clock.now()));
+                    self.failed_unlocks
+                        .push((now, format!("vault recovery kit: {error}")));
+                }
+                return Err(Box::new(UnlockFailure { vault: self, error }));
+            }
+        };
+        let failed = std::mem::take(&mut self.failed_unlocks);
+        match UnlockedVault::load(self, dek, false) {
+            Ok(vault) => Ok(RecoveredVault { vault, failed }),
+            Err(mut failure) => {
+                failure.vault.failed_unlocks = failed;
+                Err(failure)
+            }
+        }
+    }
+
     /// The sealed `setting` row `name` of this vault, sealed with `key`.
     fn setting<'a>(&'a self, name: &'a str, key: &'a SymmetricKey) -> SettingRow<'a> {
         SettingRow {
@@ -461,6 +639,21 @@ fn sweep_leftovers(dir: &Path, file_name: &str) {
     }
 }
 
+/// The audit entries an unlock records first: what was wrong with the audit log, then
+/// the failed attempts since the last unlock.
+fn unlock_entries(
+    failed: Vec<(Timestamp, String)>,
+    problem: Option<&audit::AuditProblem>,
+) -> Vec<NewEntry> {
+    problem
+        .map(|p| NewEntry::new(Action::AuditTampered).failed(p.to_string()))
+        .into_iter()
+        .chain(failed.into_iter().map(|(at, why)| {
+            NewEntry::new(Action::UnlockFailed).failed(format!("{why} (attempt at {at})"))
+        }))
+        .collect()
+}
+
 /// Checks the name of the person acting.
 fn clean_actor(name: &str) -> Result<String, RecordError> {
     let name = key::clean_person("actor", name)?;
@@ -577,18 +770,7 @@ impl UnlockedVault {
             kits_row_version,
         };
         if record_unlock {
-            let mut entries: Vec<NewEntry> = failed
-                .into_iter()
-                .map(|(at, why)| {
-                    NewEntry::new(Action::UnlockFailed).failed(format!("{why} (attempt at {at})"))
-                })
-                .collect();
-            if let Some(problem) = &vault.audit_at_unlock {
-                entries.insert(
-                    0,
-                    NewEntry::new(Action::AuditTampered).failed(problem.to_string()),
-                );
-            }
+            let mut entries = unlock_entries(failed, vault.audit_at_unlock.as_ref());
             entries.push(NewEntry::new(Action::Unlocked));
             // The unlock changes no row: the digest just checked still holds.
             if let Err(e) = vault.commit_with_rows(&entries, |_| Ok(()), Some(rows)) {

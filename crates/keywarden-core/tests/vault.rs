@@ -44,6 +44,8 @@ mod round_trip;
 mod secrets;
 #[path = "vault/tamper.rs"]
 mod tamper;
+#[path = "vault/vault_recovery.rs"]
+mod vault_recovery;
 
 use std::sync::Arc;
 

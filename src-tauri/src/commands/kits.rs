@@ -276,8 +276,11 @@ impl LockChoice {
             )));
         }
         let split = kind == "split";
-        if !split && self.threshold.is_some() {
-            return Err(IpcError::invalid_input("Only a split kit has a threshold."));
+        let vault = kind == "vault";
+        if !split && !vault && self.threshold.is_some() {
+            return Err(IpcError::invalid_input(
+                "Only a split or vault recovery kit has a threshold.",
+            ));
         }
         if kind != "personal" && self.kit_passphrase.is_some() {
             return Err(IpcError::invalid_input(
@@ -308,6 +311,29 @@ impl LockChoice {
                 })?;
             return Ok((
                 KitLock::Split {
+                    threshold,
+                    custodians: self.custodians,
+                },
+                None,
+            ));
+        }
+        if vault {
+            let count = self.custodians.len();
+            let threshold = match self.threshold {
+                None if count == 1 => Some(1),
+                None => None,
+                Some(t) => u8::try_from(t)
+                    .ok()
+                    .filter(|t| (2..=count).contains(&usize::from(*t))),
+            }
+            .ok_or_else(|| {
+                IpcError::invalid_input(format!(
+                    "Threshold: none for one sheet, else a whole number of sheets from 2 to \
+                     the number of custodians ({count})."
+                ))
+            })?;
+            return Ok((
+                KitLock::Vault {
                     threshold,
                     custodians: self.custodians,
                 },
@@ -354,7 +380,7 @@ impl LockChoice {
                 ))
             }
             _ => Err(IpcError::invalid_input(
-                "The kind of kit is personal, unencrypted, split or escrow.",
+                "The kind of kit is personal, unencrypted, split, escrow or vault.",
             )),
         }
     }
@@ -375,13 +401,9 @@ fn one_custodian(custodians: Vec<String>, kind: &str) -> Result<String, IpcError
     }
 }
 
-/// The keys argument: 1 to [`MAX_KIT_KEYS`] key ids.
+/// The keys argument: up to [`MAX_KIT_KEYS`] key ids (the engine says how many a kind
+/// needs: none for a vault recovery kit, else at least one).
 fn kit_keys(ids: Vec<String>) -> Result<Vec<KeyId>, IpcError> {
-    if ids.is_empty() {
-        return Err(IpcError::invalid_input(
-            "Choose at least one key for the kit.",
-        ));
-    }
     if ids.len() > MAX_KIT_KEYS {
         return Err(IpcError::invalid_input(format!(
             "A kit holds at most {MAX_KIT_KEYS} keys."
@@ -411,15 +433,13 @@ fn summary(
             Ok(KitKeyDetail::of_version(&held.name, record, version))
         })
         .collect::<Result<Vec<_>, IpcError>>()?;
-    let names = kit.file_names();
-    let (payload, sheets) = names
-        .split_last()
-        .ok_or_else(|| IpcError::internal("a kit without files"))?;
+    let mut sheets = kit.file_names();
+    let payload = sheets.split_off(kit.sheets.len()).pop();
     Ok(PreparedKitInfo::of(
         kit,
         &paper.to_string(),
-        sheets.to_vec(),
-        payload.clone(),
+        sheets,
+        payload,
         passphrase,
         keys,
     ))

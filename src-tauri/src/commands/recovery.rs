@@ -156,7 +156,15 @@ pub async fn kit_drill(
     let key = KitKey::new(kit_passphrase.0, identity.0)?;
     state
         .with_session_blocking(move |vault, session| {
-            let document = open(reading(session)?, &key)?;
+            let reading = reading(session)?;
+            if reading.recovery.status().only_shares() {
+                // Only shares: a vault recovery kit, checked against the recovery keyslot.
+                let secret = reading.recovery.master_secret()?;
+                let checked = vault.record_vault_drill(&secret).map(KitInfo::from)?;
+                session.recovery = None;
+                return Ok(checked);
+            }
+            let document = open(reading, &key)?;
             if vault.kit(document.kit).is_err() {
                 return Err(IpcError::invalid_input(format!(
                     "Kit {} is not in this vault's register: a drill checks the kits this \

@@ -1,11 +1,12 @@
-//! Commands on the vault as a whole: select, create, unlock, lock, close, passphrase,
-//! auto-lock, and the activity heartbeat.
+//! Commands on the vault as a whole: select, create, unlock, recover with the vault
+//! recovery kit, lock, close, passphrase, auto-lock, and the activity heartbeat.
 
 use keywarden_core::settings::MAX_AUTO_LOCK_MINUTES;
 use tauri::State;
+use zeroize::Zeroizing;
 
 use super::{file_path, key_file, passphrase};
-use crate::dto::{Arg, AutostartStatus, VaultStatus};
+use crate::dto::{Arg, AutostartStatus, VaultRecoveryProgress, VaultStatus};
 use crate::error::{ErrorCode, IpcError};
 use crate::state::AppState;
 
@@ -69,6 +70,69 @@ pub async fn vault_unlock(
     let passphrase = super::passphrase(passphrase.0)?;
     let key_file = key_file(keyfile_path.0)?;
     state.unlock(passphrase, key_file).await
+}
+
+/// The longest text of one sheet of a vault recovery kit: its words, numbered, with
+/// room for notes (a 33-word share has about 300 characters).
+const MAX_SHARE_TEXT_BYTES: usize = 4096;
+
+/// `vault_recovery_add`: reads the words (or the code's text) of one sheet of the locked
+/// vault's recovery kit; answers the shares read and needed ("1 of 2"). A text that
+/// fails adds nothing; the error names the word.
+///
+/// # Errors
+/// `invalid_input` (empty or too long text, a bad, foreign or repeated share, a key
+/// kit's codes), `not_allowed` (the vault is unlocked), `no_vault`.
+#[tauri::command]
+pub async fn vault_recovery_add(
+    state: State<'_, AppState>,
+    text: Arg<String>,
+) -> Result<VaultRecoveryProgress, IpcError> {
+    state.touch();
+    // Share words are secret: wiped when this call ends.
+    let text = Zeroizing::new(text.0);
+    if text.trim().is_empty() {
+        return Err(IpcError::invalid_input(
+            "Type the words of a sheet of the vault recovery kit first.",
+        ));
+    }
+    if text.len() > MAX_SHARE_TEXT_BYTES {
+        return Err(IpcError::invalid_input(
+            "That is far longer than the words of a sheet.",
+        ));
+    }
+    let (have, need) = state.recovery_add(&text).await?;
+    Ok(VaultRecoveryProgress { have, need })
+}
+
+/// `vault_recovery_reset`: forgets the shares read so far.
+///
+/// # Errors
+/// `not_allowed` (the vault is unlocked), `no_vault`.
+#[tauri::command]
+pub async fn vault_recovery_reset(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.touch();
+    state.recovery_reset().await
+}
+
+/// `vault_recover`: opens the locked vault with the shares read, sets `newPassphrase` as
+/// its passphrase (with the key file at `keyfilePath` from now on, or none), audited,
+/// and answers the status, unlocked. On failure nothing is written and the shares stay.
+///
+/// # Errors
+/// `invalid_input` (no shares or too few, a weak passphrase), `wrong_passphrase` (the
+/// shares do not open this vault), `not_allowed` (no vault recovery kit, or the vault
+/// is unlocked), `keyfile_unreadable`, `no_vault`, `vault_damaged`, `io`.
+#[tauri::command]
+pub async fn vault_recover(
+    state: State<'_, AppState>,
+    new_passphrase: Arg<String>,
+    keyfile_path: Arg<Option<String>>,
+) -> Result<VaultStatus, IpcError> {
+    state.touch();
+    let new = super::passphrase(new_passphrase.0)?;
+    let key_file = key_file(keyfile_path.0)?;
+    state.recover(new, key_file).await
 }
 
 /// `vault_lock`: forgets every secret; emits `vault-locked` with reason `user`.

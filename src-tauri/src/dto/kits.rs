@@ -83,10 +83,10 @@ pub struct KitLockInfo {
 
 impl From<&KitKind> for KitLockInfo {
     fn from(kind: &KitKind) -> Self {
-        let (threshold, count, recipient) = match kind {
-            KitKind::Split { threshold, count } => (Some(*threshold), Some(*count), None),
-            KitKind::Escrow { recipient } => (None, None, Some(recipient.clone())),
-            KitKind::Personal | KitKind::Unencrypted => (None, None, None),
+        let (threshold, count) = kind.shares().unzip();
+        let recipient = match kind {
+            KitKind::Escrow { recipient } => Some(recipient.clone()),
+            _ => None,
         };
         Self {
             kind: kind.id().to_owned(),
@@ -210,8 +210,9 @@ pub struct PreparedKitInfo {
     pub made_at: String,
     /// One per custodian.
     pub sheets: Vec<SheetInfo>,
-    /// The name of the machine-readable copy (`KW-….age`, `.txt` when unencrypted).
-    pub payload_file: String,
+    /// The name of the machine-readable copy (`KW-….age`, `.txt` when unencrypted;
+    /// none for a vault recovery kit).
+    pub payload_file: Option<String>,
     /// What it holds.
     pub keys: Vec<KitKeyDetail>,
     /// The kit passphrase Keywarden generated because none was given (personal kits
@@ -248,7 +249,7 @@ impl PreparedKitInfo {
         kit: &PreparedKit,
         paper: &str,
         sheet_files: Vec<String>,
-        payload_file: String,
+        payload_file: Option<String>,
         passphrase: Option<String>,
         keys: Vec<KitKeyDetail>,
     ) -> Self {

@@ -214,6 +214,7 @@ export class MockShell {
     defaultVaultExists: false,
     keyfileRequired: null,
     autoLockMinutes: null,
+    recoveryKit: false,
   };
   keys: KeyDetail[] = [];
   listeners = new Map<string, Set<Listener>>();

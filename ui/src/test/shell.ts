@@ -45,6 +45,7 @@ export function status(overrides: Partial<VaultStatus> = {}): VaultStatus {
     defaultVaultExists: false,
     keyfileRequired: null,
     autoLockMinutes: null,
+    recoveryKit: null,
     ...overrides,
   };
 }

@@ -5,7 +5,7 @@
 
 mod create;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use keywarden_core::kit::recovery::{Recovery, Status};
 use keywarden_core::kit::{KitDocument, KitError, KitId, envelope};
@@ -105,7 +105,24 @@ fn recover(session: &Session, args: &KitRecoverArgs) -> Result<Report, Failure> 
 /// `kit verify`: a drill. The kit is opened as for `recover`, then checked against the
 /// register; only fingerprints are shown.
 fn verify(session: &Session, args: &KitReadArgs) -> Result<Report, Failure> {
-    let document = read_kit(args)?;
+    let recovery = gather(&args.files)?;
+    if recovery.status().only_shares() {
+        let secret = recovery.master_secret()?;
+        let mut vault = session.unlock()?.vault;
+        return match vault.record_vault_drill(&secret) {
+            Ok(record) => Ok(Report::KitDrilled(Box::new(record.clone()))),
+            Err(RecordError::Kit(KitError::NotThisVault)) => Err(Failure::new(
+                Code::CheckFailed,
+                format!(
+                    "the drill failed: {}; if they are this vault's, make a new vault \
+                     recovery kit (a split kit's sheets need their codes too)",
+                    KitError::NotThisVault
+                ),
+            )),
+            Err(e) => Err(e.into()),
+        };
+    }
+    let document = open_kit(&recovery, args)?;
     let mut vault = session.unlock()?.vault;
     match vault.record_drill(&document) {
         Ok(record) => Ok(Report::KitDrilled(Box::new(record.clone()))),
@@ -137,8 +154,14 @@ fn not_in_register(kit: KitId) -> Failure {
 /// Reads every file into one recovery, saying how far it is after each, then opens the
 /// kit with what it needs: the shares read, the kit passphrase or the escrow identity.
 fn read_kit(args: &KitReadArgs) -> Result<KitDocument, Failure> {
+    let recovery = gather(&args.files)?;
+    open_kit(&recovery, args)
+}
+
+/// Reads every file into one recovery, saying how far it is after each.
+pub(crate) fn gather(files: &[PathBuf]) -> Result<Recovery, Failure> {
     let mut recovery = Recovery::new();
-    for path in &args.files {
+    for path in files {
         let text = read_text(path)?;
         recovery.add_text(&text).map_err(|e| {
             let failure = Failure::from(e);
@@ -153,6 +176,11 @@ fn read_kit(args: &KitReadArgs) -> Result<KitDocument, Failure> {
             progress(&recovery.status())
         ));
     }
+    Ok(recovery)
+}
+
+/// Opens a kit read into `recovery` with what it needs.
+fn open_kit(recovery: &Recovery, args: &KitReadArgs) -> Result<KitDocument, Failure> {
     // Missing codes and typos in typed lines are reported before anything is asked.
     let payload = recovery.payload()?;
     let identity = args.identity.as_deref().map(read_identity).transpose()?;

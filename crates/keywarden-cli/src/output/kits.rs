@@ -150,10 +150,10 @@ struct CustodyJson<'a> {
 
 impl<'a> From<&'a KitRecord> for KitJson<'a> {
     fn from(k: &'a KitRecord) -> Self {
-        let (threshold, count, recipient) = match &k.kind {
-            KitKind::Split { threshold, count } => (Some(*threshold), Some(*count), None),
-            KitKind::Escrow { recipient } => (None, None, Some(recipient.as_str())),
-            KitKind::Personal | KitKind::Unencrypted => (None, None, None),
+        let (threshold, count) = k.kind.shares().unzip();
+        let recipient = match &k.kind {
+            KitKind::Escrow { recipient } => Some(recipient.as_str()),
+            _ => None,
         };
         let (status_at, status_reason) = match &k.status {
             KitStatus::Current => (None, None),
@@ -301,10 +301,15 @@ pub(super) fn drill_json(record: &KitRecord) -> DrillJson<'_> {
     }
 }
 
-/// How a kit is locked, for people: `personal`, `2-of-3 split`, `escrow`.
+/// How a kit is locked, for people: `personal`, `2-of-3 split`, `escrow`,
+/// `2-of-3 vault recovery`.
 fn kind_text(kind: &KitKind) -> String {
     match kind {
         KitKind::Split { threshold, count } => format!("{threshold}-of-{count} split"),
+        KitKind::Vault { threshold, count } if *count > 1 => {
+            format!("{threshold}-of-{count} vault recovery")
+        }
+        KitKind::Vault { .. } => "vault recovery".to_owned(),
         KitKind::Personal | KitKind::Unencrypted | KitKind::Escrow { .. } => kind.id().to_owned(),
     }
 }

@@ -87,6 +87,12 @@ pub enum KitError {
     /// The passphrase or identity does not open the kit.
     #[error("this passphrase or identity does not open the kit")]
     WrongKey,
+    /// Shares that do not open this vault's recovery keyslot (a drill of a vault
+    /// recovery kit).
+    #[error(
+        "these shares do not open this vault: they belong to another vault or to a replaced vault recovery kit"
+    )]
+    NotThisVault,
     /// A SLIP-39 share is malformed or does not fit with the others.
     #[error("share: {0}")]
     Share(#[from] slip39::Slip39Error),

@@ -164,18 +164,25 @@ fn sheet_pages(sheet: &Sheet, paper: Paper, svg: bool) -> Result<Vec<Canvas>, Ki
     let lines = Zeroizing::new(typed::lines(sheet.kit, &sheet.payload));
     let mut l = Layout::new(paper, svg);
     header(&mut l, sheet);
-    keys(&mut l, sheet);
-    match &sheet.kind {
-        SheetKind::Split { .. } => share(&mut l, sheet)?,
-        SheetKind::Personal => passphrase_box(&mut l),
-        SheetKind::Escrow { recipient } => escrow(&mut l, recipient),
-        SheetKind::Unencrypted => unencrypted_warning(&mut l),
+    if let SheetKind::Vault { threshold, .. } = &sheet.kind {
+        share(&mut l, sheet)?;
+        vault_steps(&mut l, sheet, *threshold);
+        l.new_page();
+        vault_heirs_page(&mut l, sheet, *threshold);
+    } else {
+        keys(&mut l, sheet);
+        match &sheet.kind {
+            SheetKind::Split { .. } | SheetKind::Vault { .. } => share(&mut l, sheet)?,
+            SheetKind::Personal => passphrase_box(&mut l),
+            SheetKind::Escrow { recipient } => escrow(&mut l, recipient),
+            SheetKind::Unencrypted => unencrypted_warning(&mut l),
+        }
+        short_steps(&mut l, sheet);
+        payload_codes(&mut l, sheet, &codes)?;
+        typed_lines(&mut l, sheet, &lines);
+        l.new_page();
+        heirs_page(&mut l, sheet);
     }
-    short_steps(&mut l, sheet);
-    payload_codes(&mut l, sheet, &codes)?;
-    typed_lines(&mut l, sheet, &lines);
-    l.new_page();
-    heirs_page(&mut l, sheet);
     let mut pages = l.finish();
     let count = pages.len();
     for (i, page) in pages.iter_mut().enumerate() {
@@ -739,6 +746,17 @@ fn kind_title(kind: &SheetKind) -> String {
             count,
         } => format!("Split kit — share {share_number} of {count} (any {threshold} recover)"),
         SheetKind::Escrow { .. } => "Escrow kit".to_owned(),
+        SheetKind::Vault { count: 1, .. } => {
+            "Vault recovery kit — opens the vault if its passphrase is lost".to_owned()
+        }
+        SheetKind::Vault {
+            share_number,
+            threshold,
+            count,
+            ..
+        } => format!(
+            "Vault recovery kit — share {share_number} of {count} (any {threshold} open the vault)"
+        ),
     }
 }
 
@@ -772,6 +790,9 @@ fn header(l: &mut Layout, sheet: &Sheet) {
             ("Format", VALUE, "Keywarden kit format 1"),
         ],
     );
+    if let SheetKind::Vault { vault, .. } = &sheet.kind {
+        l.labelled(0.0, LABEL_WIDTH, "Vault id", ID, vault);
+    }
     if let Some(custodian) = &sheet.custodian {
         l.labelled(0.0, LABEL_WIDTH, "Custodian", VALUE, custodian);
     }
@@ -798,6 +819,22 @@ fn header(l: &mut Layout, sheet: &Sheet) {
                                      an escrow agent: only the agent's private key opens \
                                      it."
         .to_owned(),
+        SheetKind::Vault { count: 1, .. } => "This sheet opens the Keywarden vault named \
+                                              below when its passphrase or key file is \
+                                              lost. It holds no keys itself, but whoever has \
+                                              it and a copy of the vault file has every key \
+                                              in the vault: keep it as safe as the \
+                                              passphrase, and apart from the vault file."
+            .to_owned(),
+        SheetKind::Vault {
+            threshold, count, ..
+        } => format!(
+            "This sheet is one of {count} shares that open the Keywarden vault named below \
+             when its passphrase or key file is lost. Any {threshold} of them together open \
+             it; fewer reveal nothing. Whoever has {threshold} sheets and a copy of the vault \
+             file has every key in the vault: keep this sheet safe, and apart from the other \
+             shares."
+        ),
     };
     l.paragraph(
         BODY,
@@ -852,8 +889,13 @@ fn share(l: &mut Layout, sheet: &Sheet) -> Result<(), KitError> {
         code_side,
     );
     let code_height = code_side + 4.0 + CAPTION.leading * caption.len() as f32;
-    let intro = "Secret. Type these words only into shamir recover, one sheet after another, \
-                 in the numbered order.";
+    let intro = if matches!(sheet.kind, SheetKind::Vault { .. }) {
+        "Secret. Type these words only into Keywarden's vault recovery (or shamir recover), \
+         in the numbered order."
+    } else {
+        "Secret. Type these words only into shamir recover, one sheet after another, in the \
+         numbered order."
+    };
     let keep = l.paragraph_height(BODY, 0.0, intro) + 4.0 + grid_height.max(code_height);
     l.heading(
         &format!("This sheet's share: {} words (SLIP-39)", words.len()),
@@ -983,7 +1025,7 @@ fn short_steps(l: &mut Layout, sheet: &Sheet) {
     let keys_txt = "keys.txt is the recovery document: each key in a standard encoding. Keep \
                     it secret.";
     match &sheet.kind {
-        SheetKind::Split { threshold, .. } => {
+        SheetKind::Split { threshold, .. } | SheetKind::Vault { threshold, .. } => {
             steps.push((
                 format!(
                     "Gather any {threshold} sheets of this kit (the same kit id, {}).",
@@ -1160,6 +1202,9 @@ fn heirs_page(l: &mut Layout, sheet: &Sheet) {
             .to_owned(),
         SheetKind::Split {
             threshold, count, ..
+        }
+        | SheetKind::Vault {
+            threshold, count, ..
         } => format!(
             "They are encrypted with a random passphrase that was cut into {count} shares \
              by a standard method (SLIP-39, Shamir's secret sharing); each sheet of this \
@@ -1209,6 +1254,9 @@ fn heirs_page(l: &mut Layout, sheet: &Sheet) {
     l.heading_in(HEIRS_HEADING, "What you need", 2.0 * HEIRS.leading);
     let sheets = match &sheet.kind {
         SheetKind::Split {
+            threshold, count, ..
+        }
+        | SheetKind::Vault {
             threshold, count, ..
         } => format!(
             "Any {threshold} of the {count} sheets of kit {kit} (the same kit id, different \
@@ -1280,7 +1328,7 @@ fn heirs_page(l: &mut Layout, sheet: &Sheet) {
         scan(out),
     ));
     let decrypt = match &sheet.kind {
-        SheetKind::Split { .. } => Some((
+        SheetKind::Split { .. } | SheetKind::Vault { .. } => Some((
             "Decrypt: run this and type the master secret in hex when age asks for the \
              passphrase.",
             "age -d -o keys.txt kit.age",
@@ -1345,6 +1393,111 @@ fn heirs_page(l: &mut Layout, sheet: &Sheet) {
     );
 }
 
+/// How to use a vault recovery sheet, in Keywarden and without it.
+fn vault_steps(l: &mut Layout, sheet: &Sheet, threshold: u8) {
+    let gather = if threshold > 1 {
+        format!(
+            "Gather any {threshold} sheets of this kit (the same kit id, {}). ",
+            sheet.kit
+        )
+    } else {
+        String::new()
+    };
+    let steps: [(String, Vec<String>); 3] = [
+        (
+            format!(
+                "{gather}In Keywarden, choose the vault, then \"Use a vault recovery kit\" on \
+                 its unlock screen, and enter the words of each sheet (or scan its code). \
+                 From a terminal:"
+            ),
+            vec!["keywarden --vault VAULT-FILE passwd --recovery-kit words.txt".to_owned()],
+        ),
+        (
+            "Set a new passphrase (and, if you like, a new key file). The old passphrase \
+             stops working; this kit still opens the vault until a newer vault recovery kit \
+             replaces it."
+                .to_owned(),
+            vec![],
+        ),
+        (
+            "Without Keywarden: the vault format is published (Keywarden's \
+             docs/vault-format.md, \"The recovery keyslot\"). shamir recover (pip install \
+             shamir-mnemonic) turns the words into the master secret; written in lowercase \
+             hexadecimal, it is the passphrase of the vault's recovery keyslot."
+                .to_owned(),
+            vec![],
+        ),
+    ];
+    l.heading("How to use it", 3.0 * BODY.leading + 30.0);
+    for (i, (text, commands)) in steps.iter().enumerate() {
+        l.step(BODY, i + 1, text, commands);
+    }
+}
+
+/// The instructions page of a vault recovery sheet, for whoever finds it.
+fn vault_heirs_page(l: &mut Layout, sheet: &Sheet, threshold: u8) {
+    let x = l.left();
+    l.line(TITLE, x, "For whoever finds this sheet");
+    l.heading_in(HEIRS_HEADING, "What this is", 2.0 * HEIRS.leading);
+    let quorum = if threshold > 1 {
+        format!(
+            "It is one of several sheets: any {threshold} of them together are needed, \
+             fewer reveal nothing."
+        )
+    } else {
+        "This sheet alone is enough.".to_owned()
+    };
+    l.paragraph(
+        HEIRS,
+        0.0,
+        &format!(
+            "A way back into a Keywarden vault, made on {}. Keywarden is a program that \
+             keeps keys for encryption, signing and logging in, in an encrypted file (the \
+             vault) opened with a passphrase. If the passphrase is forgotten or its owner \
+             can no longer give it, the words on this sheet open the vault instead. {quorum}",
+            date(sheet)
+        ),
+    );
+    l.paragraph(
+        HEIRS_BOLD,
+        0.0,
+        "Together with the vault file, these words give whoever has them every key in the \
+         vault. Treat this sheet like cash or passwords, and never keep it with the vault \
+         file.",
+    );
+    l.heading_in(HEIRS_HEADING, "Who to contact", 2.0 * HEIRS.leading);
+    let mut contact = "Ask whoever entrusted this sheet to you (the owner, their family, their \
+                       organisation's IT or security staff) where the vault file is and \
+                       whether its keys are still needed."
+        .to_owned();
+    if let Some(custodian) = &sheet.custodian {
+        contact.push_str(&format!(" This sheet's custodian is {custodian}."));
+    }
+    l.paragraph(HEIRS, 0.0, &contact);
+    l.heading_in(HEIRS_HEADING, "What you need", 2.0 * HEIRS.leading);
+    let sheet_id = match &sheet.kind {
+        SheetKind::Vault { vault, .. } => vault.as_str(),
+        _ => "",
+    };
+    l.paragraph(
+        HEIRS,
+        0.0,
+        &format!(
+            "The vault file (its id, {sheet_id}, is printed on the first page; Keywarden \
+             shows the id of the vault it opens), Keywarden or any program that follows \
+             its published vault format, and the words of this sheet."
+        ),
+    );
+    l.heading_in(HEIRS_HEADING, "Afterwards", 2.0 * HEIRS.leading);
+    l.paragraph(
+        HEIRS,
+        0.0,
+        "Set a new passphrase as soon as the vault opens, and make a new vault recovery kit \
+         if the words on these sheets may have been seen by others: a new kit replaces this \
+         one, which then opens nothing.",
+    );
+}
+
 /// The footer of one page: who and what it belongs to, and its place in the sheet.
 fn footer(page: &mut Canvas, paper: Paper, sheet: &Sheet, number: usize, count: usize) {
     let (width, _) = paper.size_pt();
@@ -1361,11 +1514,8 @@ fn footer(page: &mut Canvas, paper: Paper, sheet: &Sheet, number: usize, count: 
         "Keywarden recovery kit {} · generation {}",
         sheet.kit, sheet.generation
     );
-    if let SheetKind::Split {
-        share_number,
-        count,
-        ..
-    } = &sheet.kind
+    if let Some((share_number, _, count)) = sheet.kind.share()
+        && count > 1
     {
         about.push_str(&format!(" · share {share_number} of {count}"));
     }

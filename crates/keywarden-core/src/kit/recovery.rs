@@ -45,6 +45,12 @@ impl Status {
         let need = self.shares.groups.first().map_or(0, |g| g.need);
         (have, need)
     }
+
+    /// Whether only SLIP-39 shares were read, no payload code or typed line: the
+    /// sheets of a vault recovery kit.
+    pub fn only_shares(&self) -> bool {
+        self.codes.1 == 0 && self.typed_lines == 0 && self.share_count().0 > 0
+    }
 }
 
 /// A recovery in progress.
@@ -160,6 +166,15 @@ impl Recovery {
             typed_lines: self.typed.len(),
             shares: self.shares.progress(),
         }
+    }
+
+    /// The master secret of the shares read: for a vault recovery kit, what opens the
+    /// vault ([`crate::LockedVault::recover`]). Secret.
+    ///
+    /// # Errors
+    /// [`KitError::Share`] when no shares, or too few, were read.
+    pub fn master_secret(&self) -> Result<Zeroizing<Vec<u8>>, KitError> {
+        Ok(self.shares.combine(b"")?)
     }
 
     /// The payload: from the codes when they are complete, else from the typed lines.

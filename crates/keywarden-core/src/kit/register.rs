@@ -30,16 +30,36 @@ pub enum KitKind {
         /// The agent's `age1…` recipient.
         recipient: String,
     },
+    /// A vault recovery kit: no keys, but a recovery secret, as SLIP-39 shares, that
+    /// opens the vault's recovery keyslot when the passphrase or key file is lost. One
+    /// sheet (`threshold` and `count` 1) or one per custodian.
+    Vault {
+        /// Sheets needed.
+        threshold: u8,
+        /// Sheets made.
+        count: u8,
+    },
 }
 
 impl KitKind {
-    /// The stable id: `personal`, `unencrypted`, `split`, `escrow`.
+    /// The stable id: `personal`, `unencrypted`, `split`, `escrow`, `vault`.
     pub fn id(&self) -> &'static str {
         match self {
             KitKind::Personal => "personal",
             KitKind::Unencrypted => "unencrypted",
             KitKind::Split { .. } => "split",
             KitKind::Escrow { .. } => "escrow",
+            KitKind::Vault { .. } => "vault",
+        }
+    }
+
+    /// The sheets needed and made, for kinds made of SLIP-39 shares.
+    pub fn shares(&self) -> Option<(u8, u8)> {
+        match self {
+            KitKind::Split { threshold, count } | KitKind::Vault { threshold, count } => {
+                Some((*threshold, *count))
+            }
+            KitKind::Personal | KitKind::Unencrypted | KitKind::Escrow { .. } => None,
         }
     }
 }
@@ -57,8 +77,8 @@ pub enum KitStatus {
         /// Which key moved on.
         reason: String,
     },
-    /// A key in it was compromised or destroyed: the kit must be destroyed, and its
-    /// holders told.
+    /// A key in it was compromised or destroyed (or, for a vault recovery kit, a newer
+    /// one replaced it): the kit must be destroyed, and its holders told.
     Void {
         /// When.
         at: Timestamp,
@@ -221,10 +241,10 @@ pub(crate) struct CustodyV1 {
 
 impl From<&KitRecord> for KitV1 {
     fn from(k: &KitRecord) -> Self {
-        let (threshold, count, recipient) = match &k.kind {
-            KitKind::Split { threshold, count } => (Some(*threshold), Some(*count), None),
-            KitKind::Escrow { recipient } => (None, None, Some(recipient.clone())),
-            KitKind::Personal | KitKind::Unencrypted => (None, None, None),
+        let (threshold, count) = k.kind.shares().unzip();
+        let recipient = match &k.kind {
+            KitKind::Escrow { recipient } => Some(recipient.clone()),
+            _ => None,
         };
         let (status_at, status_reason) = match &k.status {
             KitStatus::Current => (None, None),
@@ -279,6 +299,9 @@ impl TryFrom<KitV1> for KitRecord {
                 KitKind::Split { threshold, count }
             }
             ("escrow", _, _, Some(recipient)) => KitKind::Escrow { recipient },
+            ("vault", Some(threshold), Some(count), _) if (1..=count).contains(&threshold) => {
+                KitKind::Vault { threshold, count }
+            }
             (other, ..) => return Err(format!("kit {id}: kind {other:?}")),
         };
         let at = clock::from_unix(k.status_at.unwrap_or(k.made));

@@ -79,6 +79,39 @@ pub enum SheetKind {
         /// The agent's recipient, `age1…`.
         recipient: String,
     },
+    /// One SLIP-39 share of a vault recovery secret (no payload, no keys): any
+    /// `threshold` of the `count` sheets open the vault's recovery keyslot.
+    Vault {
+        /// This sheet's share, from 1.
+        share_number: u8,
+        /// How many sheets open the vault.
+        threshold: u8,
+        /// How many sheets (shares) the kit has.
+        count: u8,
+        /// The vault's id in hex, as `keywarden` shows it.
+        vault: String,
+    },
+}
+
+impl SheetKind {
+    /// This sheet's share number, the threshold and the count, for kinds made of
+    /// SLIP-39 shares.
+    pub fn share(&self) -> Option<(u8, u8, u8)> {
+        match self {
+            SheetKind::Split {
+                share_number,
+                threshold,
+                count,
+            }
+            | SheetKind::Vault {
+                share_number,
+                threshold,
+                count,
+                ..
+            } => Some((*share_number, *threshold, *count)),
+            SheetKind::Personal | SheetKind::Unencrypted | SheetKind::Escrow { .. } => None,
+        }
+    }
 }
 
 /// What a sheet says about one key of its kit (never its material, which is in the
@@ -112,9 +145,10 @@ pub struct Sheet {
     pub custodian: Option<String>,
     /// The keys the kit holds.
     pub keys: Vec<SheetKey>,
-    /// The SLIP-39 mnemonic of this sheet's share (split kits only).
+    /// The SLIP-39 mnemonic of this sheet's share (split and vault kits only).
     pub share: Option<Zeroizing<String>>,
-    /// The age file, or the recovery document itself for an unencrypted kit.
+    /// The age file, or the recovery document itself for an unencrypted kit; empty for
+    /// a vault recovery kit.
     pub payload: Vec<u8>,
 }
 
@@ -137,13 +171,15 @@ impl Sheet {
     /// Checks that the sheet can be printed truthfully: its kind, share and payload agree.
     ///
     /// # Errors
-    /// [`KitError::Document`] (line 0: the sheet as a whole) when the payload is empty;
-    /// when a personal or escrow sheet's payload is not an age file, or an unencrypted
-    /// sheet's is; when a split sheet has no share, or its share is not a valid SLIP-39
-    /// mnemonic, or (for a single-group share) states another share number or threshold
-    /// than the sheet; when a share number is 0 or above the count, or a threshold is 0
-    /// or above the count; when a non-split sheet has a share; when an escrow recipient
-    /// is not an age X25519 recipient. The reason never contains the share or payload.
+    /// [`KitError::Document`] (line 0: the sheet as a whole) when a payload is empty
+    /// (or, on a vault sheet, present); when a personal or escrow sheet's payload is not
+    /// an age file, or an unencrypted sheet's is; when a split or vault sheet has no
+    /// share, or its share is not a valid SLIP-39 mnemonic, or (for a single-group
+    /// share) states another share number or threshold than the sheet; when a share
+    /// number is 0 or above the count, or a threshold is 0 or above the count; when
+    /// another sheet has a share; when a vault sheet lists keys; when an escrow
+    /// recipient is not an age X25519 recipient. The reason never contains the share or
+    /// payload.
     pub fn validate(&self) -> Result<(), KitError> {
         let bad = |reason: &str| {
             Err(KitError::Document {
@@ -151,11 +187,16 @@ impl Sheet {
                 reason: format!("sheet of kit {}: {reason}", self.kit),
             })
         };
-        if self.payload.is_empty() {
-            return bad("the payload is empty");
-        }
         let encrypted = envelope::is_encrypted(&self.payload);
         match &self.kind {
+            SheetKind::Vault { .. } if !self.payload.is_empty() => {
+                return bad("a vault recovery sheet carries a payload");
+            }
+            SheetKind::Vault { .. } if !self.keys.is_empty() => {
+                return bad("a vault recovery sheet lists keys");
+            }
+            SheetKind::Vault { .. } => {}
+            _ if self.payload.is_empty() => return bad("the payload is empty"),
             SheetKind::Unencrypted if encrypted => {
                 return bad("an unencrypted sheet carries an age file");
             }
@@ -166,23 +207,16 @@ impl Sheet {
             }
             _ => {}
         }
-        match (&self.kind, &self.share) {
-            (
-                SheetKind::Split {
-                    share_number,
-                    threshold,
-                    count,
-                },
-                share,
-            ) => {
-                if *share_number == 0 || share_number > count {
+        match (self.kind.share(), &self.share) {
+            (Some((share_number, threshold, count)), share) => {
+                if share_number == 0 || share_number > count {
                     return bad("the share number is 0 or above the share count");
                 }
-                if *threshold == 0 || threshold > count {
+                if threshold == 0 || threshold > count {
                     return bad("the threshold is 0 or above the share count");
                 }
                 let Some(share) = share else {
-                    return bad("a split sheet has no share");
+                    return bad("a sheet of shares has no share");
                 };
                 let Ok(parsed) = Share::parse(share) else {
                     return bad("the share is not a valid SLIP-39 mnemonic");
@@ -190,19 +224,20 @@ impl Sheet {
                 // A single group is how Keywarden splits: then the member fields are the
                 // sheet's share number and threshold, and a sheet must not say otherwise.
                 if parsed.group_count() == 1
-                    && (u16::from(parsed.member_index()) + 1 != u16::from(*share_number)
-                        || parsed.member_threshold() != *threshold)
+                    && (u16::from(parsed.member_index()) + 1 != u16::from(share_number)
+                        || parsed.member_threshold() != threshold)
                 {
                     return bad("the share's own number or threshold differs from the sheet's");
                 }
             }
-            (_, Some(_)) => return bad("a sheet that is not split has a share"),
-            (SheetKind::Escrow { recipient }, None) => {
-                if age::x25519::Recipient::from_str(recipient.trim()).is_err() {
+            (None, Some(_)) => return bad("a sheet that is not split has a share"),
+            (None, None) => {
+                if let SheetKind::Escrow { recipient } = &self.kind
+                    && age::x25519::Recipient::from_str(recipient.trim()).is_err()
+                {
                     return bad("the escrow recipient is not an age recipient (age1…)");
                 }
             }
-            (SheetKind::Personal | SheetKind::Unencrypted, None) => {}
         }
         Ok(())
     }
@@ -322,6 +357,35 @@ mod tests {
             recipient: "age1nope".to_owned(),
         };
         assert!(sheet.validate().is_err(), "a bad recipient");
+    }
+
+    #[test]
+    fn vault_sheets_carry_a_share_and_nothing_else() {
+        let s = shares(2, 3);
+        let mut sheet = split_sheet(2, 2, 3, Some(s[1].clone()));
+        sheet.kind = SheetKind::Vault {
+            share_number: 2,
+            threshold: 2,
+            count: 3,
+            vault: "0011223344556677".to_owned(),
+        };
+        sheet.payload = vec![];
+        assert!(sheet.validate().is_ok());
+        sheet.share = None;
+        assert!(sheet.validate().is_err(), "no share");
+        sheet.share = Some(s[0].clone());
+        assert!(sheet.validate().is_err(), "another share's words");
+        sheet.share = Some(s[1].clone());
+        sheet.payload = age_payload();
+        assert!(sheet.validate().is_err(), "a payload");
+        sheet.payload = vec![];
+        sheet.keys = vec![SheetKey {
+            name: "k".to_owned(),
+            algorithm: "aes-256".to_owned(),
+            version: 1,
+            fingerprints: vec![],
+        }];
+        assert!(sheet.validate().is_err(), "keys");
     }
 
     #[test]

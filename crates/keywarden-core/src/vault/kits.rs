@@ -5,12 +5,15 @@
 
 use std::fmt;
 
+use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use super::UnlockedVault;
 use crate::audit::{Action, NewEntry};
+use crate::clock;
 use crate::error::{RecordError, StorageError};
 use crate::key::{self, KeyId, NewKey};
+use crate::keyslot::{Keyslot, KeyslotKind, recovery_passphrase};
 use crate::kit::register::{
     Custody, KitKey, KitKind, KitRecord, KitStatus, REGISTER_ROW, RegisterV1, next_generation,
 };
@@ -58,6 +61,14 @@ pub enum KitLock {
         /// The agent's name, printed on the sheet.
         agent: String,
     },
+    /// A vault recovery kit (no keys): a new recovery keyslot whose secret is split
+    /// into one SLIP-39 share per custodian; it replaces the vault's previous one.
+    Vault {
+        /// Sheets needed: 1 with one custodian, else from 2 to their number.
+        threshold: u8,
+        /// One name per sheet, all different.
+        custodians: Vec<String>,
+    },
 }
 
 impl fmt::Debug for KitLock {
@@ -79,6 +90,14 @@ impl fmt::Debug for KitLock {
                 .field("threshold", threshold)
                 .field("custodians", custodians)
                 .finish(),
+            KitLock::Vault {
+                threshold,
+                custodians,
+            } => f
+                .debug_struct("Vault")
+                .field("threshold", threshold)
+                .field("custodians", custodians)
+                .finish(),
             KitLock::Escrow { recipient, agent } => f
                 .debug_struct("Escrow")
                 .field("recipient", recipient)
@@ -91,7 +110,7 @@ impl fmt::Debug for KitLock {
 /// A kit to make: which keys (each at its current version), locked how, on what paper.
 #[derive(Debug)]
 pub struct KitRequest {
-    /// The keys it holds, at least one.
+    /// The keys it holds, at least one (none for a vault recovery kit).
     pub keys: Vec<KeyId>,
     /// How it is locked and who holds it.
     pub lock: KitLock,
@@ -103,9 +122,10 @@ pub struct KitRequest {
 pub struct SheetFile {
     /// Who it is for.
     pub custodian: String,
-    /// Their share number (split kits), from 1.
+    /// Their share number (split and vault kits), from 1.
     pub share: Option<u8>,
-    /// The SLIP-39 share printed on it (split kits): secret, for a drill or a check.
+    /// The SLIP-39 share printed on it (split and vault kits): secret, for a drill or a
+    /// check.
     pub mnemonic: Option<Zeroizing<String>>,
     /// The PDF: secret (it carries the encrypted payload and, for split kits, a share).
     pub pdf: Zeroizing<Vec<u8>>,
@@ -130,11 +150,14 @@ pub struct PreparedKit {
     pub record: KitRecord,
     /// One PDF per custodian.
     pub sheets: Vec<SheetFile>,
-    /// The age file (or the document of an unencrypted kit): the machine-readable copy.
+    /// The age file (or the document of an unencrypted kit): the machine-readable copy;
+    /// empty for a vault recovery kit.
     pub payload: Vec<u8>,
     /// What each sheet shows, for [`PreparedKit::preview`].
     layouts: Vec<Sheet>,
     paper: Paper,
+    /// A vault recovery kit's new keyslot, stored by [`UnlockedVault::register_kit`].
+    slot: Option<Keyslot>,
 }
 
 /// The most characters of a custodian's name in a sheet's file name.
@@ -144,8 +167,9 @@ impl PreparedKit {
     /// The names of the kit's files, one per sheet in the order of
     /// [`PreparedKit::sheets`] (`KW-28T5-CY4T-share-2-of-3-bea.pdf`, or
     /// `KW-28T5-CY4T.pdf` for a kit of one sheet), then the machine-readable copy
-    /// (`KW-28T5-CY4T.age`, `.txt` when unencrypted). Each is unique within the kit and
-    /// none holds a path separator, whatever the custodians are called.
+    /// (`KW-28T5-CY4T.age`, `.txt` when unencrypted; none for a vault recovery kit).
+    /// Each is unique within the kit and none holds a path separator, whatever the
+    /// custodians are called.
     pub fn file_names(&self) -> Vec<String> {
         let id = self.record.id;
         let count = self.sheets.len();
@@ -153,18 +177,19 @@ impl PreparedKit {
             .sheets
             .iter()
             .map(|sheet| match sheet.share {
-                Some(n) => format!(
+                Some(n) if count > 1 => format!(
                     "{id}-share-{n}-of-{count}-{}.pdf",
                     file_safe(&sheet.custodian)
                 ),
-                None => format!("{id}.pdf"),
+                _ => format!("{id}.pdf"),
             })
             .collect();
         let extension = match self.record.kind {
-            KitKind::Unencrypted => "txt",
-            KitKind::Personal | KitKind::Split { .. } | KitKind::Escrow { .. } => "age",
+            KitKind::Vault { .. } => None,
+            KitKind::Unencrypted => Some("txt"),
+            KitKind::Personal | KitKind::Split { .. } | KitKind::Escrow { .. } => Some("age"),
         };
-        names.push(format!("{id}.{extension}"));
+        names.extend(extension.map(|e| format!("{id}.{e}")));
         names
     }
 
@@ -221,6 +246,13 @@ impl UnlockedVault {
             })
     }
 
+    /// Whether the vault has a recovery keyslot, that is a current vault recovery kit.
+    pub fn has_recovery_kit(&self) -> bool {
+        self.kits
+            .iter()
+            .any(|k| matches!(k.kind, KitKind::Vault { .. }) && k.status == KitStatus::Current)
+    }
+
     /// The kits that hold key `id`, oldest first.
     pub fn kits_of(&self, id: &KeyId) -> Vec<&KitRecord> {
         self.kits.iter().filter(|k| k.holds(id)).collect()
@@ -260,6 +292,15 @@ impl UnlockedVault {
     fn build_kit(&self, request: KitRequest) -> Result<PreparedKit, RecordError> {
         let KitRequest { keys, lock, paper } = request;
         let kind = kind_of(&lock);
+        if let KitLock::Vault { .. } = lock {
+            if !keys.is_empty() {
+                return Err(invalid(
+                    "keys",
+                    "a vault recovery kit holds no keys: it opens the whole vault",
+                ));
+            }
+            return self.build_vault_kit(kind, &lock, paper);
+        }
         if keys.is_empty() {
             return Err(invalid("keys", "a kit holds at least one key"));
         }
@@ -336,8 +377,11 @@ impl UnlockedVault {
                     threshold: *threshold,
                     count: *count,
                 },
-                (KitKind::Split { .. }, None) => {
+                (KitKind::Split { .. } | KitKind::Vault { .. }, None) => {
                     return Err(invalid("custodians", "a split sheet without a share"));
+                }
+                (KitKind::Vault { .. }, Some(_)) => {
+                    return Err(invalid("keys", "a vault recovery kit holds no keys"));
                 }
             };
             let share = || shares.get(i).map(|s| Zeroizing::new(s.as_str().to_owned()));
@@ -381,6 +425,104 @@ impl UnlockedVault {
             payload,
             layouts,
             paper,
+            slot: None,
+        })
+    }
+
+    /// A vault recovery kit: a random recovery secret, its SLIP-39 shares (one per
+    /// custodian), one sheet each, and the keyslot that the secret opens, wrapping this
+    /// vault's data key with the Argon2id parameters of its passphrase slot.
+    fn build_vault_kit(
+        &self,
+        kind: KitKind,
+        lock: &KitLock,
+        paper: Paper,
+    ) -> Result<PreparedKit, RecordError> {
+        let custody = custody_of(lock)?;
+        let KitKind::Vault { threshold, count } = kind else {
+            return Err(invalid("kind", "not a vault recovery kit"));
+        };
+        let secret = Zeroizing::new(crate::random::array::<SPLIT_SECRET_BYTES>());
+        let mut groups = slip39::split(
+            &secret[..],
+            b"",
+            1,
+            &[(threshold, count)],
+            SPLIT_ITERATION_EXPONENT,
+            true,
+        )
+        .map_err(|e| RecordError::Kit(KitError::from(e)))?;
+        let shares = groups.pop().unwrap_or_default();
+        let conn = &self.locked.conn;
+        let kdf = Keyslot::load(conn, KeyslotKind::Passphrase)?
+            .first()
+            .map(|s| s.kdf)
+            .ok_or_else(|| StorageError::damaged("no passphrase keyslot"))?;
+        let slot = Keyslot::wrap(
+            Keyslot::next_id(conn)?,
+            1,
+            &self.locked.vault_id,
+            kdf,
+            &recovery_passphrase(&secret[..]),
+            None,
+            &self.dek,
+        )
+        .map_err(|e| StorageError::damaged(e.to_string()))?;
+        let kit_id = KitId::random();
+        let made_at = self.now();
+        let generation = self
+            .kits
+            .iter()
+            .filter(|k| matches!(k.kind, KitKind::Vault { .. }))
+            .map(|k| k.generation)
+            .max()
+            .map_or(1, |g| g.saturating_add(1));
+        let mut sheets = Vec::with_capacity(custody.len());
+        let mut layouts = Vec::with_capacity(custody.len());
+        for (holder, share) in custody.iter().zip(&shares) {
+            let share_number = holder.share.unwrap_or(1);
+            let layout = Sheet {
+                kit: kit_id,
+                generation,
+                made_at,
+                kind: SheetKind::Vault {
+                    share_number,
+                    threshold,
+                    count,
+                    vault: self.vault_id(),
+                },
+                custodian: Some(holder.custodian.clone()),
+                keys: Vec::new(),
+                share: Some(share.clone()),
+                payload: Vec::new(),
+            };
+            let pdf = pdf::render(std::slice::from_ref(&layout), paper)?;
+            layouts.push(layout);
+            sheets.push(SheetFile {
+                custodian: holder.custodian.clone(),
+                share: Some(share_number),
+                mnemonic: Some(share.clone()),
+                pdf: Zeroizing::new(pdf),
+            });
+        }
+        let record = KitRecord {
+            id: kit_id,
+            generation,
+            kind,
+            made_at,
+            made_by: self.actor.clone(),
+            keys: Vec::new(),
+            custody,
+            status: KitStatus::Current,
+            last_drill: None,
+        };
+        Ok(PreparedKit {
+            record,
+            sheets,
+            payload: Vec::new(),
+            layouts,
+            paper,
+            slot: Some(slot),
         })
     }
 
@@ -391,9 +533,12 @@ impl UnlockedVault {
     /// [`RecordError::Invalid`] when the register already has this kit id; a storage
     /// failure (then nothing is recorded).
     pub fn register_kit(&mut self, kit: PreparedKit) -> Result<&KitRecord, RecordError> {
-        let record = kit.record;
+        let PreparedKit { record, slot, .. } = kit;
         if self.kits.iter().any(|k| k.id == record.id) {
             return Err(invalid("kit", "this kit is already in the register"));
+        }
+        if let Some(slot) = slot {
+            return self.register_vault_kit(record, slot);
         }
         let holders: Vec<String> = record
             .custody
@@ -423,6 +568,51 @@ impl UnlockedVault {
         let mut register = self.kits.clone();
         register.push(record);
         self.write_register(register, &entries)?;
+        self.kit(id)
+    }
+
+    /// Enters a vault recovery kit: its keyslot replaces the vault's previous recovery
+    /// keyslot, whose kit becomes void, with the register and the audit entries, in one
+    /// transaction.
+    fn register_vault_kit(
+        &mut self,
+        record: KitRecord,
+        slot: Keyslot,
+    ) -> Result<&KitRecord, RecordError> {
+        let holders: Vec<String> = record.custody.iter().map(|c| c.custodian.clone()).collect();
+        let (threshold, count) = record.kind.shares().unwrap_or((1, 1));
+        let mut entries = vec![NewEntry::new(Action::KitCreated).detail(format!(
+            "vault recovery kit {} generation {}, {threshold} of {count} sheets, held by {}",
+            record.id,
+            record.generation,
+            holders.join(", ")
+        ))];
+        let now = self.now();
+        let mut register = self.kits.clone();
+        for old in register.iter_mut().filter(|k| {
+            matches!(k.kind, KitKind::Vault { .. }) && !matches!(k.status, KitStatus::Void { .. })
+        }) {
+            let reason = format!("replaced by vault recovery kit {}", record.id);
+            entries.push(
+                NewEntry::new(Action::KitStatusChanged)
+                    .detail(format!("kit {} is now void: {reason}", old.id)),
+            );
+            old.status = KitStatus::Void { at: now, reason };
+        }
+        let id = record.id;
+        register.push(record);
+        let previous = self.kits_row_version;
+        let blob = self.register_blob(&register, previous)?;
+        let created = clock::to_unix(now);
+        let next = self.commit_entries(&entries, |tx| {
+            for old in Keyslot::load(tx, KeyslotKind::Recovery)? {
+                old.delete(tx)?;
+            }
+            slot.insert(tx, KeyslotKind::Recovery, created)?;
+            Ok(crate::settings::store(tx, REGISTER_ROW, previous, &blob)?)
+        })?;
+        self.kits = register;
+        self.kits_row_version = next;
         self.kit(id)
     }
 
@@ -551,6 +741,43 @@ impl UnlockedVault {
         self.kit(kit.id)
     }
 
+    /// Drills the vault recovery kit: checks that the master secret of its shares read
+    /// back opens the vault's recovery keyslot (one Argon2id run), without unlocking
+    /// anything. The result enters the audit log as `kit-drilled`, and a passed drill
+    /// updates the current vault recovery kit's last drill date.
+    ///
+    /// # Errors
+    /// [`RecordError::Kit`] with [`KitError::NotThisVault`] when the shares do not open
+    /// the recovery keyslot, or the vault has none (audited as failed); a storage
+    /// failure.
+    pub fn record_vault_drill(&mut self, secret: &[u8]) -> Result<&KitRecord, RecordError> {
+        let attempt = NewEntry::new(Action::KitDrilled).detail("vault recovery kit".to_owned());
+        let passphrase = recovery_passphrase(secret);
+        let slots = Keyslot::load(&self.locked.conn, KeyslotKind::Recovery)?;
+        let opens = slots.iter().any(|slot| {
+            slot.unwrap(&self.locked.vault_id, &passphrase, None)
+                .is_ok_and(|dek| bool::from(dek.expose().ct_eq(self.dek.expose())))
+        });
+        let current =
+            self.kits.iter().rev().find(|k| {
+                matches!(k.kind, KitKind::Vault { .. }) && k.status == KitStatus::Current
+            });
+        let kit = match (opens, current) {
+            (true, Some(kit)) => kit.clone(),
+            _ => return self.refused(attempt, RecordError::Kit(KitError::NotThisVault)),
+        };
+        let mut register = self.kits.clone();
+        if let Some(k) = register.iter_mut().find(|k| k.id == kit.id) {
+            k.last_drill = Some(self.now());
+        }
+        let entry = NewEntry::new(Action::KitDrilled).detail(format!(
+            "vault recovery kit {} generation {}: its shares open the recovery keyslot",
+            kit.id, kit.generation
+        ));
+        self.write_register(register, &[entry])?;
+        self.kit(kit.id)
+    }
+
     /// The register with each kit's status brought up to date for `record` (rotated,
     /// compromised, destroyed), and one audit entry per kit that changed; `None` when
     /// no kit changes.
@@ -675,6 +902,13 @@ fn kind_of(lock: &KitLock) -> KitKind {
         KitLock::Escrow { recipient, .. } => KitKind::Escrow {
             recipient: recipient.trim().to_owned(),
         },
+        KitLock::Vault {
+            threshold,
+            custodians,
+        } => KitKind::Vault {
+            threshold: *threshold,
+            count: u8::try_from(custodians.len()).unwrap_or(u8::MAX),
+        },
     }
 }
 
@@ -708,7 +942,29 @@ fn custody_of(lock: &KitLock) -> Result<Vec<Custody>, RecordError> {
         }
         KitLock::Unencrypted { custodian } => one("custodian", custodian),
         KitLock::Escrow { agent, .. } => one("escrow agent", agent),
+        KitLock::Vault {
+            threshold: 1,
+            custodians,
+        } if custodians.len() == 1 => Ok(one("custodian", &custodians[0])?
+            .into_iter()
+            .map(|c| Custody {
+                share: Some(1),
+                ..c
+            })
+            .collect()),
+        KitLock::Vault {
+            threshold: 1,
+            custodians,
+        } if custodians.len() > 1 => Err(invalid(
+            "threshold",
+            "a kit that one sheet opens has one custodian; for more sheets, a threshold of \
+             at least 2",
+        )),
         KitLock::Split {
+            threshold,
+            custodians,
+        }
+        | KitLock::Vault {
             threshold,
             custodians,
         } => {
@@ -765,6 +1021,7 @@ fn seal_document(
         KitLock::Escrow { recipient, .. } => {
             Ok((seal(envelope::Lock::Recipient(recipient))?, Vec::new()))
         }
+        KitLock::Vault { .. } => Err(invalid("kind", "a vault recovery kit has no payload")),
         KitLock::Split {
             threshold,
             custodians,

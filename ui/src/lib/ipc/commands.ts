@@ -42,6 +42,7 @@ import type {
   SecretExport,
   SecretExportRequest,
   UnlockRequest,
+  VaultRecoveryProgress,
   VaultStatus,
 } from './types';
 
@@ -64,6 +65,15 @@ export const vaultCreate = ({ path, passphrase, keyfilePath }: NewVault) =>
 
 export const vaultUnlock = ({ passphrase, keyfilePath }: UnlockRequest) =>
   call<VaultStatus>('vault_unlock', { passphrase, keyfilePath });
+
+/** Reads the words of one sheet of the locked vault's recovery kit. */
+export const vaultRecoveryAdd = (text: string) => call<VaultRecoveryProgress>('vault_recovery_add', { text });
+
+export const vaultRecoveryReset = () => call<void>('vault_recovery_reset');
+
+/** Opens the locked vault with the recovery kit's shares read so far and sets its new passphrase. */
+export const vaultRecover = ({ newPassphrase, keyfilePath }: { newPassphrase: string; keyfilePath: string | null }) =>
+  call<VaultStatus>('vault_recover', { newPassphrase, keyfilePath });
 
 export const vaultLock = () => call<VaultStatus>('vault_lock');
 

@@ -12,6 +12,16 @@ export interface VaultStatus {
   keyfileRequired: boolean | null;
   /** Known once unlocked. */
   autoLockMinutes: number | null;
+  /** Whether the selected vault has a current vault recovery kit; known once a vault is selected. */
+  recoveryKit: boolean | null;
+}
+
+/** How far reading a vault recovery kit is (`vault_recovery_add`). */
+export interface VaultRecoveryProgress {
+  /** Shares read. */
+  have: number;
+  /** Shares needed; 0 before the first share. */
+  need: number;
 }
 
 export interface Algorithm {
@@ -408,7 +418,7 @@ export interface AutostartStatus {
 
 // --- Recovery kits ------------------------------------------------------------------------
 
-export type KitKind = 'personal' | 'unencrypted' | 'split' | 'escrow';
+export type KitKind = 'personal' | 'unencrypted' | 'split' | 'escrow' | 'vault';
 
 export type KitStatus = 'current' | 'superseded' | 'void';
 
@@ -477,7 +487,8 @@ export interface PreparedKit extends KitLockInfo {
   paper: Paper;
   madeAt: string;
   sheets: SheetInfo[];
-  payloadFile: string;
+  /** Null for a vault recovery kit, which has no machine-readable copy. */
+  payloadFile: string | null;
   keys: KitKeyDetail[];
   /** Only when the shell generated the kit passphrase: shown once, never stored. */
   passphrase: string | null;

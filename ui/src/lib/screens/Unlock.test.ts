@@ -7,9 +7,9 @@ import Unlock from './Unlock.svelte';
 
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 
-async function showUnlock(keyfileRequired = false) {
+async function showUnlock(keyfileRequired = false, recoveryKit = false) {
   const vault = new VaultStore();
-  answer({ vault_status: () => locked({ keyfileRequired }) });
+  answer({ vault_status: () => locked({ keyfileRequired, recoveryKit }) });
   await vault.load();
   render(Unlock, { vault });
   return { vault, user: userEvent.setup() };
@@ -82,5 +82,73 @@ describe('Unlock', () => {
     await user.click(screen.getByTestId('unlock-close'));
     expect(callsTo('vault_close')).toHaveLength(1);
     await vi.waitFor(() => expect(vault.screen).toBe('welcome'));
+  });
+
+  it('offers the vault recovery kit only when the vault has one', async () => {
+    await showUnlock(false, false);
+    expect(screen.queryByTestId('unlock-recover')).not.toBeInTheDocument();
+  });
+
+  it('opens the vault with two sheets of its recovery kit and a new passphrase', async () => {
+    const { vault, user } = await showUnlock(false, true);
+    let have = 0;
+    answer({
+      vault_recovery_add: ({ text }) => {
+        if (String(text).includes('xyzzy'))
+          throw { code: 'invalid_input', message: 'Share: word 5 is not a SLIP-39 word.' };
+        have += 1;
+        return { have, need: 2 };
+      },
+      vault_recover: () => unlocked(),
+    });
+    await user.click(screen.getByTestId('unlock-recover'));
+    expect(screen.getByTestId('vault-recovery-progress')).toHaveTextContent('No sheet read yet');
+
+    const words = screen.getByTestId('vault-recovery-words');
+    await user.type(words, '1 academic 2 acid 3 acne 4 acquire 5 xyzzy');
+    await user.click(screen.getByTestId('vault-recovery-add'));
+    expect(await screen.findByTestId('vault-recovery-error')).toHaveTextContent('word 5');
+    // The words stay, to be corrected.
+    expect(words).toHaveValue('1 academic 2 acid 3 acne 4 acquire 5 xyzzy');
+
+    await user.clear(words);
+    await user.type(words, 'academic acid acne');
+    await user.click(screen.getByTestId('vault-recovery-add'));
+    expect(await screen.findByText('1 of 2 sheets read')).toBeInTheDocument();
+    expect(screen.getByTestId('vault-recovery-words')).toHaveValue('');
+    await user.type(screen.getByTestId('vault-recovery-words'), 'academic acid always');
+    await user.click(screen.getByTestId('vault-recovery-add'));
+    expect(await screen.findByTestId('vault-recovery-ready')).toBeInTheDocument();
+
+    const submit = screen.getByTestId('vault-recovery-submit');
+    await user.type(screen.getByTestId('vault-recovery-passphrase'), 'a brand new passphrase');
+    await user.type(screen.getByTestId('vault-recovery-confirm'), 'a brand new passphrase!');
+    expect(submit).toBeDisabled();
+    await user.type(screen.getByTestId('vault-recovery-confirm'), '{Backspace}');
+    await user.click(submit);
+    expect(callsTo('vault_recover')).toEqual([{ newPassphrase: 'a brand new passphrase', keyfilePath: null }]);
+    await vi.waitFor(() => expect(vault.screen).toBe('dashboard'));
+    expect(vault.notice).toContain('new passphrase');
+  });
+
+  it('shows why the shares do not open the vault, and can start over', async () => {
+    const { user } = await showUnlock(false, true);
+    answer({
+      vault_recovery_add: () => ({ have: 1, need: 1 }),
+      vault_recovery_reset: () => null,
+      vault_recover: reject('wrong_passphrase', 'These shares do not open this vault.'),
+    });
+    await user.click(screen.getByTestId('unlock-recover'));
+    await user.type(screen.getByTestId('vault-recovery-words'), 'academic acid acne');
+    await user.click(screen.getByTestId('vault-recovery-add'));
+    await user.type(await screen.findByTestId('vault-recovery-passphrase'), 'a brand new passphrase');
+    await user.type(screen.getByTestId('vault-recovery-confirm'), 'a brand new passphrase');
+    await user.click(screen.getByTestId('vault-recovery-submit'));
+    expect(await screen.findByTestId('vault-recovery-error')).toHaveTextContent('do not open this vault');
+    await user.click(screen.getByTestId('vault-recovery-reset'));
+    expect(callsTo('vault_recovery_reset')).toHaveLength(1);
+    expect(await screen.findByText('No sheet read yet')).toBeInTheDocument();
+    await user.click(screen.getByTestId('vault-recovery-back'));
+    expect(await screen.findByTestId('unlock-passphrase')).toBeInTheDocument();
   });
 });

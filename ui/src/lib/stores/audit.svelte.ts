@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS: [id: string, label: string][] = [
   ['kit-status-changed', 'Recovery kit superseded or void'],
   ['kit-recovered', 'Keys restored from a kit'],
   ['kit-drilled', 'Recovery kit drilled'],
+  ['vault-recovered', 'Vault opened with its recovery kit'],
 ];
 
 export function actionLabel(id: string): string {

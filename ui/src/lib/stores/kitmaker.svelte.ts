@@ -53,6 +53,12 @@ export function custodiansProblem(names: readonly string[]): string | null {
   return null;
 }
 
+/** Why a vault recovery kit's custodians and threshold are not acceptable: one sheet, or a split. */
+export function vaultCustodyProblem(names: readonly string[], threshold: number): string | null {
+  if (names.length === 1) return custodianProblem(names[0] ?? '');
+  return custodiansProblem(names) ?? thresholdProblem(threshold, names.length);
+}
+
 /** Why a threshold does not fit `count` custodians, or null. */
 export function thresholdProblem(threshold: number, count: number): string | null {
   if (!Number.isInteger(threshold) || threshold < 2 || threshold > count) {
@@ -195,5 +201,9 @@ export function kitRequest(choices: {
       return { ...base, custodians: [choices.holder.trim()], recipient: choices.recipient.trim() };
     case 'unencrypted':
       return { ...base, custodians: [choices.holder.trim()], unencryptedAcknowledged: true };
+    case 'vault': {
+      const custodians = choices.custodians.map((c) => c.trim());
+      return { ...base, keys: [], custodians, ...(custodians.length > 1 ? { threshold: choices.threshold } : {}) };
+    }
   }
 }

@@ -23,6 +23,10 @@ export const KIND_HELP: Record<KitKind, { title: string; text: string }> = {
     title: 'Unencrypted',
     text: 'One sheet with the keys themselves on it. Anyone who reads it has them. Only for a sheet that never leaves a safe you control.',
   },
+  vault: {
+    title: 'Vault recovery',
+    text: 'Opens this vault if its passphrase or key file is lost; no keys are printed. One sheet, or one per person with any chosen number needed. A new one replaces the last.',
+  },
 };
 
 /** "Split, 2 of 3", "Personal", "Escrow", "Unencrypted". */
@@ -36,6 +40,8 @@ export function kindLabel(kit: KitLockInfo): string {
       return 'Escrow';
     case 'unencrypted':
       return 'Unencrypted';
+    case 'vault':
+      return (kit.count ?? 1) > 1 ? `Vault recovery, ${kit.threshold ?? '?'} of ${kit.count}` : 'Vault recovery';
   }
 }
 
@@ -57,7 +63,9 @@ export function statusAdvice(kit: KitInfo): string | null {
     case 'superseded':
       return 'Make a new kit of these keys. Keep these sheets only while the old version may still be needed to decrypt or verify; then collect and destroy them.';
     case 'void':
-      return 'Collect every sheet of this kit from its holders and destroy it: it holds a key that must no longer be used. Make a new kit of the keys still in use.';
+      return kit.kind === 'vault'
+        ? 'A newer vault recovery kit replaced it, so it no longer opens the vault as it is now; but it still opens older backups of the vault file. Collect every sheet and destroy it.'
+        : 'Collect every sheet of this kit from its holders and destroy it: it holds a key that must no longer be used. Make a new kit of the keys still in use.';
   }
 }
 
@@ -69,9 +77,9 @@ export function statusSentence(kit: KitInfo): string {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
-/** "Share 2 · Bea" for a split kit's sheet, else just the holder. */
-export function custodyLabel(custody: Custody): string {
-  return custody.share === null ? custody.custodian : `Share ${custody.share} · ${custody.custodian}`;
+/** "Share 2 · Bea" for a sheet of several with shares, else just the holder. */
+export function custodyLabel(custody: Custody, sheets = 2): string {
+  return custody.share === null || sheets < 2 ? custody.custodian : `Share ${custody.share} · ${custody.custodian}`;
 }
 
 /** "Drilled 3 May 2026", or "Never drilled". */

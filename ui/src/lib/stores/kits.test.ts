@@ -8,6 +8,7 @@ import {
   keyKitProblem,
   kitPassphraseProblem,
   kitRequest,
+  vaultCustodyProblem,
   localPaper,
   recipientProblem,
   svgSource,
@@ -141,6 +142,28 @@ describe('making a kit', () => {
       custodians: ['Ada'],
       unencryptedAcknowledged: true,
     });
+    // A vault recovery kit holds no keys; one sheet has no threshold.
+    expect(kitRequest({ ...choices, kind: 'vault' })).toEqual({
+      ...base,
+      keys: [],
+      kind: 'vault',
+      custodians: ['Ada', 'Bea', 'Cy'],
+      threshold: 2,
+    });
+    expect(kitRequest({ ...choices, custodians: [' Ada '], kind: 'vault' })).toEqual({
+      ...base,
+      keys: [],
+      kind: 'vault',
+      custodians: ['Ada'],
+    });
+  });
+
+  it('checks the custody of a vault recovery kit', () => {
+    expect(vaultCustodyProblem(['Ada'], 2)).toBeNull();
+    expect(vaultCustodyProblem([''], 2)).toMatch(/Name who keeps/);
+    expect(vaultCustodyProblem(['Ada', 'Bea'], 2)).toBeNull();
+    expect(vaultCustodyProblem(['Ada', 'Bea'], 3)).not.toBeNull();
+    expect(vaultCustodyProblem(['Ada', 'ada'], 2)).toMatch(/named twice/);
   });
 
   const SPLIT = kitRequest({

@@ -100,6 +100,12 @@ export class VaultStore {
     this.notice = null;
   }
 
+  /** Opens the locked vault with its recovery kit's shares and sets `newPassphrase` as its passphrase. */
+  async recover(newPassphrase: string, keyfilePath: string | null): Promise<void> {
+    this.#apply(await this.run(() => ipc.vaultRecover({ newPassphrase, keyfilePath })));
+    this.notice = 'The vault is open, with its new passphrase. Keep the recovery kit’s sheets safe again.';
+  }
+
   async lock(): Promise<void> {
     this.#apply(await this.run(ipc.vaultLock));
   }

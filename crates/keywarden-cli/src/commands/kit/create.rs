@@ -40,7 +40,12 @@ pub fn run(session: &Session, args: &KitCreateArgs) -> Result<Report, Failure> {
         .iter()
         .map(|reference| vault.find(reference).map(|r| r.id))
         .collect::<Result<Vec<_>, _>>()?;
-    if let KitLock::Personal { custodian, .. } | KitLock::Unencrypted { custodian } = &mut lock
+    let one_custodian = match &mut lock {
+        KitLock::Personal { custodian, .. } | KitLock::Unencrypted { custodian } => Some(custodian),
+        KitLock::Vault { custodians, .. } if custodians.len() == 1 => custodians.first_mut(),
+        _ => None,
+    };
+    if let Some(custodian) = one_custodian
         && custodian.trim().is_empty()
     {
         vault.actor().clone_into(custodian);
@@ -106,10 +111,23 @@ fn lock_of(args: &KitCreateArgs) -> Result<(KitLock, Option<Zeroizing<String>>),
             "--kit-passphrase-file",
             "--generate-passphrase",
         ],
-        KitKindArg::Split => &["--custodian", "--threshold"],
+        KitKindArg::Split | KitKindArg::Vault => &["--custodian", "--threshold"],
         KitKindArg::Escrow => &["--recipient", "--agent"],
         KitKindArg::Unencrypted => &["--custodian", "--yes-unencrypted"],
     };
+    match (args.kind, args.keys.is_empty()) {
+        (KitKindArg::Vault, false) => {
+            return Err(Failure::usage(
+                "a vault recovery kit holds no keys (it opens the whole vault): name none",
+            ));
+        }
+        (KitKindArg::Vault, true) | (_, false) => {}
+        (_, true) => {
+            return Err(Failure::usage(format!(
+                "name the keys a {kind} kit holds: ids, names or id prefixes"
+            )));
+        }
+    }
     if let Some((option, _)) = given.iter().find(|(o, g)| *g && !allowed.contains(o)) {
         return Err(Failure::usage(format!(
             "{option} does not go with --kind {kind}"
@@ -170,6 +188,46 @@ fn lock_of(args: &KitCreateArgs) -> Result<(KitLock, Option<Zeroizing<String>>),
             let custodians = args.custodians.clone();
             (
                 KitLock::Split {
+                    threshold,
+                    custodians,
+                },
+                None,
+            )
+        }
+        KitKindArg::Vault => {
+            let custodians = if args.custodians.is_empty() {
+                vec![String::new()]
+            } else {
+                args.custodians.clone()
+            };
+            let count = custodians.len();
+            let threshold = match (args.threshold, count) {
+                (None, 1) => 1,
+                (Some(t), _) if t >= 2 && usize::from(t) <= count => t,
+                (Some(t), 1) => {
+                    return Err(Failure::usage(format!(
+                        "--threshold {t} needs that many --custodian NAME at least, one per \
+                         sheet; a vault kit of one sheet needs no --threshold"
+                    )));
+                }
+                (None, _) => {
+                    return Err(Failure::usage(
+                        "a vault kit of several sheets needs --threshold M: how many open \
+                         the vault",
+                    ));
+                }
+                (Some(t), _) => {
+                    return Err(Failure::new(
+                        Code::InvalidInput,
+                        format!(
+                            "--threshold must be from 2 to the number of custodians \
+                             ({count}), not {t}"
+                        ),
+                    ));
+                }
+            };
+            (
+                KitLock::Vault {
                     threshold,
                     custodians,
                 },
@@ -277,11 +335,13 @@ fn plan<'a>(dir: &Path, kit: &'a PreparedKit) -> Vec<(KitFile, &'a [u8])> {
             (file, &sheet.pdf[..])
         })
         .collect();
-    let payload = KitFile {
-        path: dir.join(names.last().map_or("", String::as_str)),
-        content: KitFileContent::Payload,
-    };
-    files.push((payload, &kit.payload[..]));
+    if let Some(name) = names.get(kit.sheets.len()) {
+        let payload = KitFile {
+            path: dir.join(name),
+            content: KitFileContent::Payload,
+        };
+        files.push((payload, &kit.payload[..]));
+    }
     files
 }
 
