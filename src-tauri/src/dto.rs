@@ -943,6 +943,7 @@ mod tests {
             default_vault_exists: true,
             keyfile_required: Some(false),
             auto_lock_minutes: None,
+            recovery_kit: Some(true),
         };
         assert_eq!(
             serde_json::to_value(status).unwrap(),
@@ -953,6 +954,7 @@ mod tests {
                 "defaultVaultExists": true,
                 "keyfileRequired": false,
                 "autoLockMinutes": null,
+                "recoveryKit": true,
             })
         );
         let event = VaultLocked {

@@ -718,3 +718,82 @@ fn the_dashboard_asks_for_kits_of_keys_without_a_current_one() {
     assert_eq!(listed[0]["status"], "superseded");
     assert!(listed[0]["statusAt"].is_string());
 }
+
+#[test]
+fn a_vault_kit_opens_the_locked_vault_with_a_new_passphrase() {
+    let h = Harness::new();
+    let (id, _) = vault_with_key(&h, "vault.keywarden");
+    let args = json!({
+        "keys": [], "kind": "vault", "custodians": ["Ada", "Bea"], "threshold": 2,
+        "paper": "letter", "passphrase": PASS, "keyfilePath": null,
+    });
+    // Keys are refused: the kit opens the whole vault.
+    let mut with_key = args.clone();
+    with_key["keys"] = json!([id]);
+    assert_eq!(h.code("kit_prepare", with_key), "invalid_input");
+    let kit = h.ok("kit_prepare", args);
+    assert_eq!(kit["kind"], "vault");
+    assert_eq!(kit["payloadFile"], Value::Null);
+    let shares = prepared_shares(&h);
+    let folder = h.path("kit");
+    std::fs::create_dir(&folder).unwrap();
+    let saved = h.ok("kit_save", json!({"directory": folder}));
+    assert_eq!(saved["files"].as_array().unwrap().len(), 2, "{saved}");
+    assert_eq!(h.ok("vault_status", json!({}))["recoveryKit"], true);
+    assert_eq!(
+        h.code("vault_recovery_add", json!({"text": shares[0]})),
+        "not_allowed"
+    );
+
+    h.ok("vault_lock", json!({}));
+    // Nothing read yet, then one sheet: too few.
+    assert_eq!(
+        h.code(
+            "vault_recover",
+            json!({"newPassphrase": "a new passphrase!", "keyfilePath": null})
+        ),
+        "invalid_input"
+    );
+    let progress = h.ok("vault_recovery_add", json!({"text": shares[0]}));
+    assert_eq!(progress, json!({"have": 1, "need": 2}));
+    assert_eq!(
+        h.code("vault_recovery_add", json!({"text": shares[0]})),
+        "invalid_input"
+    );
+    assert_eq!(
+        h.code(
+            "vault_recover",
+            json!({"newPassphrase": "a new passphrase!", "keyfilePath": null})
+        ),
+        "invalid_input"
+    );
+    let progress = h.ok("vault_recovery_add", json!({"text": shares[1]}));
+    assert_eq!(progress, json!({"have": 2, "need": 2}));
+    // A weak passphrase changes nothing: the vault stays locked, with its shares.
+    assert_eq!(
+        h.code(
+            "vault_recover",
+            json!({"newPassphrase": "short", "keyfilePath": null})
+        ),
+        "invalid_input"
+    );
+    let status = h.ok(
+        "vault_recover",
+        json!({"newPassphrase": "a new passphrase after the loss", "keyfilePath": null}),
+    );
+    assert_eq!(status["state"], "unlocked");
+    assert_eq!(audit(&h, "vault-recovered").len(), 1);
+    h.ok("vault_lock", json!({}));
+    assert_eq!(
+        h.code(
+            "vault_unlock",
+            json!({"passphrase": PASS, "keyfilePath": null})
+        ),
+        "wrong_passphrase"
+    );
+    h.ok(
+        "vault_unlock",
+        json!({"passphrase": "a new passphrase after the loss", "keyfilePath": null}),
+    );
+    assert!(h.ok("key_get", json!({ "id": id }))["name"].is_string());
+}
