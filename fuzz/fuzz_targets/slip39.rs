@@ -15,8 +15,9 @@ fuzz_target!(|data: &[u8]| {
     for text in keywarden_fuzz::texts(data) {
         if let Ok(share) = Share::parse(&text) {
             let again = Share::parse(&share.to_mnemonic());
-            assert!(
-                again.as_ref() == Ok(&share),
+            assert_eq!(
+                again.as_ref(),
+                Ok(&share),
                 "a share's mnemonic reads back otherwise"
             );
         }
