@@ -83,9 +83,9 @@ step_fuzz() {
   local seconds=${FUZZ_SECONDS:-20}
   local target=${CARGO_TARGET_DIR:-target}
   # cargo-fuzz passes nightly flags (-Zsanitizer=address); RUSTC_BOOTSTRAP=1 lets the
-  # stable toolchain accept them. It builds for the host triple in release mode, apart
-  # from the other builds.
-  export RUSTC_BOOTSTRAP=1
+  # stable toolchain accept them, for this step only (local -x). It builds for the host
+  # triple in release mode, apart from the other builds.
+  local -x RUSTC_BOOTSTRAP=1
   run cargo fuzz build || return 1
   local targets
   mapfile -t targets < <(cargo fuzz list)
