@@ -13,7 +13,9 @@
 //! On a mismatch the test writes the page it rendered and an image of the differing
 //! pixels (black) under the cargo target's `tmp/golden/sheets/` and prints their paths.
 //! Without `pdftoppm` (Debian `poppler-utils`) the test fails when `CI` is set and is
-//! skipped with a message otherwise.
+//! skipped with a message otherwise. The goldens were drawn with the fonts fontconfig
+//! picks for Helvetica and Courier from Debian's `fonts-urw-base35` (Nimbus Sans and
+//! Nimbus Mono PS), which `scripts/install-deps.sh test` installs: other fonts fail.
 
 #![allow(
     clippy::unwrap_used,
@@ -45,7 +47,7 @@ const MAX_DIFFERING: f64 = 0.0001;
 /// "4. Basic sharing 2-of-3 (128 bits)" (`tests/data/slip39-vectors.json`).
 const SHARE: &str = "shadow pistol academic always adequate wildlife fancy gross oasis \
                      cylinder mustang wrist rescue view short owner flip making coding armed";
-/// The escrow agent: the recipient of the age specification's example identity.
+/// The escrow agent: the example recipient of age's README.
 const RECIPIENT: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 
 /// Deterministic bytes (xorshift), so that the codes and typed lines never change.
