@@ -4,7 +4,7 @@
 #   make test   install what is missing, then run every test (scripts/test.sh)
 #   make lint   rustfmt and clippy, as CI runs them
 #
-# One part of the tests: scripts/test.sh engine-deps|rust|ui|interop|e2e (after make test once).
+# One part of the tests: scripts/test.sh engine-deps|rust|ui|interop|e2e|fuzz (after make test once).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -25,12 +25,14 @@ run:
 	scripts/install-deps.sh run
 	$(TAURI) dev
 
-## Every test: engine dependency rule, Rust, UI, end-to-end. Non-zero if any fails.
+## Every test: engine dependency rule, Rust, UI, interop, end-to-end, fuzz. Non-zero if any fails.
 test:
 	scripts/install-deps.sh test
 	scripts/test.sh
 
-## Formatting and lints, warnings as errors.
+## Formatting and lints, warnings as errors; fuzz/ is a workspace of its own.
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo fmt --manifest-path fuzz/Cargo.toml -- --check
+	cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings

@@ -4,7 +4,7 @@
 #
 #   scripts/install-deps.sh run    what building and running the desktop app needs
 #   scripts/install-deps.sh test   everything: the above plus Xvfb, WebKitWebDriver,
-#                                  tauri-driver and the Python venv for tests/e2e
+#                                  tauri-driver, cargo-fuzz and the Python venv for tests
 #
 # Idempotent: each part checks first and does nothing when it is already in place, so a
 # second run takes a second or two. Uses sudo only when not root.
@@ -24,6 +24,8 @@ cd "$root"
 
 # The version of tauri-driver the e2e harness is written against.
 tauri_driver_version=2.1.0
+# The version of cargo-fuzz that scripts/test.sh fuzz runs.
+cargo_fuzz_version=0.13.2
 
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
@@ -52,7 +54,8 @@ apt_run=(
 # (/usr/bin/WebKitWebDriver), a session bus for the app, and python3 -m venv. The
 # interop tests: the independent tools that must agree with Keywarden's key formats
 # (age-keygen, ssh-keygen, openssl) and that open a recovery kit without Keywarden
-# (pdftoppm and pdftotext from poppler-utils, zbarimg from zbar-tools, age).
+# (pdftoppm and pdftotext from poppler-utils, zbarimg from zbar-tools, age). The golden
+# images of the sheets: the fonts poppler draws Helvetica and Courier with.
 apt_test=(
   xvfb
   xauth
@@ -63,6 +66,7 @@ apt_test=(
   openssh-client
   openssl
   poppler-utils
+  fonts-urw-base35
   zbar-tools
 )
 
@@ -145,6 +149,14 @@ if command -v tauri-driver >/dev/null 2>&1 &&
 else
   say "tauri-driver: cargo install tauri-driver@${tauri_driver_version}"
   cargo install tauri-driver --version "$tauri_driver_version" --locked
+fi
+
+# --- cargo-fuzz ----------------------------------------------------------------------
+if cargo install --list | grep -q "^cargo-fuzz v${cargo_fuzz_version}:"; then
+  say "cargo-fuzz: v${cargo_fuzz_version} present"
+else
+  say "cargo-fuzz: cargo install cargo-fuzz@${cargo_fuzz_version}"
+  cargo install cargo-fuzz --version "$cargo_fuzz_version" --locked
 fi
 
 # --- Python venv for tests/e2e --------------------------------------------------------

@@ -14,13 +14,15 @@
 #                independent Python reader of the vault format, against the real CLI)
 #   e2e          build the real app with its frontend embedded, then pytest tests/e2e
 #                under Xvfb (tests/e2e/conftest.py starts Xvfb and tauri-driver)
+#   fuzz         build the cargo-fuzz targets (fuzz/) and run each for FUZZ_SECONDS
+#                (default 20) from its seeds; fails on any crash, timeout or leak
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-all_steps=(engine-deps rust ui interop e2e)
+all_steps=(engine-deps rust ui interop e2e fuzz)
 steps=("$@")
 if [ "${#steps[@]}" -eq 0 ]; then
   steps=("${all_steps[@]}")
@@ -77,12 +79,48 @@ step_e2e() {
   KEYWARDEN_APP="$target/e2e/keywarden-app" run tests/.venv/bin/python -m pytest tests/e2e
 }
 
+step_fuzz() {
+  local seconds=${FUZZ_SECONDS:-20}
+  local target=${CARGO_TARGET_DIR:-target}
+  # cargo-fuzz passes nightly flags (-Zsanitizer=address); RUSTC_BOOTSTRAP=1 lets the
+  # stable toolchain accept them, for this step only (local -x). It builds for the host
+  # triple in release mode, apart from the other builds.
+  local -x RUSTC_BOOTSTRAP=1
+  run cargo fuzz build || return 1
+  local targets
+  mapfile -t targets < <(cargo fuzz list)
+  if [ "${#targets[@]}" -eq 0 ]; then
+    echo "cargo fuzz list found no fuzz target"
+    return 1
+  fi
+  local name status=0 summary=()
+  for name in "${targets[@]}"; do
+    # The corpus grows across local runs; the committed seeds are only read.
+    local corpus="$target/fuzz-corpus/$name" log="$target/fuzz-logs/$name.log"
+    mkdir -p "$corpus" "$(dirname "$log")"
+    printf '+ cargo fuzz run %s (%s s)\n' "$name" "$seconds"
+    if cargo fuzz run "$name" "$corpus" "fuzz/seeds/$name" -- \
+      -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+      >"$log" 2>&1; then
+      summary+=("$(printf '%-10s ok      %s' "$name" \
+        "$(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$log" | tail -1)")")
+    else
+      status=1
+      tail -n 40 "$log"
+      summary+=("$(printf '%-10s FAILED  %s (log: %s)' "$name" \
+        "$(grep -o 'Test unit written to .*' "$log" | tail -1)" "$log")")
+    fi
+  done
+  printf '  %s\n' "${summary[@]}"
+  return "$status"
+}
+
 declare -A result=()
 declare -A took=()
 failed=0
 for step in "${steps[@]}"; do
   case "$step" in
-    engine-deps | rust | ui | interop | e2e) ;;
+    engine-deps | rust | ui | interop | e2e | fuzz) ;;
     *)
       echo "unknown step: $step (steps: ${all_steps[*]})" >&2
       exit 2

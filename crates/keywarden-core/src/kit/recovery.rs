@@ -276,7 +276,8 @@ fn is_typed_line(line: &str) -> bool {
 /// punctuation).
 fn kit_id_token(token: &str) -> Option<&str> {
     let t = token.trim_end_matches([',', '.', ';', ':']);
-    (t.len() == 12 && t[..3].eq_ignore_ascii_case("KW-")).then_some(t)
+    // `get`, not `[..3]`: the third byte may be inside a character.
+    (t.len() == 12 && t.get(..3)?.eq_ignore_ascii_case("KW-")).then_some(t)
 }
 
 /// `1`, `12.`, `3)`: the numbers printed before share words.
@@ -302,6 +303,15 @@ mod tests {
         assert_eq!(kit_id_token("academic"), None);
         assert!(is_numbering("12."));
         assert!(!is_numbering("acid"));
+    }
+
+    /// Issue 5 (fuzzing): a 12-byte token whose third byte is inside a character
+    /// panicked on slicing.
+    #[test]
+    fn issue_5_a_token_with_a_character_across_byte_3_is_no_kit_id() {
+        assert_eq!(kit_id_token("aé456789012"), None);
+        let mut r = Recovery::new();
+        assert!(r.add_text("Y\u{fffd}x\u{fffd}\u{fffd}x").is_err());
     }
 
     #[test]
