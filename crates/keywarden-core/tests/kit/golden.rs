@@ -151,6 +151,22 @@ fn sheets() -> Vec<(&'static str, Sheet)> {
             "unencrypted",
             sheet(SheetKind::Unencrypted, None, document()),
         ),
+        (
+            "vault",
+            Sheet {
+                keys: vec![],
+                ..sheet(
+                    SheetKind::Vault {
+                        share_number: share.member_index() + 1,
+                        threshold: share.member_threshold(),
+                        count: 3,
+                        vault: "5d1c0e7a93b24f6c8a01e2d3f4b5c6a7".to_owned(),
+                    },
+                    Some(SHARE),
+                    vec![],
+                )
+            },
+        ),
     ]
 }
 
