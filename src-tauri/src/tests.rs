@@ -156,6 +156,7 @@ fn starts_closed_when_there_is_no_default_vault() {
             "defaultVaultExists": false,
             "keyfileRequired": null,
             "autoLockMinutes": null,
+            "recoveryKit": null,
         })
     );
 }

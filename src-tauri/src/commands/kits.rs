@@ -119,13 +119,14 @@ pub async fn kit_prepare(
             "A kit passphrase has at most {MAX_PASSPHRASE_CHARS} characters."
         )));
     }
-    let keys = kit_keys(keys.0)?;
+    let kind = short(kind.0, "kind of kit", MAX_ID_CHARS)?;
+    let keys = kit_keys(keys.0, &kind)?;
     let paper_text = short(paper.0, "paper size", MAX_ID_CHARS)?;
     let paper: Paper = paper_text
         .parse()
         .map_err(|_| IpcError::invalid_input("Paper: choose A4 or Letter."))?;
     let choice = LockChoice {
-        kind: short(kind.0, "kind of kit", MAX_ID_CHARS)?,
+        kind,
         custodians: custodians.0,
         threshold: threshold.0,
         kit_passphrase,
@@ -401,9 +402,19 @@ fn one_custodian(custodians: Vec<String>, kind: &str) -> Result<String, IpcError
     }
 }
 
-/// The keys argument: up to [`MAX_KIT_KEYS`] key ids (the engine says how many a kind
-/// needs: none for a vault recovery kit, else at least one).
-fn kit_keys(ids: Vec<String>) -> Result<Vec<KeyId>, IpcError> {
+/// The keys argument: none for a vault recovery kit, else 1 to [`MAX_KIT_KEYS`] key ids.
+fn kit_keys(ids: Vec<String>, kind: &str) -> Result<Vec<KeyId>, IpcError> {
+    let vault = kind.trim().eq_ignore_ascii_case("vault");
+    if vault && !ids.is_empty() {
+        return Err(IpcError::invalid_input(
+            "A vault recovery kit holds no keys: it opens the whole vault.",
+        ));
+    }
+    if !vault && ids.is_empty() {
+        return Err(IpcError::invalid_input(
+            "Choose at least one key for the kit.",
+        ));
+    }
     if ids.len() > MAX_KIT_KEYS {
         return Err(IpcError::invalid_input(format!(
             "A kit holds at most {MAX_KIT_KEYS} keys."
