@@ -281,11 +281,7 @@ impl From<keywarden_core::kit::KitError> for IpcError {
                 ErrorCode::WrongPassphrase,
                 "That passphrase or identity does not open this kit.",
             ),
-            KitError::NotThisVault => Self::new(
-                ErrorCode::WrongPassphrase,
-                "These shares do not open this vault. They may belong to another vault, or to \
-                 a vault recovery kit that a newer one replaced.",
-            ),
+            KitError::NotThisVault => UnlockError::WrongRecoveryKit.into(),
             KitError::BadKitId { .. }
             | KitError::Chunk { .. }
             | KitError::OtherKit { .. }

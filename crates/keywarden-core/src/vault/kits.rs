@@ -442,17 +442,7 @@ impl UnlockedVault {
         let KitKind::Vault { threshold, count } = kind else {
             return Err(invalid("kind", "not a vault recovery kit"));
         };
-        let secret = Zeroizing::new(crate::random::array::<SPLIT_SECRET_BYTES>());
-        let mut groups = slip39::split(
-            &secret[..],
-            b"",
-            1,
-            &[(threshold, count)],
-            SPLIT_ITERATION_EXPONENT,
-            true,
-        )
-        .map_err(|e| RecordError::Kit(KitError::from(e)))?;
-        let shares = groups.pop().unwrap_or_default();
+        let (secret, shares) = split_secret(threshold, count)?;
         let conn = &self.locked.conn;
         let kdf = Keyslot::load(conn, KeyslotKind::Passphrase)?
             .first()
@@ -1002,6 +992,25 @@ fn custody_of(lock: &KitLock) -> Result<Vec<Custody>, RecordError> {
     }
 }
 
+/// A random master secret and its SLIP-39 shares, in share order.
+type SplitSecret = (Zeroizing<[u8; SPLIT_SECRET_BYTES]>, Vec<Zeroizing<String>>);
+
+/// A random master secret and its SLIP-39 shares: one group, `threshold` of `count`
+/// member shares.
+fn split_secret(threshold: u8, count: u8) -> Result<SplitSecret, RecordError> {
+    let secret = Zeroizing::new(crate::random::array::<SPLIT_SECRET_BYTES>());
+    let mut groups = slip39::split(
+        &secret[..],
+        b"",
+        1,
+        &[(threshold, count)],
+        SPLIT_ITERATION_EXPONENT,
+        true,
+    )
+    .map_err(|e| RecordError::Kit(KitError::from(e)))?;
+    Ok((secret, groups.pop().unwrap_or_default()))
+}
+
 /// The payload of a kit, and the SLIP-39 shares of a split kit (one per custodian, in
 /// order). A split kit's passphrase is its random master secret in lowercase hex.
 fn seal_document(
@@ -1026,23 +1035,14 @@ fn seal_document(
             threshold,
             custodians,
         } => {
-            let secret = Zeroizing::new(crate::random::array::<SPLIT_SECRET_BYTES>());
             let count = u8::try_from(custodians.len()).unwrap_or(u8::MAX);
-            let mut groups = slip39::split(
-                &secret[..],
-                b"",
-                1,
-                &[(*threshold, count)],
-                SPLIT_ITERATION_EXPONENT,
-                true,
-            )
-            .map_err(|e| RecordError::Kit(KitError::from(e)))?;
+            let (secret, shares) = split_secret(*threshold, count)?;
             let hex = Zeroizing::new(super::hex(&secret[..]));
             let payload = seal(envelope::Lock::Passphrase {
                 passphrase: &hex,
                 log_n: envelope::RANDOM_SECRET_LOG_N,
             })?;
-            Ok((payload, groups.pop().unwrap_or_default()))
+            Ok((payload, shares))
         }
     }
 }
