@@ -183,6 +183,11 @@ impl Keyslot {
                 to_i64(previous_version)
             ],
         )?;
+        self.one_row(changed)
+    }
+
+    /// A write that must have touched exactly this slot's row, at its row version.
+    fn one_row(&self, changed: usize) -> Result<(), StorageError> {
         if changed == 1 {
             Ok(())
         } else {
@@ -199,14 +204,7 @@ impl Keyslot {
             "DELETE FROM keyslot WHERE id = ?1 AND row_version = ?2",
             params![self.id, to_i64(self.row_version)],
         )?;
-        if changed == 1 {
-            Ok(())
-        } else {
-            Err(StorageError::damaged(format!(
-                "keyslot {} changed underneath",
-                self.id
-            )))
-        }
+        self.one_row(changed)
     }
 
     /// The id a new slot gets: one more than the highest in use.
