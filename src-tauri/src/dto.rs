@@ -556,6 +556,8 @@ pub struct PolicyInfo {
     pub reminder_days: Vec<u32>,
     /// How far past its due date a reminder may be snoozed, in days (0: never).
     pub max_snooze_days: u32,
+    /// Days from a kit's making or last passed drill to its next drill.
+    pub drill_days: u32,
 }
 
 /// The cryptoperiod of one purpose.
@@ -587,6 +589,7 @@ impl From<&Policy> for PolicyInfo {
                 .collect(),
             reminder_days: p.reminder_days.clone(),
             max_snooze_days: p.max_snooze_days,
+            drill_days: p.drill_days,
         }
     }
 }
@@ -662,13 +665,15 @@ impl From<AuditVerification> for AuditCheck {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DueInfo {
-    /// The key's id.
-    pub key_id: String,
-    /// The key's name.
-    pub key_name: String,
-    /// The key's state (a [`StateInfo::id`]).
-    pub key_state: String,
-    /// `rotation`, `usage-end` or `destruction`.
+    /// `key` (a rotation, end of usage or destruction) or `kit` (a drill).
+    pub subject: String,
+    /// The key's UUID or the kit's id.
+    pub id: String,
+    /// The key's name, or the kit's title (`split kit of "Archive"`).
+    pub name: String,
+    /// The key's state (a [`StateInfo::id`]); `None` for a kit.
+    pub key_state: Option<String>,
+    /// `rotation`, `usage-end`, `destruction` or `drill`.
     pub kind: String,
     /// When it falls due, RFC 3339 in UTC.
     pub due_at: String,

@@ -107,8 +107,10 @@ impl Outlook {
     }
 }
 
-fn keys(n: usize) -> String {
-    format!("{n} {}", if n == 1 { "key" } else { "keys" })
+/// A count of due dates: a key may have two (a rotation and a destruction), and a kit
+/// drill is not a key's at all.
+fn dates(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "date" } else { "dates" })
 }
 
 fn days(n: u32) -> String {
@@ -126,13 +128,13 @@ pub fn tooltip(outlook: &Outlook) -> String {
         (0, 0) => "Keywarden: nothing due".to_owned(),
         (0, soon) => format!(
             "Keywarden: {} due within {}",
-            keys(soon),
+            dates(soon),
             days(outlook.horizon)
         ),
-        (overdue, 0) => format!("Keywarden: {} overdue", keys(overdue)),
+        (overdue, 0) => format!("Keywarden: {} overdue", dates(overdue)),
         (overdue, soon) => format!(
             "Keywarden: {} overdue, {} more due within {}",
-            keys(overdue),
+            dates(overdue),
             soon,
             days(outlook.horizon)
         ),
@@ -151,7 +153,7 @@ pub fn title(outlook: &Outlook) -> String {
 /// A desktop notification: counts and dates, never a key's name or id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
-    /// "1 key overdue", "2 keys due within 7 days".
+    /// "1 date overdue", "2 dates due within 7 days".
     pub title: String,
     /// The dates, and what to do.
     pub body: String,
@@ -164,14 +166,14 @@ pub fn notice(outlook: &Outlook, tz: &TimeZone) -> Option<Notice> {
     let level = outlook.level?;
     let (title, mut body) = match level {
         Level::Overdue => (
-            format!("{} overdue", keys(outlook.overdue)),
+            format!("{} overdue", dates(outlook.overdue)),
             outlook
                 .earliest_overdue
                 .map(|t| format!("The earliest was due on {}.", day(t, tz)))
                 .unwrap_or_default(),
         ),
         Level::Soon { threshold } => (
-            format!("{} due within {}", keys(outlook.at_level), days(threshold)),
+            format!("{} due within {}", dates(outlook.at_level), days(threshold)),
             outlook
                 .next_due
                 .map(|t| format!("The next is due on {}.", day(t, tz)))
@@ -185,7 +187,7 @@ pub fn notice(outlook: &Outlook, tz: &TimeZone) -> Option<Notice> {
             days(outlook.horizon)
         ));
     }
-    body.push_str(" Open Keywarden to rotate, review or snooze.");
+    body.push_str(" Open Keywarden to rotate, drill, review or snooze.");
     Some(Notice {
         title,
         body: body.trim_start().to_owned(),
@@ -261,7 +263,7 @@ mod tests {
     }
 
     #[test]
-    fn titles_count_keys_at_the_most_pressing_level() {
+    fn titles_count_due_dates_at_the_most_pressing_level() {
         // 5 and 6 days left reach the 7-day threshold; 20 days only the 30-day one.
         let dates = [
             due("2027-03-06T12:00:00Z"),
@@ -271,22 +273,22 @@ mod tests {
         let o = outlook(&dates, "2027-03-01T09:00:00Z");
         assert_eq!(o.level, Some(Level::Soon { threshold: 7 }));
         let n = notice(&o, &TimeZone::UTC).unwrap();
-        assert_eq!(n.title, "2 keys due within 7 days");
+        assert_eq!(n.title, "2 dates due within 7 days");
         assert_eq!(
             n.body,
-            "The next is due on Saturday 6 March. 1 more due within 30 days. Open Keywarden to rotate, review or snooze."
+            "The next is due on Saturday 6 March. 1 more due within 30 days. Open Keywarden to rotate, drill, review or snooze."
         );
-        assert_eq!(tooltip(&o), "Keywarden: 3 keys due within 30 days");
+        assert_eq!(tooltip(&o), "Keywarden: 3 dates due within 30 days");
         assert_eq!(title(&o), "3");
 
         let overdue = outlook(&[due("2027-02-27T12:00:00Z")], "2027-03-01T09:00:00Z");
         let n = notice(&overdue, &TimeZone::UTC).unwrap();
-        assert_eq!(n.title, "1 key overdue");
+        assert_eq!(n.title, "1 date overdue");
         assert_eq!(
             n.body,
-            "The earliest was due on Saturday 27 February. Open Keywarden to rotate, review or snooze."
+            "The earliest was due on Saturday 27 February. Open Keywarden to rotate, drill, review or snooze."
         );
-        assert_eq!(tooltip(&overdue), "Keywarden: 1 key overdue");
+        assert_eq!(tooltip(&overdue), "Keywarden: 1 date overdue");
     }
 
     #[test]
@@ -297,14 +299,14 @@ mod tests {
             "2027-03-01T09:00:00Z",
         );
         let n = notice(&o, &TimeZone::UTC).unwrap();
-        assert_eq!(n.title, "1 key overdue");
+        assert_eq!(n.title, "1 date overdue");
         assert_eq!(
             n.body,
-            "The earliest was due on Monday 1 February. 1 more due within 30 days. Open Keywarden to rotate, review or snooze."
+            "The earliest was due on Monday 1 February. 1 more due within 30 days. Open Keywarden to rotate, drill, review or snooze."
         );
         assert_eq!(
             tooltip(&o),
-            "Keywarden: 1 key overdue, 1 more due within 30 days"
+            "Keywarden: 1 date overdue, 1 more due within 30 days"
         );
     }
 
@@ -333,7 +335,7 @@ mod tests {
         let first = n
             .decide(&outlook(&dates, "2027-03-01T08:00:00Z"), now, &tz)
             .unwrap();
-        assert_eq!(first.title, "1 key due within 14 days");
+        assert_eq!(first.title, "1 date due within 14 days");
         // Later the same day, the same level: nothing.
         assert_eq!(
             n.decide(
@@ -351,7 +353,7 @@ mod tests {
                 &tz,
             )
             .unwrap();
-        assert_eq!(next.title, "1 key due within 14 days");
+        assert_eq!(next.title, "1 date due within 14 days");
         assert_eq!(
             n.decide(
                 &outlook(&dates, "2027-03-02T12:00:00Z"),
@@ -379,7 +381,7 @@ mod tests {
                 &tz,
             )
             .unwrap();
-        assert_eq!(overdue.title, "1 key overdue");
+        assert_eq!(overdue.title, "1 date overdue");
         // Less pressing later that day (the overdue one was rotated): nothing.
         assert_eq!(
             n.decide(

@@ -1961,7 +1961,7 @@ fn due_names(dashboard: &Value) -> Vec<(String, String, String)> {
         .iter()
         .map(|d| {
             (
-                d["keyName"].as_str().unwrap().to_owned(),
+                d["name"].as_str().unwrap().to_owned(),
                 d["kind"].as_str().unwrap().to_owned(),
                 d["urgency"].as_str().unwrap().to_owned(),
             )
@@ -1989,9 +1989,10 @@ fn the_dashboard_shows_what_is_due_overdue_first() {
         due_names(&d),
         [("Soon".to_owned(), "rotation".to_owned(), "soon".to_owned())]
     );
-    assert_eq!(d["due"][0]["keyId"], soon);
+    assert_eq!(d["due"][0]["id"], soon);
     assert_eq!(d["due"][0]["days"], 10);
     assert_eq!(d["due"][0]["threshold"], 14);
+    assert_eq!(d["due"][0]["subject"], "key");
     assert_eq!(d["due"][0]["keyState"], "active");
     assert_eq!(d["due"][0]["snooze"], Value::Null);
     assert_eq!(d["counts"]["keys"], 3);

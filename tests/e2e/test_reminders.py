@@ -39,7 +39,7 @@ def test_a_key_due_soon_is_rotated_or_snoozed_from_the_dashboard(app):
 
     app.click("nav-dashboard")
     app.wait_screen("dashboard")
-    item = app.visible(f'[data-testid="due-item"][data-key-name="{KEY}"]', SLOW)
+    item = app.visible(f'[data-testid="due-item"][data-name="{KEY}"]', SLOW)
     assert item.get_attribute("data-kind") == "rotation"
     assert item.get_attribute("data-urgency") == "soon"
     assert "In 5 days" in item.text, item.text
@@ -59,7 +59,7 @@ def test_a_key_due_soon_is_rotated_or_snoozed_from_the_dashboard(app):
     # Snooze it, with a reason.
     app.click("nav-dashboard")
     app.wait_screen("dashboard")
-    app.visible(f'[data-testid="due-item"][data-key-name="{KEY}"]', SLOW)
+    app.visible(f'[data-testid="due-item"][data-name="{KEY}"]', SLOW)
     app.click("due-snooze-open")
     until = app.visible("snooze-until")
     assert until.get_attribute("value"), "the snooze dialog suggests a day"

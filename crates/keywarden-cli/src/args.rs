@@ -602,9 +602,15 @@ pub struct SnoozeArgs {
     pub reason: String,
 }
 
+/// A key's kind of due date: a drill is a kit's and moves only by drilling the kit.
 fn parse_due_kind(s: &str) -> Result<DueKind, String> {
-    s.parse()
-        .map_err(|e: keywarden_core::RecordError| e.to_string())
+    match s.parse() {
+        Ok(DueKind::Drill) => {
+            Err("a kit drill cannot be snoozed: drill the kit (kit verify)".to_owned())
+        }
+        Ok(kind) => Ok(kind),
+        Err(e) => Err(keywarden_core::RecordError::to_string(&e)),
+    }
 }
 
 /// `keywarden key reveal`.
@@ -718,7 +724,7 @@ pub enum PolicyCommand {
     /// Change one setting (see `policy show` for the names)
     Set {
         /// min-strength, allowed-algorithms, destruction-wait-days, reminder-days,
-        /// max-snooze-days or cryptoperiod.PURPOSE
+        /// max-snooze-days, drill-days or cryptoperiod.PURPOSE
         #[arg(value_name = "NAME")]
         name: String,
         /// The new value, as `policy show` prints it

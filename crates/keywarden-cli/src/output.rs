@@ -237,6 +237,7 @@ enum ReportJson<'a> {
 /// One due item in JSON (`docs/cli.md`, `due`).
 #[derive(Serialize)]
 struct DueJson<'a> {
+    subject: &'static str,
     id: String,
     name: &'a str,
     kind: &'static str,
@@ -263,7 +264,8 @@ impl<'a> From<&'a keywarden_core::reminder::DueItem> for DueJson<'a> {
             Urgency::Later { days_left } => ("later", days_left, None),
         };
         DueJson {
-            id: i.key.to_string(),
+            subject: i.subject.kind(),
+            id: i.subject.to_string(),
             name: &i.name,
             kind: i.kind.id(),
             due_at: rfc3339(i.due_at),
@@ -296,6 +298,7 @@ fn due_text(items: &[keywarden_core::reminder::DueItem], within: u32) -> String 
             keywarden_core::reminder::DueKind::Rotation => "rotate",
             keywarden_core::reminder::DueKind::UsageEnd => "usage-end",
             keywarden_core::reminder::DueKind::Destruction => "destroyed",
+            keywarden_core::reminder::DueKind::Drill => "drill",
         };
         out.push_str(&format!(
             "{:<22} {:<9} {}  {} ({})\n",
@@ -303,7 +306,7 @@ fn due_text(items: &[keywarden_core::reminder::DueItem], within: u32) -> String 
             what,
             rfc3339(i.due_at),
             clean(&i.name),
-            i.key
+            i.subject
         ));
         if let Some(z) = &i.snooze {
             out.push_str(&format!(

@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use crate::clock::Timestamp;
-use crate::reminder::{DueItem, DueKind};
+use crate::reminder::{DueItem, DueKind, DueSubject};
 
 /// What the calendar says about each key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,9 +31,9 @@ impl Naming {
     }
 }
 
-/// The `UID` of the event for `item`: `<key id>-<kind>@keywarden`.
+/// The `UID` of the event for `item`: `<key or kit id>-<kind>@keywarden`.
 pub fn uid(item: &DueItem) -> String {
-    format!("{}-{}@keywarden", item.key, item.kind.id())
+    format!("{}-{}@keywarden", item.subject, item.kind.id())
 }
 
 /// The items as an iCalendar file (RFC 5545): CRLF line ends, lines folded at 75 octets,
@@ -58,9 +58,10 @@ pub fn to_ics(items: &[DueItem], thresholds: &[u32], now: Timestamp, naming: Nam
     days.sort_unstable_by(|a, b| b.cmp(a));
     days.dedup();
     for item in items {
-        let who = match naming {
-            Naming::Names => format!("\"{}\"", item.name),
-            Naming::IdsOnly => format!("key {}", item.key),
+        let who = match (naming, item.subject) {
+            (Naming::Names, DueSubject::Key(_)) => format!("\"{}\"", item.name),
+            (Naming::Names, DueSubject::Kit(_)) => format!("the {}", item.name),
+            (Naming::IdsOnly, subject) => format!("{} {subject}", subject.kind()),
         };
         let (summary, what) = match item.kind {
             DueKind::Rotation => (
@@ -76,9 +77,18 @@ pub fn to_ics(items: &[DueItem], thresholds: &[u32], now: Timestamp, naming: Nam
                 format!("{who} will be destroyed"),
                 "Its scheduled destruction erases the material; cancel it if the key is still needed.",
             ),
+            DueKind::Drill => (
+                format!("Drill {who}"),
+                "Check that the kit's sheets still recover what it holds, without revealing \
+                 it (keywarden kit verify).",
+            ),
         };
         let snoozed_until = item.snooze.as_ref().map(|s| s.until);
-        let mut description = format!("{what}\nKey id: {}", item.key);
+        let label = match item.subject {
+            DueSubject::Key(_) => "Key id",
+            DueSubject::Kit(_) => "Kit id",
+        };
+        let mut description = format!("{what}\n{label}: {}", item.subject);
         if let Some(until) = snoozed_until {
             let _ = write!(description, "\nReminder snoozed until {}.", utc(until));
         }
@@ -191,7 +201,7 @@ mod tests {
 
     fn item(name: &str, kind: DueKind) -> DueItem {
         DueItem {
-            key: "0b6b0a8e-3c41-4d1c-9c5a-8f0e3d2b7a10".parse().unwrap(),
+            subject: DueSubject::Key("0b6b0a8e-3c41-4d1c-9c5a-8f0e3d2b7a10".parse().unwrap()),
             name: name.to_owned(),
             kind,
             due_at: "2027-03-01T12:00:00Z".parse().unwrap(),

@@ -51,6 +51,12 @@ pub const MAX_REMINDER_DAYS: u32 = 365;
 pub const DEFAULT_MAX_SNOOZE_DAYS: u32 = 30;
 /// The longest snooze a policy may allow, in days past the due date.
 pub const MAX_SNOOZE_DAYS: u32 = 180;
+/// The default time between drills of a recovery kit, in days (once a year).
+pub const DEFAULT_DRILL_DAYS: u32 = 365;
+/// The shortest time between drills a policy may set, in days.
+pub const MIN_DRILL_DAYS: u32 = 7;
+/// The longest time between drills a policy may set, in days (five years).
+pub const MAX_DRILL_DAYS: u32 = 1826;
 
 /// The policy stored in a vault.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +75,9 @@ pub struct Policy {
     pub reminder_days: Vec<u32>,
     /// How far past its due date a reminder may be snoozed, in days (0: never).
     pub max_snooze_days: u32,
+    /// How often a current recovery kit is due for a drill, in days after it was made
+    /// or last drilled successfully.
+    pub drill_days: u32,
 }
 
 impl Default for Policy {
@@ -84,6 +93,7 @@ impl Default for Policy {
             destruction_wait_days: 7,
             reminder_days: DEFAULT_REMINDER_DAYS.to_vec(),
             max_snooze_days: DEFAULT_MAX_SNOOZE_DAYS,
+            drill_days: DEFAULT_DRILL_DAYS,
         }
     }
 }
@@ -285,13 +295,16 @@ impl Policy {
             "max-snooze-days" => {
                 next.max_snooze_days = days("max-snooze-days", MAX_SNOOZE_DAYS, 0)?;
             }
+            "drill-days" => {
+                next.drill_days = days("drill-days", MAX_DRILL_DAYS, MIN_DRILL_DAYS)?;
+            }
             other => {
                 let purpose = other
                     .strip_prefix("cryptoperiod.")
                     .ok_or_else(|| RecordError::Invalid {
                         field: "policy setting",
                         reason: format!(
-                            "unknown setting \"{}\"; known: min-strength, allowed-algorithms, destruction-wait-days, reminder-days, max-snooze-days, cryptoperiod.<purpose>",
+                            "unknown setting \"{}\"; known: min-strength, allowed-algorithms, destruction-wait-days, reminder-days, max-snooze-days, drill-days, cryptoperiod.<purpose>",
                             other.chars().take(64).collect::<String>()
                         ),
                     })?
@@ -351,6 +364,7 @@ impl Policy {
                 "max-snooze-days".to_owned(),
                 self.max_snooze_days.to_string(),
             ),
+            ("drill-days".to_owned(), self.drill_days.to_string()),
         ];
         for p in Purpose::ALL {
             out.push((
@@ -392,7 +406,7 @@ fn reminder_days(value: &str) -> Result<Vec<u32>, RecordError> {
 
 /// The sealed plaintext of the `policy` setting row: a CBOR map with these text keys.
 /// Unknown algorithm or purpose ids (from a newer version) are skipped on reading;
-/// the reminder fields, added later, take their defaults when absent.
+/// the reminder and drill fields, added later, take their defaults when absent.
 #[derive(Serialize, Deserialize)]
 pub(crate) struct PolicyV1 {
     pub min_strength_bits: u32,
@@ -403,6 +417,8 @@ pub(crate) struct PolicyV1 {
     pub reminder_days: Vec<u32>,
     #[serde(default = "default_max_snooze_days")]
     pub max_snooze_days: u32,
+    #[serde(default = "default_drill_days")]
+    pub drill_days: u32,
 }
 
 fn default_reminder_days() -> Vec<u32> {
@@ -411,6 +427,10 @@ fn default_reminder_days() -> Vec<u32> {
 
 fn default_max_snooze_days() -> u32 {
     DEFAULT_MAX_SNOOZE_DAYS
+}
+
+fn default_drill_days() -> u32 {
+    DEFAULT_DRILL_DAYS
 }
 
 impl From<&Policy> for PolicyV1 {
@@ -430,6 +450,7 @@ impl From<&Policy> for PolicyV1 {
             destruction_wait_days: p.destruction_wait_days,
             reminder_days: p.reminder_days.clone(),
             max_snooze_days: p.max_snooze_days,
+            drill_days: p.drill_days,
         }
     }
 }
@@ -446,6 +467,7 @@ impl From<PolicyV1> for Policy {
             destruction_wait_days: p.destruction_wait_days,
             reminder_days: p.reminder_days,
             max_snooze_days: p.max_snooze_days,
+            drill_days: p.drill_days,
             ..Policy::default()
         };
         for (k, v) in p.cryptoperiod_days {
@@ -535,6 +557,9 @@ mod tests {
             ("reminder-days", "366"),
             ("reminder-days", "1,2,3,4,5,6,7,8,9"),
             ("max-snooze-days", "181"),
+            ("drill-days", "6"),
+            ("drill-days", "1827"),
+            ("drill-days", "yearly"),
             ("frobnicate", "1"),
         ] {
             assert!(p.set(name, value).is_err(), "{name}={value}");
@@ -546,6 +571,8 @@ mod tests {
         assert_eq!(p.reminder_days, [60, 7, 1]);
         p.set("max-snooze-days", "0").unwrap();
         assert_eq!(p.max_snooze_days, 0);
+        p.set("drill-days", "90").unwrap();
+        assert_eq!(p.drill_days, 90);
     }
 
     #[test]
@@ -569,6 +596,7 @@ mod tests {
         let policy = Policy::from(read);
         assert_eq!(policy.reminder_days, DEFAULT_REMINDER_DAYS);
         assert_eq!(policy.max_snooze_days, DEFAULT_MAX_SNOOZE_DAYS);
+        assert_eq!(policy.drill_days, DEFAULT_DRILL_DAYS);
         assert_eq!(policy.destruction_wait_days, 3);
     }
 

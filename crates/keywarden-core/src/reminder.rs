@@ -1,5 +1,5 @@
-//! What is due, and how soon: rotations, the end of originator-usage periods and
-//! scheduled destructions, counted in calendar days of the person's time zone, with
+//! What is due, and how soon: rotations, the end of originator-usage periods, scheduled
+//! destructions and recovery kit drills, counted in calendar days of the person's time zone, with
 //! "due soon" thresholds (the policy's `reminder-days`, 30, 14, 7 and 1 by default) and
 //! overdue as a state of its own. Reminders can be snoozed, with a reason, up to the
 //! policy's `max-snooze-days` past the due date.
@@ -17,6 +17,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::clock::{self, Timestamp};
 use crate::error::{RecordError, StorageError};
 use crate::key::{KeyId, KeyRecord, Snooze};
+use crate::kit::KitId;
 use crate::policy::DEFAULT_REMINDER_DAYS;
 use crate::state::KeyState;
 use crate::vault::UnlockedVault;
@@ -36,18 +37,27 @@ pub enum DueKind {
     UsageEnd,
     /// A scheduled destruction will erase the key's material.
     Destruction,
+    /// A current recovery kit is due for a drill (the policy's `drill-days` after it was
+    /// made or last drilled): check that its sheets still recover what it holds.
+    Drill,
 }
 
 impl DueKind {
     /// Every kind.
-    pub const ALL: [DueKind; 3] = [DueKind::Rotation, DueKind::UsageEnd, DueKind::Destruction];
+    pub const ALL: [DueKind; 4] = [
+        DueKind::Rotation,
+        DueKind::UsageEnd,
+        DueKind::Destruction,
+        DueKind::Drill,
+    ];
 
-    /// `rotation`, `usage-end` or `destruction`.
+    /// `rotation`, `usage-end`, `destruction` or `drill`.
     pub fn id(self) -> &'static str {
         match self {
             DueKind::Rotation => "rotation",
             DueKind::UsageEnd => "usage-end",
             DueKind::Destruction => "destruction",
+            DueKind::Drill => "drill",
         }
     }
 }
@@ -67,7 +77,7 @@ impl FromStr for DueKind {
             .find(|k| k.id() == wanted)
             .ok_or_else(|| RecordError::Invalid {
                 field: "kind",
-                reason: "rotation, usage-end or destruction".to_owned(),
+                reason: "rotation, usage-end, destruction or drill".to_owned(),
             })
     }
 }
@@ -94,14 +104,53 @@ pub enum Urgency {
     },
 }
 
+/// What a due date belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DueSubject {
+    /// A key: its rotation, end of usage or destruction.
+    Key(KeyId),
+    /// A recovery kit: its drill.
+    Kit(KitId),
+}
+
+impl DueSubject {
+    /// `key` or `kit`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            DueSubject::Key(_) => "key",
+            DueSubject::Kit(_) => "kit",
+        }
+    }
+
+    /// The key, when the subject is one.
+    pub fn key(self) -> Option<KeyId> {
+        match self {
+            DueSubject::Key(id) => Some(id),
+            DueSubject::Kit(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for DueSubject {
+    /// The subject's id: a key's UUID or a kit's id.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DueSubject::Key(id) => id.fmt(f),
+            DueSubject::Kit(id) => id.fmt(f),
+        }
+    }
+}
+
 /// One thing that falls due.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueItem {
-    /// The key.
-    pub key: KeyId,
-    /// Its name.
+    /// The key or kit.
+    pub subject: DueSubject,
+    /// The key's name, or the kit's title ([`KitRecord::title`]).
+    ///
+    /// [`KitRecord::title`]: crate::kit::register::KitRecord::title
     pub name: String,
-    /// Rotation or destruction.
+    /// Rotation, end of usage, destruction or drill.
     pub kind: DueKind,
     /// The due instant.
     pub due_at: Timestamp,
@@ -281,21 +330,30 @@ impl UnlockedVault {
     /// (everything when `None`), overdue first, then soonest first.
     pub fn due(&self, tz: &TimeZone, thresholds: &[u32], within_days: Option<u32>) -> Vec<DueItem> {
         let now = self.now();
-        let mut items: Vec<DueItem> = self
-            .list("")
-            .into_iter()
-            .flat_map(|r| {
-                self.due_dates(r)
-                    .into_iter()
-                    .map(move |(kind, due_at)| DueItem {
-                        key: r.id,
-                        name: r.name.clone(),
-                        kind,
-                        due_at,
-                        urgency: urgency(due_at, now, tz, thresholds),
-                        snooze: r.snooze_of(kind, due_at, now).cloned(),
-                    })
+        let keys = self.list("").into_iter().flat_map(|r| {
+            self.due_dates(r)
+                .into_iter()
+                .map(move |(kind, due_at)| DueItem {
+                    subject: DueSubject::Key(r.id),
+                    name: r.name.clone(),
+                    kind,
+                    due_at,
+                    urgency: urgency(due_at, now, tz, thresholds),
+                    snooze: r.snooze_of(kind, due_at, now).cloned(),
+                })
+        });
+        let kits = self.kits().iter().filter_map(|k| {
+            self.next_drill(k).map(|due_at| DueItem {
+                subject: DueSubject::Kit(k.id),
+                name: k.title(),
+                kind: DueKind::Drill,
+                due_at,
+                urgency: urgency(due_at, now, tz, thresholds),
+                snooze: None,
             })
+        });
+        let mut items: Vec<DueItem> = keys
+            .chain(kits)
             .filter(|item| match (item.urgency, within_days) {
                 (Urgency::Overdue { .. }, _) | (_, None) => true,
                 (Urgency::Soon { days_left, .. } | Urgency::Later { days_left }, Some(w)) => {
@@ -319,19 +377,23 @@ impl UnlockedVault {
     /// [`LockedVault::reminders`]: crate::LockedVault::reminders
     pub fn reminders(&self) -> Reminders {
         let now = self.now();
-        let mut dates: Vec<ReminderDate> = self
-            .list("")
-            .into_iter()
-            .flat_map(|r| {
-                self.due_dates(r)
-                    .into_iter()
-                    .map(move |(kind, due_at)| ReminderDate {
-                        kind,
-                        due_at,
-                        snoozed_until: r.snooze_of(kind, due_at, now).map(|z| z.until),
-                    })
+        let keys = self.list("").into_iter().flat_map(|r| {
+            self.due_dates(r)
+                .into_iter()
+                .map(move |(kind, due_at)| ReminderDate {
+                    kind,
+                    due_at,
+                    snoozed_until: r.snooze_of(kind, due_at, now).map(|z| z.until),
+                })
+        });
+        let kits = self.kits().iter().filter_map(|k| {
+            self.next_drill(k).map(|due_at| ReminderDate {
+                kind: DueKind::Drill,
+                due_at,
+                snoozed_until: None,
             })
-            .collect();
+        });
+        let mut dates: Vec<ReminderDate> = keys.chain(kits).collect();
         dates.sort_by_key(|d| (d.due_at, d.kind));
         Reminders {
             thresholds: self.policy().reminder_days.clone(),

@@ -422,7 +422,7 @@ impl ReviewReport {
         }
         h.raw(
             "<table>\n<thead><tr><th scope=\"col\">Status</th><th scope=\"col\">What</th>\
-             <th scope=\"col\">Due</th><th scope=\"col\">Key</th><th scope=\"col\">Note</th>\
+             <th scope=\"col\">Due</th><th scope=\"col\">Key or kit</th><th scope=\"col\">Note</th>\
              </tr></thead>\n<tbody>\n",
         );
         for item in &self.due {
@@ -439,7 +439,7 @@ impl ReviewReport {
             let _ = write!(
                 h.0,
                 "<tr data-id=\"{}\" data-kind=\"{}\" class=\"{class}\"><td>{status}</td><td>{}</td><td>",
-                item.key,
+                item.subject,
                 item.kind.id(),
                 item.kind.id()
             );
@@ -449,7 +449,7 @@ impl ReviewReport {
             let _ = write!(
                 h.0,
                 "<br><span class=\"mono id\">{}</span></td><td>",
-                item.key
+                item.subject
             );
             let mut notes = Vec::new();
             if let Some(z) = &item.snooze {
@@ -463,7 +463,7 @@ impl ReviewReport {
                 && let Some(d) = self
                     .keys
                     .iter()
-                    .find(|k| k.record.id == item.key)
+                    .find(|k| Some(k.record.id) == item.subject.key())
                     .and_then(|k| k.record.destruction.as_ref())
             {
                 notes.push((

@@ -178,12 +178,14 @@ fn due_info(vault: &UnlockedVault, item: &DueItem) -> DueInfo {
         Urgency::Later { days_left } => ("later", days_left, None),
     };
     DueInfo {
-        key_id: item.key.to_string(),
-        key_name: item.name.clone(),
-        key_state: vault
-            .get(&item.key)
-            .map(|r| r.state.id().to_owned())
-            .unwrap_or_default(),
+        subject: item.subject.kind().to_owned(),
+        id: item.subject.to_string(),
+        name: item.name.clone(),
+        key_state: item
+            .subject
+            .key()
+            .and_then(|id| vault.get(&id).ok())
+            .map(|r| r.state.id().to_owned()),
         kind: item.kind.id().to_owned(),
         due_at: rfc3339(item.due_at),
         urgency: urgency.to_owned(),
@@ -264,11 +266,18 @@ pub async fn calendar_export(
         .await
 }
 
-/// A due-kind argument: `rotation`, `usage-end` or `destruction`.
+/// A key's due-kind argument: `rotation`, `usage-end` or `destruction` (a kit's drill
+/// is not snoozed: drilling the kit moves it).
 fn due_kind(text: String) -> Result<DueKind, IpcError> {
-    short(text, "kind", MAX_ID_CHARS)?
-        .parse::<DueKind>()
-        .map_err(|_| IpcError::invalid_input("A kind is rotation, usage-end or destruction."))
+    match short(text, "kind", MAX_ID_CHARS)?.parse::<DueKind>() {
+        Ok(DueKind::Drill) => Err(IpcError::invalid_input(
+            "A kit drill cannot be snoozed: drill the kit to move its date.",
+        )),
+        Ok(kind) => Ok(kind),
+        Err(_) => Err(IpcError::invalid_input(
+            "A kind is rotation, usage-end or destruction.",
+        )),
+    }
 }
 
 /// `reminder_snooze`: puts off the reminders of one of a key's due dates until `until`

@@ -797,3 +797,57 @@ fn a_vault_kit_opens_the_locked_vault_with_a_new_passphrase() {
     );
     assert!(h.ok("key_get", json!({ "id": id }))["name"].is_string());
 }
+
+#[test]
+fn a_kit_falls_due_for_a_drill_on_the_dashboard_and_cannot_be_snoozed() {
+    let clock = super::TestClock::at(super::NOON);
+    let h = super::clocked(clock.clone());
+    let (id, _) = vault_with_key(&h, "v.keywarden");
+    h.ok(
+        "policy_set",
+        json!({"name": "drill-days", "value": "30", "reason": "monthly drills"}),
+    );
+    let out = h.path("kit");
+    std::fs::create_dir(&out).unwrap();
+    h.ok("kit_prepare", split_args(&[&id]));
+    let kit = h.ok("kit_save", json!({ "directory": out }))["kit"]["id"].clone();
+    let drills = |board: &Value| -> Vec<Value> {
+        board["due"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["kind"] == "drill")
+            .cloned()
+            .collect()
+    };
+    // Outside the largest reminder day (30) only on the day it was made.
+    clock.advance_days(25);
+    let board = h.ok("dashboard", json!({}));
+    let due = drills(&board);
+    assert_eq!(due.len(), 1, "{board}");
+    assert_eq!(
+        (
+            due[0]["subject"].clone(),
+            due[0]["id"].clone(),
+            due[0]["name"].clone()
+        ),
+        (
+            json!("kit"),
+            kit.clone(),
+            json!("split kit of \"Payroll export key\"")
+        )
+    );
+    assert_eq!(due[0]["keyState"], Value::Null);
+    assert_eq!(
+        (due[0]["days"].clone(), due[0]["threshold"].clone()),
+        (json!(5), json!(7))
+    );
+    assert_eq!(board["counts"]["soon"], 1);
+    assert_eq!(
+        h.code(
+            "reminder_snooze",
+            json!({"id": kit, "kind": "drill", "until": "2099-01-01T00:00:00Z", "reason": "later"}),
+        ),
+        "invalid_input"
+    );
+}

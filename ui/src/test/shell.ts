@@ -287,8 +287,9 @@ export function dashboard(overrides: Partial<Dashboard> = {}): Dashboard {
 /** One due date of the dashboard. */
 export function dueItem(overrides: Partial<DueItem> = {}): DueItem {
   return {
-    keyId: '0b6b0a8e-3c41-4d1c-9c5a-8f0e3d2b7a10',
-    keyName: 'Payroll export key',
+    subject: 'key',
+    id: '0b6b0a8e-3c41-4d1c-9c5a-8f0e3d2b7a10',
+    name: 'Payroll export key',
     keyState: 'active',
     kind: 'rotation',
     dueAt: '2027-03-06T09:00:00Z',

@@ -1,5 +1,5 @@
-//! `keywarden due`: what falls due (rotations, scheduled destructions), for people and
-//! for cron. The exit code is 1 when anything is listed.
+//! `keywarden due`: what falls due (rotations, ends of usage, scheduled destructions,
+//! kit drills), for people and for cron. The exit code is 1 when anything is listed.
 
 use keywarden_core::reminder::system_time_zone;
 

@@ -16,7 +16,7 @@ pub struct PolicyChange {
 }
 
 /// What each setting means, for `policy show`.
-const EXPLANATIONS: [(&str, &str); 6] = [
+const EXPLANATIONS: [(&str, &str); 7] = [
     (
         "min-strength",
         "the least security strength of a new key, in bits: 112, 128, 192 or 256 \
@@ -40,6 +40,11 @@ const EXPLANATIONS: [(&str, &str); 6] = [
         "max-snooze-days",
         "how far past its due date a reminder may be snoozed, in days (0 to 180; 0: \
          never)",
+    ),
+    (
+        "drill-days",
+        "how often a current recovery kit is due for a drill (kit verify), in days \
+         after it was made or last passed one (7 to 1826)",
     ),
     (
         "cryptoperiod.PURPOSE",

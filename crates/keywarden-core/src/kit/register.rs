@@ -144,6 +144,20 @@ pub struct KitRecord {
 }
 
 impl KitRecord {
+    /// How the kit is named where it falls due: `vault recovery kit`, or its kind and
+    /// the keys it holds, e.g. `split kit of "Archive signing"`.
+    pub fn title(&self) -> String {
+        if let KitKind::Vault { .. } = self.kind {
+            return "vault recovery kit".to_owned();
+        }
+        let names: Vec<String> = self
+            .keys
+            .iter()
+            .map(|k| format!("\"{}\"", k.name))
+            .collect();
+        format!("{} kit of {}", self.kind.id(), names.join(", "))
+    }
+
     /// Whether the kit holds the key `id`.
     pub fn holds(&self, id: &KeyId) -> bool {
         self.keys.iter().any(|k| k.id == *id)

@@ -603,6 +603,7 @@ impl UnlockedVault {
         })?;
         self.kits = register;
         self.kits_row_version = next;
+        self.sync_reminders();
         self.kit(id)
     }
 
@@ -810,6 +811,7 @@ impl UnlockedVault {
         })?;
         self.kits = register;
         self.kits_row_version = next;
+        self.sync_reminders();
         Ok(())
     }
 

@@ -7,6 +7,7 @@ use crate::audit::{Action, NewEntry};
 use crate::clock::Timestamp;
 use crate::error::{RecordError, StorageError};
 use crate::key::{self, KeyId, KeyRecord, Snooze};
+use crate::kit::register::{KitRecord, KitStatus};
 use crate::reminder::{DueKind, Reminders};
 
 /// How a date reads in audit details.
@@ -34,6 +35,18 @@ impl UnlockedVault {
         let start = record.rotated_at.or(record.activated_at)?;
         let period = self.policy().cryptoperiod(record.purpose);
         Some(start.saturating_add(days(period)).unwrap_or(Timestamp::MAX))
+    }
+
+    /// When a recovery kit is next due for a drill: the policy's `drill-days` after it
+    /// was made or last drilled successfully. Only current kits are drilled; a superseded
+    /// or void kit is due for replacement instead.
+    pub fn next_drill(&self, kit: &KitRecord) -> Option<Timestamp> {
+        if kit.status != KitStatus::Current {
+            return None;
+        }
+        let since = kit.last_drill.unwrap_or(kit.made_at);
+        let period = days(self.policy().drill_days);
+        Some(since.saturating_add(period).unwrap_or(Timestamp::MAX))
     }
 
     /// Puts off the reminders of one of a key's due dates until `until`, with a reason.

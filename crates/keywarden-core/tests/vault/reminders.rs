@@ -2,7 +2,7 @@
 
 use jiff::tz::TimeZone;
 use keywarden_core::policy::DEFAULT_REMINDER_DAYS as DEFAULT_THRESHOLDS;
-use keywarden_core::reminder::{DueKind, Urgency};
+use keywarden_core::reminder::{DueKind, DueSubject, Urgency};
 use keywarden_core::{Action, AuditFilter, Clock, Outcome, RecordError, Timestamp};
 use keywarden_core::{Algorithm, KeyState, NewKey};
 
@@ -47,7 +47,7 @@ fn due_items_come_overdue_first_then_soonest_and_respect_the_window() {
             ("later".to_owned(), DueKind::Rotation),
         ]
     );
-    assert_eq!(all[0].key, overdue);
+    assert_eq!(all[0].subject, DueSubject::Key(overdue));
     assert_eq!(all[0].urgency, Urgency::Overdue { days: 2 });
     assert_eq!(
         all[1].urgency,
@@ -56,14 +56,14 @@ fn due_items_come_overdue_first_then_soonest_and_respect_the_window() {
             threshold: 14
         }
     );
-    assert!(all.iter().all(|i| i.key != pre));
+    assert!(all.iter().all(|i| i.subject != DueSubject::Key(pre)));
     // A window of 10 days keeps the overdue and the 8-day item only.
     let window: Vec<_> = vault
         .due(&tz, &DEFAULT_THRESHOLDS, Some(10))
         .into_iter()
-        .map(|i| i.key)
+        .map(|i| i.subject)
         .collect();
-    assert_eq!(window, [overdue, soon]);
+    assert_eq!(window, [DueSubject::Key(overdue), DueSubject::Key(soon)]);
     // Rotating moves the overdue item ten days on; a deactivated key has no rotation due.
     vault.rotate_key(&overdue, None, "due").unwrap();
     vault
@@ -397,4 +397,109 @@ fn damaged_plaintext_rows_are_skipped_and_rewritten_at_unlock() {
     drop(locked);
     let vault = crate::common::unlock_with(&path, clock);
     assert_eq!(vault.lock().reminders().unwrap().dates.len(), 1);
+}
+
+#[test]
+fn a_current_kit_is_due_for_a_drill_until_it_is_drilled_or_superseded() {
+    use keywarden_core::kit::chunk::{self, MAX_CHUNK_CHARS};
+    use keywarden_core::kit::recovery::Recovery;
+    use keywarden_core::kit::sheet::Paper;
+    use keywarden_core::reminder::DueSubject;
+    use keywarden_core::vault::{KitLock, KitRequest};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.keywarden");
+    let clock = ManualClock::new();
+    let mut vault = create_with_clock(&path, clock.clone());
+    let tz = TimeZone::UTC;
+    let key = key_due_in(&mut vault, "Archive", 3000);
+    let request = KitRequest {
+        keys: vec![key],
+        lock: KitLock::Unencrypted {
+            custodian: "Ada".to_owned(),
+        },
+        paper: Paper::A4,
+    };
+    let kit = vault
+        .prepare_kit(
+            request,
+            &crate::common::pass(crate::common::PASSPHRASE),
+            None,
+        )
+        .unwrap();
+    let codes = chunk::split(kit.record.id, &kit.payload, MAX_CHUNK_CHARS).unwrap();
+    let kit_id = vault.register_kit(kit).unwrap().id;
+    let made = clock.now();
+    let drills = |vault: &keywarden_core::UnlockedVault| -> Vec<(DueSubject, String, Timestamp)> {
+        vault
+            .due(&tz, &DEFAULT_THRESHOLDS, None)
+            .into_iter()
+            .filter(|i| i.kind == DueKind::Drill)
+            .map(|i| (i.subject, i.name, i.due_at))
+            .collect()
+    };
+    // The policy's default: a drill a year after the kit was made.
+    let title = "unencrypted kit of \"Archive\"".to_owned();
+    assert_eq!(
+        drills(&vault),
+        [(
+            DueSubject::Kit(kit_id),
+            title.clone(),
+            days_after(made, 365)
+        )]
+    );
+
+    // A shorter period moves it; past it, the drill is overdue and in the locked copy.
+    let mut policy = vault.policy().clone();
+    policy.set("drill-days", "30").unwrap();
+    vault.set_policy(policy, "monthly drills").unwrap();
+    assert_eq!(drills(&vault)[0].2, days_after(made, 30));
+    clock.advance_days(31);
+    let item = vault
+        .due(&tz, &DEFAULT_THRESHOLDS, Some(0))
+        .into_iter()
+        .find(|i| i.kind == DueKind::Drill)
+        .unwrap();
+    assert_eq!(item.urgency, Urgency::Overdue { days: 1 });
+    let locked = vault.reminders();
+    assert!(
+        locked
+            .dates
+            .iter()
+            .any(|d| d.kind == DueKind::Drill && d.due_at == days_after(made, 30))
+    );
+
+    // A passed drill starts the period again from the drill.
+    let mut recovery = Recovery::new();
+    for code in &codes {
+        recovery.add_text(code).unwrap();
+    }
+    let document = recovery.open(None, None).unwrap();
+    vault.record_drill(&document).unwrap();
+    assert_eq!(drills(&vault)[0].2, days_after(clock.now(), 30));
+    let path = vault.path().to_owned();
+    let locked = vault.lock();
+    assert!(
+        locked
+            .reminders()
+            .unwrap()
+            .dates
+            .iter()
+            .any(|d| d.kind == DueKind::Drill && d.due_at == days_after(clock.now(), 30))
+    );
+    drop(locked);
+
+    // Rotating the key supersedes the kit: it is due for replacement, not for a drill.
+    let mut vault = crate::common::unlock_with(&path, clock.clone());
+    vault.rotate_key(&key, None, "yearly").unwrap();
+    assert_eq!(drills(&vault), []);
+    assert!(
+        vault
+            .lock()
+            .reminders()
+            .unwrap()
+            .dates
+            .iter()
+            .all(|d| d.kind != DueKind::Drill)
+    );
 }

@@ -153,6 +153,8 @@ export interface Policy {
   reminderDays: number[];
   /** How far past its due date a reminder may be snoozed (0: never). */
   maxSnoozeDays: number;
+  /** Days from a kit's making or last passed drill to its next drill. */
+  drillDays: number;
 }
 
 export type AuditOutcome = 'success' | 'failure';
@@ -321,7 +323,7 @@ export interface KeysChangedEvent {
   destroyed: number;
 }
 
-export type DueKind = 'rotation' | 'usage-end' | 'destruction';
+export type DueKind = 'rotation' | 'usage-end' | 'destruction' | 'drill';
 
 export interface Snooze {
   until: string;
@@ -332,9 +334,14 @@ export interface Snooze {
 
 /** An overdue or due-soon date on the dashboard. */
 export interface DueItem {
-  keyId: string;
-  keyName: string;
-  keyState: KeyState;
+  /** A key's rotation, end of use or destruction; a kit's drill. */
+  subject: 'key' | 'kit';
+  /** The key's UUID or the kit's id. */
+  id: string;
+  /** The key's name, or the kit's title (`split kit of "Archive"`). */
+  name: string;
+  /** Null for a kit. */
+  keyState: KeyState | null;
   kind: DueKind;
   dueAt: string;
   urgency: 'overdue' | 'soon' | 'later';

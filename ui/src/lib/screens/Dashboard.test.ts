@@ -54,8 +54,8 @@ describe('Dashboard', () => {
   it('lists overdue and due-soon keys with the action that resolves each', async () => {
     const data = dashboard({
       due: [
-        dueItem({ keyId: 'k1', keyName: 'Old signing key', urgency: 'overdue', days: 4, threshold: null }),
-        dueItem({ keyId: 'k2', keyName: 'Laptop backup', kind: 'destruction', keyState: 'compromised', days: 2 }),
+        dueItem({ id: 'k1', name: 'Old signing key', urgency: 'overdue', days: 4, threshold: null }),
+        dueItem({ id: 'k2', name: 'Laptop backup', kind: 'destruction', keyState: 'compromised', days: 2 }),
       ],
     });
     data.counts.overdue = 1;
@@ -63,7 +63,7 @@ describe('Dashboard', () => {
     const { vault, user } = await show(data);
     expect(screen.getByTestId('count-overdue')).toHaveTextContent('1');
     const items = screen.getAllByTestId('due-item');
-    expect(items.map((i) => i.getAttribute('data-key-name'))).toEqual(['Old signing key', 'Laptop backup']);
+    expect(items.map((i) => i.getAttribute('data-name'))).toEqual(['Old signing key', 'Laptop backup']);
     expect(items[0]).toHaveTextContent('4 days overdue');
     expect(within(items[1]).getByTestId('due-action')).toHaveTextContent('Review');
 
@@ -71,6 +71,25 @@ describe('Dashboard', () => {
     await user.click(within(items[0]).getByTestId('due-action'));
     expect(vault.page).toBe('home');
     expect(vault.takeKeyRequest()).toEqual({ id: 'k1', action: 'rotate' });
+  });
+
+  it('lists a kit due for a drill, without a snooze, and opens the drill of that kit', async () => {
+    const item = dueItem({
+      subject: 'kit',
+      id: 'KW-28T5-CY4T',
+      name: 'split kit of "Archive signing"',
+      keyState: null,
+      kind: 'drill',
+    });
+    const { vault, user } = await show(dashboard({ due: [item] }));
+    const row = screen.getByTestId('due-item');
+    expect(row).toHaveAttribute('data-subject', 'kit');
+    expect(row).toHaveTextContent('split kit of "Archive signing"');
+    expect(row).toHaveTextContent('Drill due');
+    expect(within(row).queryByTestId('due-snooze-open')).not.toBeInTheDocument();
+    await user.click(within(row).getByTestId('due-action'));
+    expect(vault.page).toBe('kits');
+    expect(vault.takeKitRequest()).toEqual({ action: 'drill', kit: 'KW-28T5-CY4T' });
   });
 
   it('shows a snooze with its date and reason', async () => {
@@ -82,7 +101,7 @@ describe('Dashboard', () => {
 
   it('snoozes an item with a day and a reason, and shows the refusal of the shell', async () => {
     const due = new Date(Date.now() + 3 * 86_400_000).toISOString();
-    const item = dueItem({ keyId: 'k1', dueAt: due, days: 3 });
+    const item = dueItem({ id: 'k1', dueAt: due, days: 3 });
     let refuse = true;
     const { user } = await show(dashboard({ due: [item] }), {
       reminder_snooze: (args) => {

@@ -13,9 +13,9 @@ import {
 } from '$lib/ipc';
 import type { VaultStore } from './vault.svelte';
 
-/** What resolves a dashboard item: rotate the key, or open it to review. */
+/** What resolves a dashboard item: rotate the key, open it to review, or drill the kit. */
 export interface ItemAction {
-  kind: 'rotate' | 'open';
+  kind: 'rotate' | 'open' | 'drill';
   label: string;
 }
 
@@ -23,6 +23,7 @@ const KIND_LABEL: Record<DueKind, string> = {
   rotation: 'Rotation',
   'usage-end': 'End of use',
   destruction: 'Destruction',
+  drill: 'Kit drill',
 };
 
 export function kindLabel(kind: DueKind): string {
@@ -38,6 +39,8 @@ export function kindPhrase(kind: DueKind): string {
       return 'Originator use ends';
     case 'destruction':
       return 'Scheduled for destruction';
+    case 'drill':
+      return 'Drill due';
   }
 }
 
@@ -56,9 +59,10 @@ export function whenLabel(item: DueItem): string {
 /**
  * The action that resolves an item: a rotation (or the end of originator use) is resolved
  * by rotating an active key; a scheduled destruction is reviewed on the key, where it can
- * be cancelled; anything else opens the key.
+ * be cancelled; a kit's drill is resolved by drilling it; anything else opens the key.
  */
 export function dueAction(item: DueItem): ItemAction {
+  if (item.kind === 'drill') return { kind: 'drill', label: 'Drill' };
   if ((item.kind === 'rotation' || item.kind === 'usage-end') && item.keyState === 'active') {
     return { kind: 'rotate', label: 'Rotate' };
   }
@@ -158,11 +162,11 @@ export class DashboardStore {
   async snooze(item: DueItem, day: string, reason: string): Promise<void> {
     const until = dayStartInstant(day);
     if (until === null) throw new IpcError('invalid_input', 'Choose the day the reminders come back.');
-    this.data = await this.vault.run(() => ipc.reminderSnooze(item.keyId, item.kind, until, reason));
+    this.data = await this.vault.run(() => ipc.reminderSnooze(item.id, item.kind, until, reason));
   }
 
   async cancelSnooze(item: DueItem, reason: string): Promise<void> {
-    this.data = await this.vault.run(() => ipc.reminderCancelSnooze(item.keyId, item.kind, reason));
+    this.data = await this.vault.run(() => ipc.reminderCancelSnooze(item.id, item.kind, reason));
   }
 
   /** Writes the calendar to `path`; `file_exists` unless `overwrite`. */

@@ -46,6 +46,10 @@ describe('dashboard items', () => {
       kind: 'open',
       label: 'Review',
     });
+    // A kit's drill is resolved by drilling the kit.
+    const drill = dueItem({ subject: 'kit', id: 'KW-28T5-CY4T', kind: 'drill', keyState: null });
+    expect(dueAction(drill)).toEqual({ kind: 'drill', label: 'Drill' });
+    expect(kindPhrase('drill')).toBe('Drill due');
     expect(kindPhrase('destruction')).toBe('Scheduled for destruction');
     expect(kindPhrase('usage-end')).toBe('Originator use ends');
   });
@@ -97,13 +101,13 @@ describe('DashboardStore', () => {
     const { store } = await setup();
     const snooze = { until: '2999-01-01T00:00:00Z', reason: 'r', by: 'alex', at: '' };
     const due = [
-      dueItem({ keyName: 'A', urgency: 'overdue', days: 2, threshold: null, snooze }),
-      dueItem({ keyName: 'B', urgency: 'overdue', days: 1, threshold: null }),
-      dueItem({ keyName: 'C' }),
+      dueItem({ name: 'A', urgency: 'overdue', days: 2, threshold: null, snooze }),
+      dueItem({ name: 'B', urgency: 'overdue', days: 1, threshold: null }),
+      dueItem({ name: 'C' }),
     ];
     answer({ dashboard: () => dashboard({ due }) });
     await store.load();
-    expect(store.attention.map((d) => d.keyName)).toEqual(['B', 'C', 'A']);
+    expect(store.attention.map((d) => d.name)).toEqual(['B', 'C', 'A']);
     expect(store.error).toBeNull();
   });
 
@@ -131,7 +135,7 @@ describe('DashboardStore', () => {
 describe('DashboardStore snoozes', () => {
   it('sends the start of the chosen day and shows the dashboard it answers', async () => {
     const { store } = await setup();
-    const item = dueItem({ keyId: 'k1', kind: 'usage-end' });
+    const item = dueItem({ id: 'k1', kind: 'usage-end' });
     const after = dashboard({ due: [{ ...item, snooze: { until: 'x', reason: 'r', by: 'a', at: 'y' } }] });
     answer({ reminder_snooze: () => after, reminder_cancel_snooze: () => dashboard() });
     await store.snooze(item, '2027-03-08', 'Waiting for the vendor');

@@ -11,6 +11,8 @@ export const DESTRUCTION_WAIT_MAX = 365;
 export const MAX_REMINDERS = 8;
 export const REMINDER_DAY_MAX = 365;
 export const MAX_SNOOZE_MAX = 180;
+export const DRILL_DAYS_MIN = 7;
+export const DRILL_DAYS_MAX = 1826;
 
 /** What is wrong with a `reminder-days` value ("30, 14, 7, 1"), or null. */
 export function reminderDaysProblem(text: string): string | null {
