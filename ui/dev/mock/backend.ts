@@ -142,6 +142,7 @@ const policy: Policy = {
   cryptoperiods: purposes.map((p) => ({ purpose: p.id, days: 730 })),
   reminderDays: [30, 14, 7, 1],
   maxSnoozeDays: 30,
+  drillDays: 365,
 };
 
 function makeKey(
@@ -258,8 +259,9 @@ export class MockShell {
         const days = Math.floor((Date.parse(at) - now) / 86_400_000);
         const overdue = Date.parse(at) <= now;
         return {
-          keyId: key.id,
-          keyName: key.name,
+          subject: 'key',
+          id: key.id,
+          name: key.name,
           keyState: key.state,
           kind,
           dueAt: at,
