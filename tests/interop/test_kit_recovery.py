@@ -21,8 +21,8 @@ import shamir_mnemonic
 from test_cli_formats import Vault, run, tool
 
 # The pipeline printed on every sheet (docs/kit-format.md, section 4).
-REASSEMBLE = ("zbarimg --raw -q {pngs} | grep '^KW1 ' | sort -u | sort -k3,3 "
-              "| cut -d' ' -f4 | tr -d '\\n' | base64 -d > {out}")
+REASSEMBLE = ("for f in {pngs}; do zbarimg --raw -q \"$f\"; done | grep '^KW1 ' "
+              "| sort -u | sort -k3,3 | cut -d' ' -f4 | tr -d '\\n' | base64 -d > {out}")
 
 
 def scan(pdf: Path, dpi: int = 300) -> list[Path]:
@@ -35,12 +35,17 @@ def scan(pdf: Path, dpi: int = 300) -> list[Path]:
 
 
 def codes(pages: list[Path]) -> list[str]:
-    """Every QR code's text on the pages, one per line, as zbarimg prints them. zbarimg
-    exits 4 when a page has no code at all (the instructions page), which is fine."""
-    done = subprocess.run([tool("zbarimg"), "--raw", "-q", *map(str, pages)],
-                          capture_output=True, timeout=120)
-    assert done.returncode in (0, 4), f"zbarimg: exit {done.returncode}: {done.stderr!r}"
-    return [line for line in done.stdout.decode().splitlines() if line.strip()]
+    """Every QR code's text on the pages, one per line, as zbarimg prints them: one
+    zbarimg per page, as the sheets say (given several images, zbar 0.23 carries state
+    from one to the next). zbarimg exits 4 when a page has no code at all (the
+    instructions page), which is fine."""
+    texts = []
+    for page in pages:
+        done = subprocess.run([tool("zbarimg"), "--raw", "-q", str(page)],
+                              capture_output=True, timeout=120)
+        assert done.returncode in (0, 4), f"zbarimg: exit {done.returncode}: {done.stderr!r}"
+        texts += [line for line in done.stdout.decode().splitlines() if line.strip()]
+    return texts
 
 
 def age_decrypt(payload: Path, out: Path, passphrase: str) -> None:

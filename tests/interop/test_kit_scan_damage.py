@@ -18,10 +18,9 @@ from test_cli_formats import Vault, tool
 from test_kit_recovery import codes, scan
 
 # (name, tilt in degrees, blur radius in pixels at 300 dpi, JPEG quality). Measured
-# margin: 3 degrees with blur 1.0 decoded every code in four fresh kits on 2026-12-01,
-# then lost one code of ten in a CI run on 2026-12-02; 4 degrees lost one in five kits.
-# So at this module size (1.35 pt) zbarimg reads 2 degrees with blur reliably, and that
-# is what is claimed; larger modules or error correction H would buy more.
+# on 2026-12-02 with two codes a row at 2 pt a module: read page by page, zbarimg missed
+# about one code in two hundred after this damage, and each code it missed read on its
+# own; three codes a row at 1.35 pt missed about one in eighty, some of them even alone.
 DAMAGE = [
     ("clean-jpeg50", 0.0, 0.0, 50),
     ("blur", 0.0, 1.6, 50),
@@ -70,11 +69,55 @@ def sheet_pages(tmp_path_factory) -> tuple[list[Path], int]:
     return pages, len(clean)
 
 
+def code_boxes(page: Path) -> list[tuple[int, int, int, int]]:
+    """Where the QR codes are on a clean page, with their quiet zone: the dark blocks
+    found on a copy at a tenth of the size (text lines are too light and thin there)."""
+    scale = 10
+    small = Image.open(page).convert("L").reduce(scale)
+    width, height = small.size
+    dark = [v < 200 for v in small.getdata()]
+    seen = [False] * len(dark)
+    boxes = []
+    for start in range(len(dark)):
+        if not dark[start] or seen[start]:
+            continue
+        seen[start] = True
+        stack, xs, ys = [start], [], []
+        while stack:
+            i = stack.pop()
+            x, y = i % width, i // width
+            xs.append(x)
+            ys.append(y)
+            for j in (i - 1 if x else -1, i + 1 if x + 1 < width else -1, i - width, i + width):
+                if 0 <= j < len(dark) and dark[j] and not seen[j]:
+                    seen[j] = True
+                    stack.append(j)
+        if max(xs) - min(xs) >= 30 and max(ys) - min(ys) >= 30:
+            margin = 4
+            boxes.append(((min(xs) - margin) * scale, (min(ys) - margin) * scale,
+                          (max(xs) + 1 + margin) * scale, (max(ys) + 1 + margin) * scale))
+    return boxes
+
+
 @pytest.mark.parametrize("name,tilt,blur,quality", DAMAGE, ids=[d[0] for d in DAMAGE])
 def test_every_code_decodes_after_print_and_scan_damage(sheet_pages, tmp_path, name, tilt,
                                                         blur, quality):
+    """Page by page, as the sheet says; a code a page scan misses is scanned on its own,
+    as the sheet also says, from its part of the page with the same damage."""
     pages, expected = sheet_pages
     damaged = [damage(page, tmp_path / f"{name}-{i}.jpg", tilt, blur, quality, seed=i)
                for i, page in enumerate(pages)]
-    read = codes(damaged)
-    assert len(set(read)) == expected, f"{name}: {len(set(read))} of {expected} codes decoded"
+    read = set(codes(damaged))
+    alone = set()
+    if len(read) < expected:
+        for i, page in enumerate(pages):
+            for j, box in enumerate(code_boxes(page)):
+                crop = tmp_path / f"{name}-{i}-{j}.png"
+                Image.open(page).crop(box).save(crop)
+                alone |= set(codes([damage(crop, tmp_path / f"{name}-{i}-{j}.jpg", tilt,
+                                           blur, quality, seed=i)]))
+    assert len(read | alone) == expected, (
+        f"{name}: {len(read)} of {expected} codes decoded on their pages, "
+        f"{len(read | alone)} with those scanned alone")
+    # Most codes read with their page; scanning alone is for the odd one.
+    assert len(read) >= expected - 1, f"{name}: only {len(read)} of {expected} on their pages"

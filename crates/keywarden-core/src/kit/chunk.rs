@@ -9,8 +9,8 @@
 //! base64 texts, put in order and joined, are the payload's base64. Without Keywarden:
 //!
 //! ```sh
-//! zbarimg --raw -q sheet-*.png | grep '^KW1 ' | sort -u | sort -k3,3 \
-//!   | cut -d' ' -f4 | tr -d '\n' | base64 -d > kit.age
+//! for f in sheet-*.png; do zbarimg --raw -q "$f"; done | grep '^KW1 ' \
+//!   | sort -u | sort -k3,3 | cut -d' ' -f4 | tr -d '\n' | base64 -d > kit.age
 //! ```
 
 use std::collections::BTreeMap;

@@ -19,23 +19,26 @@ use super::{KitError, chunk, typed};
 /// The most characters in one payload QR code (`KW1 <kit id> i/n <base64>`).
 ///
 /// 600 characters at error correction level Q make a version 23 or 24 code (109–113
-/// modules, 117–121 with the quiet zone). Three fit across A4 or Letter at about
-/// 1.35 pt (0.48 mm) a module, which any printer renders and any phone or `zbarimg`
-/// reads, and level Q still decodes with about a quarter of a code stained, torn or
-/// faded: what paper in a safe for twenty years needs. An RSA-4096 kit (about 4.5 KB of
-/// base64) takes 8 or 9 codes, one page of three rows. The format's 1000 characters
-/// would need level M or smaller modules.
+/// modules, 117–121 with the quiet zone). Two fit across A4 or Letter at about 2 pt
+/// (0.7 mm) a module, two rows to a page, and level Q still decodes with about a quarter
+/// of a code stained, torn or faded: what paper in a safe for twenty years needs. An
+/// RSA-4096 kit (about 4.5 KB of base64) takes 8 or 9 codes, on three pages. Three codes
+/// a row at 1.35 pt a module fit nine on a page, but `zbarimg` reading such a whole page
+/// after simulated scan damage missed a code in about one page of ten; four codes at
+/// 2 pt missed one in about a thousand codes (measured 2026-12-02,
+/// `tests/interop/test_kit_scan_damage.py`). The format's 1000 characters would need
+/// level M or smaller modules.
 pub const CODE_CHARS: usize = 600;
 /// Error correction of every code: level Q restores up to 25% of damaged modules.
 const CODE_EC: EcLevel = EcLevel::Q;
 /// The quiet zone around each code, in modules (what the QR standard requires).
 const QUIET: usize = 4;
-/// The smallest module drawn, in points (0.42 mm): below it, fewer codes go on a row.
-const MIN_MODULE: f32 = 1.2;
+/// The smallest module drawn, in points (0.64 mm): below it, fewer codes go on a row.
+const MIN_MODULE: f32 = 1.8;
 /// The largest module drawn, in points (0.85 mm): small codes do not grow huge.
 const MAX_MODULE: f32 = 2.4;
 /// The most payload codes side by side.
-const MAX_CODE_COLUMNS: usize = 3;
+const MAX_CODE_COLUMNS: usize = 2;
 /// The share code's module, in points (0.7 mm).
 const SHARE_MODULE: f32 = 2.0;
 /// The most room the share code may take across, in points.
@@ -51,10 +54,12 @@ const MARGIN_BOTTOM: f32 = 62.0;
 const FOOTER_Y: f32 = 32.0;
 
 /// The commands that read the codes back into the payload (two lines, so that they fit
-/// the page); `{out}` is the file to write.
+/// the page); `{out}` is the file to write. One `zbarimg` per page: given several
+/// images at once, zbar 0.23 carries state from one to the next and may miss a code on
+/// a later page that it reads on its own.
 const SCAN: [&str; 2] = [
-    "zbarimg --raw -q sheet*.png | grep '^KW1 ' | sort -u \\",
-    "  | sort -k3,3 | cut -d' ' -f4 | tr -d '\\n' | base64 -d > {out}",
+    "for f in sheet*.png; do zbarimg --raw -q \"$f\"; done | grep '^KW1 ' \\",
+    "  | sort -u | sort -k3,3 | cut -d' ' -f4 | tr -d '\\n' | base64 -d > {out}",
 ];
 
 /// Renders `sheets` as one PDF document: each sheet starts on a new page and may span
@@ -1109,7 +1114,10 @@ fn payload_codes(l: &mut Layout, sheet: &Sheet, chunks: &[String]) -> Result<(),
     } else {
         ""
     };
-    let intro = format!("Scan all of them, in any order.{also}");
+    let intro = format!(
+        "Scan all of them, in any order.{also} A code a page scan misses reads on its own: \
+         cover the others, or crop the image around it."
+    );
     // Keep the heading with its first row of codes.
     let keep = l.paragraph_height(BODY, 0.0, &intro) + 4.0 + row_height;
     l.heading(&title, keep);
@@ -1657,7 +1665,7 @@ mod tests {
         for paper in [Paper::A4, Paper::Letter] {
             let measure = paper.size_pt().0 - 2.0 * MARGIN_X;
             let cell = (measure - 8.0 * (MAX_CODE_COLUMNS - 1) as f32) / MAX_CODE_COLUMNS as f32;
-            // Three codes a row, each module at least 0.42 mm.
+            // Two codes a row, each module at least 0.64 mm.
             assert!(cell / widest as f32 >= MIN_MODULE, "{paper}: {widest}");
         }
     }
