@@ -391,6 +391,31 @@ mod tests {
     }
 
     #[test]
+    fn a_kit_is_titled_by_its_kind_and_keys_and_a_vault_kit_as_such() {
+        let mut split = kit(
+            KitKind::Split {
+                threshold: 2,
+                count: 3,
+            },
+            KitStatus::Current,
+        );
+        assert_eq!(split.title(), "split kit of \"Payroll\"");
+        split.keys.push(KitKey {
+            name: "Backup".to_owned(),
+            ..split.keys[0].clone()
+        });
+        assert_eq!(split.title(), "split kit of \"Payroll\", \"Backup\"");
+        let vault = kit(
+            KitKind::Vault {
+                threshold: 1,
+                count: 1,
+            },
+            KitStatus::Current,
+        );
+        assert_eq!(vault.title(), "vault recovery kit");
+    }
+
+    #[test]
     fn every_kind_and_status_round_trips() {
         let at = clock::from_unix(1_800_000_100);
         for kind in [
