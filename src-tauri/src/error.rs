@@ -291,6 +291,7 @@ impl From<keywarden_core::kit::KitError> for IpcError {
             | KitError::Material { .. }
             | KitError::FingerprintMismatch { .. }
             | KitError::Share(_)
+            | KitError::Scan { .. }
             | KitError::Envelope { .. } => {
                 Self::invalid_input(sentence(&capitalise(&e.to_string())))
             }

@@ -137,8 +137,8 @@ pub enum KitCommand {
         #[arg(value_name = "KIT", value_parser = parse_kit_id)]
         kit: KitId,
     },
-    /// Read a kit back from its codes, typed lines and share words, and add its keys to
-    /// the vault (audited)
+    /// Read a kit back from scanned sheets, or its codes, typed lines and share words,
+    /// and add its keys to the vault (audited)
     Recover(KitRecoverArgs),
     /// Drill: read a kit back and check it against the register, without showing its
     /// secrets (exit 1 when it does not match; audited)
@@ -234,9 +234,10 @@ pub struct KitCreateArgs {
 /// What `kit recover` and `kit verify` read.
 #[derive(Debug, Args)]
 pub struct KitReadArgs {
-    /// Text to read, in any order: QR code texts (as `zbarimg --raw` prints them),
-    /// typed lines, share words (one share per paragraph), the kit id; - for standard
-    /// input
+    /// What to read, in any order: scanned sheets (PNG, JPEG, or a PDF of scanned
+    /// pages), whose QR codes are decoded; text files of QR code texts (as `zbarimg
+    /// --raw` prints them), typed lines, share words (one share per paragraph), the kit
+    /// id; - for standard input
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 
@@ -346,8 +347,8 @@ pub struct PasswdArgs {
     pub new_passphrase_file: Option<PathBuf>,
 
     /// The passphrase is lost: open the vault with its vault recovery kit instead,
-    /// from the words (or codes) of enough of its sheets, in files or - for standard
-    /// input. --keyfile then names the key file the vault uses from now on (without
+    /// from enough of its sheets: scans (PNG, JPEG, PDF), or their words or codes in
+    /// text files, or - for standard input. --keyfile then names the key file the vault uses from now on (without
     /// it, none)
     #[arg(long = "recovery-kit", value_name = "FILE", num_args = 1..)]
     pub recovery_kit: Vec<PathBuf>,

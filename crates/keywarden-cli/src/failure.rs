@@ -386,6 +386,7 @@ impl From<KitError> for Failure {
             | KitError::Document { .. }
             | KitError::FingerprintMismatch { .. }
             | KitError::Share(_)
+            | KitError::Scan { .. }
             | KitError::Envelope { .. } => Failure::new(Code::KitInvalid, message),
         }
     }

@@ -36,21 +36,29 @@ pub fn name(path: &Path) -> String {
 /// [`Code::InvalidInput`]: it cannot be read, is larger than 1 MiB, or is empty (white
 /// space only). The messages never quote the input.
 pub fn read(path: &Path, what: &str) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    read_up_to(path, what, MAX_INPUT)
+}
+
+/// [`read`] with a limit of `max` bytes (a scanned sheet is larger than any text).
+///
+/// # Errors
+/// As [`read`], with `max` for 1 MiB.
+pub fn read_up_to(path: &Path, what: &str, max: usize) -> Result<Zeroizing<Vec<u8>>, Failure> {
     let name = name(path);
     let invalid =
         |e: io::Error| Failure::new(Code::InvalidInput, format!("cannot read {name}: {e}"));
-    let mut data = Zeroizing::new(Vec::with_capacity(MAX_INPUT + 1));
-    let limit = (MAX_INPUT + 1) as u64;
+    let mut data = Zeroizing::new(Vec::with_capacity(max.min(MAX_INPUT) + 1));
+    let limit = (max + 1) as u64;
     if is_stdin(path) {
         io::stdin().lock().take(limit).read_to_end(&mut data)
     } else {
         File::open(path).and_then(|f| f.take(limit).read_to_end(&mut data))
     }
     .map_err(invalid)?;
-    if data.len() > MAX_INPUT {
+    if data.len() > max {
         return Err(Failure::new(
             Code::InvalidInput,
-            format!("{name} is larger than 1 MiB: not {what}"),
+            format!("{name} is larger than {} MiB: not {what}", max >> 20),
         ));
     }
     if data.iter().all(u8::is_ascii_whitespace) {

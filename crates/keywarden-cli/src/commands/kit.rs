@@ -1,13 +1,14 @@
 //! `keywarden kit …`: recovery kits. [`create`] makes one; this module lists and shows
-//! the custody register, and reads kits back from text: `recover` adds their keys to
-//! the vault, `verify` drills them against the register. Both are audited by the
-//! engine (`kit-recovered`, `kit-drilled`).
+//! the custody register, and reads kits back from text or scanned sheets: `recover`
+//! adds their keys to the vault, `verify` drills them against the register. Both are
+//! audited by the engine (`kit-recovered`, `kit-drilled`).
 
 mod create;
 
 use std::path::{Path, PathBuf};
 
 use keywarden_core::kit::recovery::{Recovery, Status};
+use keywarden_core::kit::scan::{self, ScanKind};
 use keywarden_core::kit::{KitDocument, KitError, KitId, envelope};
 use keywarden_core::vault::Restored;
 use keywarden_core::{Passphrase, RecordError};
@@ -158,23 +159,15 @@ fn read_kit(args: &KitReadArgs) -> Result<KitDocument, Failure> {
     open_kit(&recovery, args)
 }
 
-/// Reads every file into one recovery, saying how far it is after each.
+/// Reads every file into one recovery, saying how far it is after each: text files,
+/// and scanned sheets (PNG, JPEG, PDF) whose QR codes the engine reads.
 pub(crate) fn gather(files: &[PathBuf]) -> Result<Recovery, Failure> {
     let mut recovery = Recovery::new();
     for path in files {
+        let name = input::name(path);
         let text = read_text(path)?;
-        recovery.add_text(&text).map_err(|e| {
-            let failure = Failure::from(e);
-            Failure::new(
-                failure.code,
-                format!("{}: {}", input::name(path), failure.message),
-            )
-        })?;
-        output::progress(&format!(
-            "{}: {}",
-            input::name(path),
-            progress(&recovery.status())
-        ));
+        recovery.add_text(&text).map_err(|e| in_file(&name, e))?;
+        output::progress(&format!("{name}: {}", progress(&recovery.status())));
     }
     Ok(recovery)
 }
@@ -250,56 +243,52 @@ fn progress(status: &Status) -> String {
     }
 }
 
-/// A text file of codes, typed lines or words. Images are refused with the command that
-/// turns them into text.
+/// The text of a file: a text file of codes, typed lines or words as it is; a scanned
+/// sheet as the texts of its QR codes, one paragraph each.
 fn read_text(path: &Path) -> Result<Zeroizing<String>, Failure> {
-    let data = input::read(path, "the text of a kit")?;
+    let data = input::read_up_to(path, "a kit's text or scanned sheet", scan::MAX_SCAN_BYTES)?;
     let name = input::name(path);
-    if let Some(kind) = image_kind(&data) {
-        let decode = if kind == PDF {
-            format!(
-                "render its pages first, then decode their codes: pdftoppm -r 300 -png \
-                 {name} page && zbarimg --raw -q page-*.png > codes.txt"
-            )
-        } else {
-            format!("decode its codes first: zbarimg --raw -q {name} > codes.txt")
+    if let Some(kind) = ScanKind::of(&data) {
+        let scanned = scan::read(&data).map_err(|e| in_file(&name, e))?;
+        let images = match (kind, scanned.images) {
+            (ScanKind::Pdf, 1) => "1 page".to_owned(),
+            (ScanKind::Pdf, n) => format!("{n} pages"),
+            _ => "the image".to_owned(),
         };
+        let codes = match scanned.codes {
+            1 => "1 code".to_owned(),
+            n => format!("{n} codes"),
+        };
+        output::progress(&format!("{name}: read {codes} on {images}"));
+        return Ok(scanned.text);
+    }
+    if data.len() > MAX_TEXT_BYTES {
         return Err(Failure::new(
             Code::InvalidInput,
-            format!(
-                "{name} is {kind}; kit recover and kit verify read text for now: {decode}, \
-                 and give codes.txt (a split kit's codes carry its share; typed words in a \
-                 text file do too)"
-            ),
+            format!("{name} is larger than 1 MiB: not the text of a kit"),
         ));
     }
     let text = std::str::from_utf8(&data).map_err(|_| {
         Failure::new(
             Code::InvalidInput,
             format!(
-                "{name} is not UTF-8 text: give the text of the codes (zbarimg --raw), \
-                 the typed lines or the share words"
+                "{name} is not UTF-8 text or a PNG, JPEG or PDF scan: give a scanned \
+                 sheet, the text of its codes (zbarimg --raw), the typed lines or the \
+                 share words"
             ),
         )
     })?;
     Ok(Zeroizing::new(text.to_owned()))
 }
 
-/// A PDF file, in [`image_kind`].
-const PDF: &str = "a PDF file";
-
-/// What kind of image `data` is, by its magic bytes.
-fn image_kind(data: &[u8]) -> Option<&'static str> {
-    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("a PNG image")
-    } else if data.starts_with(b"\xff\xd8\xff") {
-        Some("a JPEG image")
-    } else if data.starts_with(b"%PDF-") {
-        Some(PDF)
-    } else {
-        None
-    }
+/// A kit error, its message prefixed with the file it is about.
+fn in_file(name: &str, error: KitError) -> Failure {
+    let failure = Failure::from(error);
+    Failure::new(failure.code, format!("{name}: {}", failure.message))
 }
+
+/// The largest text file read: far more than any kit (99 codes of 1000 characters).
+const MAX_TEXT_BYTES: usize = 1 << 20;
 
 /// The age identity in an identity file: its first line starting `AGE-SECRET-KEY-1`
 /// (`age-keygen` writes comments before it).
@@ -328,14 +317,6 @@ fn read_identity(path: &Path) -> Result<Zeroizing<String>, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn images_are_told_by_their_magic_bytes() {
-        assert_eq!(image_kind(b"\x89PNG\r\n\x1a\n...."), Some("a PNG image"));
-        assert_eq!(image_kind(b"\xff\xd8\xff\xe0"), Some("a JPEG image"));
-        assert_eq!(image_kind(b"%PDF-1.7\n"), Some("a PDF file"));
-        assert_eq!(image_kind(b"KW1 KW-28T5-CY4T 01/01 YWdl"), None);
-    }
 
     #[test]
     fn escrow_payloads_are_told_from_passphrase_ones() {

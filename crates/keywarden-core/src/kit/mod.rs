@@ -15,6 +15,7 @@ mod id;
 pub mod pdf;
 pub mod recovery;
 pub mod register;
+pub mod scan;
 pub mod sheet;
 pub mod slip39;
 pub mod typed;
@@ -96,6 +97,12 @@ pub enum KitError {
     /// A SLIP-39 share is malformed or does not fit with the others.
     #[error("share: {0}")]
     Share(#[from] slip39::Slip39Error),
+    /// A scanned image or PDF could not be read, or holds no code.
+    #[error("scan: {reason}")]
+    Scan {
+        /// What is wrong, and what to do.
+        reason: String,
+    },
     /// The age envelope could not be made or opened.
     #[error("{reason}")]
     Envelope {
