@@ -165,7 +165,10 @@ pub(crate) fn gather(files: &[PathBuf]) -> Result<Recovery, Failure> {
     let mut recovery = Recovery::new();
     for path in files {
         let name = input::name(path);
-        let text = read_text(path)?;
+        let Some(text) = read_text(path)? else {
+            output::progress(&format!("{name}: {}", scan::NO_CODE));
+            continue;
+        };
         recovery.add_text(&text).map_err(|e| in_file(&name, e))?;
         output::progress(&format!("{name}: {}", progress(&recovery.status())));
     }
@@ -244,12 +247,15 @@ fn progress(status: &Status) -> String {
 }
 
 /// The text of a file: a text file of codes, typed lines or words as it is; a scanned
-/// sheet as the texts of its QR codes, one paragraph each.
-fn read_text(path: &Path) -> Result<Zeroizing<String>, Failure> {
+/// sheet as the texts of its QR codes, one paragraph each (none when it has no code).
+fn read_text(path: &Path) -> Result<Option<Zeroizing<String>>, Failure> {
     let data = input::read_up_to(path, "a kit's text or scanned sheet", scan::MAX_SCAN_BYTES)?;
     let name = input::name(path);
     if let Some(kind) = ScanKind::of(&data) {
         let scanned = scan::read(&data).map_err(|e| in_file(&name, e))?;
+        if scanned.codes == 0 {
+            return Ok(None);
+        }
         let images = match (kind, scanned.images) {
             (ScanKind::Pdf, 1) => "1 page".to_owned(),
             (ScanKind::Pdf, n) => format!("{n} pages"),
@@ -260,7 +266,7 @@ fn read_text(path: &Path) -> Result<Zeroizing<String>, Failure> {
             n => format!("{n} codes"),
         };
         output::progress(&format!("{name}: read {codes} on {images}"));
-        return Ok(scanned.text);
+        return Ok(Some(scanned.text));
     }
     if data.len() > MAX_TEXT_BYTES {
         return Err(Failure::new(
@@ -278,7 +284,7 @@ fn read_text(path: &Path) -> Result<Zeroizing<String>, Failure> {
             ),
         )
     })?;
-    Ok(Zeroizing::new(text.to_owned()))
+    Ok(Some(Zeroizing::new(text.to_owned())))
 }
 
 /// A kit error, its message prefixed with the file it is about.

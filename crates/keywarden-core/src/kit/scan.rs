@@ -66,6 +66,10 @@ impl ScanKind {
     }
 }
 
+/// What to say of a scan with no code that can be read.
+pub const NO_CODE: &str = "no QR code could be read on it (a page of typed lines or \
+     instructions, or a scan to redo flat at 300 dpi or more)";
+
 /// What [`read`] found: the text of every code, and how many images it looked at.
 pub struct Scanned {
     /// The codes' texts, one paragraph each. A split kit's share code is secret, so the
@@ -88,11 +92,13 @@ impl std::fmt::Debug for Scanned {
 }
 
 /// Reads the QR codes of a PNG or JPEG image, or of every page image of a scanned PDF.
-/// The same code seen twice (on two scans of one sheet) is kept once.
+/// The same code seen twice (on two scans of one sheet) is kept once. A page with no
+/// code that can be read (the instructions, the typed lines, a blurred scan) gives none:
+/// [`Scanned::codes`] is 0, and [`NO_CODE`] says what to do.
 ///
 /// # Errors
-/// [`KitError::Scan`] for a file that is none of these, too large, damaged, a PDF
-/// with no page image, or with no QR code on any image.
+/// [`KitError::Scan`] for a file that is none of these, too large, damaged, or a PDF
+/// with no page image.
 pub fn read(data: &[u8]) -> Result<Scanned, KitError> {
     let kind = ScanKind::of(data).ok_or_else(|| scan_error("it is not a PNG, JPEG or PDF file"))?;
     if data.len() > MAX_SCAN_BYTES {
@@ -118,16 +124,6 @@ pub fn read(data: &[u8]) -> Result<Scanned, KitError> {
                 codes += 1;
             }
         }
-    }
-    if codes == 0 {
-        return Err(scan_error(format!(
-            "no QR code could be read on {}: scan the sheet flat at 300 dpi or more, or \
-             type its words and lines",
-            match images.len() {
-                1 => "the image".to_owned(),
-                n => format!("its {n} images"),
-            }
-        )));
     }
     Ok(Scanned {
         text,
