@@ -701,11 +701,8 @@ mod tests {
     #[test]
     fn files_that_are_no_scan_are_refused_with_what_to_do() {
         assert!(reason(read(b"KW1 KW-28T5-CY4T 01/01 YWdl")).contains("not a PNG, JPEG or PDF"));
-        let blank = reason(read(&png(&page(&[], 300, 300))));
-        assert!(
-            blank.contains("no QR code could be read on the image"),
-            "{blank}"
-        );
+        let blank = read(&png(&page(&[], 300, 300))).unwrap();
+        assert_eq!((blank.codes, blank.images, blank.text.as_str()), (0, 1, ""));
         let mut cut = png(&page(&[CODE], 500, 500));
         cut.truncate(cut.len() / 2);
         assert!(reason(read(&cut)).contains("PNG image is damaged"));
