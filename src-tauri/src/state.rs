@@ -671,7 +671,7 @@ impl AppState {
 }
 
 /// Runs `f` on a thread meant for blocking work.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, IpcError> {
     async_runtime::spawn_blocking(f)

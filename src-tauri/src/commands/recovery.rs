@@ -1,5 +1,6 @@
 //! Commands that read a recovery kit back into the unlocked vault: the text of its codes,
-//! typed lines and share words, added in any order (`kit_recover_add`), then opened
+//! typed lines and share words, or scans of its sheets whose codes the engine decodes,
+//! added in any order (`kit_recover_add`, `kit_recover_add_scan`), then opened
 //! with the kit passphrase or the escrow agent's identity when it needs one
 //! (`kit_recover_open`), then restored (`kit_recover_restore`) or checked against the
 //! register as a drill (`kit_drill`).
@@ -7,18 +8,19 @@
 //! What has been read lives in the unlocked vault's [`crate::session::Session`] and is
 //! dropped on lock. Answers name keys and fingerprints, never a share or key material.
 
-use keywarden_core::kit::KitDocument;
 use keywarden_core::kit::recovery::{Added, MAX_INPUT_CHARS};
+use keywarden_core::kit::{KitDocument, scan};
 use tauri::State;
+use tauri::ipc::{InvokeBody, Request};
 use zeroize::Zeroizing;
 
 use super::MAX_PASSPHRASE_CHARS;
 use crate::dto::{
     AddedInfo, Arg, KitInfo, RecoveredKit, RecoveryProgress, RestoreResult, RestoredKey,
 };
-use crate::error::IpcError;
+use crate::error::{IpcError, capitalise, sentence};
 use crate::session::{RecoverySession, Session};
-use crate::state::AppState;
+use crate::state::{AppState, blocking};
 
 /// Longest age identity text accepted, in characters (an identity has 74; the file
 /// `age-keygen` writes, with its two comment lines, about 190).
@@ -61,18 +63,68 @@ pub async fn kit_recover_add(
         ));
     }
     state
-        .with_session(|_, session| {
-            let reading = session
-                .recovery
-                .get_or_insert_with(|| Box::new(RecoverySession::default()));
-            let added = reading.recovery.add_text(&text)?;
-            reading.document = None;
-            Ok(RecoveryProgress::of(
-                &reading.recovery.status(),
-                added.into(),
-            ))
-        })
+        .with_session(|_, session| add(session, &text))
         .await
+}
+
+/// `kit_recover_add_scan`: reads the QR codes of one scanned sheet, a PNG or JPEG
+/// image or a PDF of scanned pages, sent as the raw body of the call, into the recovery
+/// in progress, as `kit_recover_add` reads their text.
+///
+/// # Errors
+/// `invalid_input` (not a raw body, a file that is no PNG, JPEG or PDF, too large,
+/// damaged, with no code that can be read, or a bad, foreign or repeated code or
+/// share), `locked`, `no_vault`.
+#[tauri::command]
+pub async fn kit_recover_add_scan(
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> Result<RecoveryProgress, IpcError> {
+    state.touch();
+    let text = scanned_text(&request).await?;
+    state
+        .with_session(|_, session| add(session, &text))
+        .await
+}
+
+/// The codes' text of the scan in a call's raw body, decoded off the async threads (a
+/// page takes about half a second). A split kit's share code is secret: the copy of
+/// the file and the text are wiped when dropped.
+///
+/// # Errors
+/// `invalid_input` for a body that is not raw bytes, a file [`scan::read`] refuses, or
+/// a scan with no code that can be read.
+pub(crate) async fn scanned_text(request: &Request<'_>) -> Result<Zeroizing<String>, IpcError> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(IpcError::invalid_input(
+            "Send the scanned file's bytes as the body of the call.",
+        ));
+    };
+    if bytes.len() > scan::MAX_SCAN_BYTES {
+        return Err(IpcError::invalid_input(format!(
+            "The file is larger than {} MiB: scan at 300 dpi.",
+            scan::MAX_SCAN_BYTES >> 20
+        )));
+    }
+    let data = Zeroizing::new(bytes.clone());
+    let scanned = blocking(move || scan::read(&data)).await??;
+    if scanned.codes == 0 {
+        return Err(IpcError::invalid_input(sentence(&capitalise(scan::NO_CODE))));
+    }
+    Ok(scanned.text)
+}
+
+/// Reads `text` into the recovery in progress, starting one if there is none.
+fn add(session: &mut Session, text: &str) -> Result<RecoveryProgress, IpcError> {
+    let reading = session
+        .recovery
+        .get_or_insert_with(|| Box::new(RecoverySession::default()));
+    let added = reading.recovery.add_text(text)?;
+    reading.document = None;
+    Ok(RecoveryProgress::of(
+        &reading.recovery.status(),
+        added.into(),
+    ))
 }
 
 /// `kit_recover_open`: opens the kit from what was read: with the shares of a split kit,

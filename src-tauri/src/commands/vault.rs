@@ -3,6 +3,7 @@
 
 use keywarden_core::settings::MAX_AUTO_LOCK_MINUTES;
 use tauri::State;
+use tauri::ipc::Request;
 use zeroize::Zeroizing;
 
 use super::{file_path, key_file, passphrase};
@@ -101,6 +102,24 @@ pub async fn vault_recovery_add(
             "That is far longer than the words of a sheet.",
         ));
     }
+    let (have, need) = state.recovery_add(&text).await?;
+    Ok(VaultRecoveryProgress { have, need })
+}
+
+/// `vault_recovery_add_scan`: reads the share code of one scanned sheet of the locked
+/// vault's recovery kit (a PNG or JPEG image, or a PDF of scanned pages, as the raw
+/// body of the call), as `vault_recovery_add` reads its words.
+///
+/// # Errors
+/// As `vault_recovery_add`, and `invalid_input` for a scan that cannot be read or has
+/// no code.
+#[tauri::command]
+pub async fn vault_recovery_add_scan(
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> Result<VaultRecoveryProgress, IpcError> {
+    state.touch();
+    let text = super::recovery::scanned_text(&request).await?;
     let (have, need) = state.recovery_add(&text).await?;
     Ok(VaultRecoveryProgress { have, need })
 }

@@ -25,7 +25,7 @@ use keywarden_core::kit::chunk::{self, Assembler};
 use keywarden_core::kit::envelope::{self, Key, Lock};
 use keywarden_core::kit::recovery::Recovery;
 use keywarden_core::kit::slip39::Collector;
-use keywarden_core::kit::{KitDocument, KitEntry, pdf, slip39, typed};
+use keywarden_core::kit::{KitDocument, KitEntry, pdf, scan, slip39, typed};
 use keywarden_core::material::SecretKey;
 
 /// The fuzz crate's shared constants (kit id, passphrase, identity, separator), read
@@ -200,5 +200,20 @@ fn fuzz_seeds_are_real_kit_data() {
             recovery.add_text(&text).unwrap();
         }
         assert_eq!(recovery.payload().unwrap(), personal, "{name}");
+    }
+
+    // The scan seeds (made once, by hand, with Pillow: a PNG and a JPEG of finder-like
+    // squares, a PDF page of Flate pixels with PNG predictors) decode; their first byte
+    // picks the magic bytes the target puts back (fuzz/fuzz_targets/scan.rs).
+    for (name, magic) in [
+        ("page-png", &b"\x89PNG\r\n\x1a\n"[..]),
+        ("page-jpeg", b"\xff\xd8\xff"),
+        ("page-pdf", b"%PDF-1.4\n"),
+    ] {
+        let seed = read("scan", name);
+        let mut file = magic.to_vec();
+        file.extend_from_slice(&seed[1..]);
+        let scanned = scan::read(&file).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!((scanned.images, scanned.codes), (1, 0), "{name}");
     }
 }
