@@ -89,6 +89,23 @@ impl Harness {
         Self::invoke_in(&self.window, cmd, args)
     }
 
+    /// A call whose body is raw bytes, as `invoke(cmd, uint8Array)` sends them.
+    fn invoke_raw(&self, cmd: &str, bytes: Vec<u8>) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Raw(bytes),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    }
+
     fn ok(&self, cmd: &str, args: Value) -> Value {
         self.invoke(cmd, args)
             .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))

@@ -1,7 +1,8 @@
 """A recovery kit in the real app, end to end: generate a key, make a 2-of-3 split kit of it
-in the wizard, save its PDFs to a typed folder, read two of the sheets outside the app as
-a scanner would (pdftoppm, then zbarimg), lose the vault, create a new one, paste what the
-two sheets read into the recover screen, restore, and find the same fingerprint.
+in the wizard, save its PDFs to a typed folder, scan two of the sheets outside the app
+(pdftoppm), lose the vault, create a new one, read one sheet into the recover screen as
+zbarimg read it (pasted) and the other as its scanned pages (chosen in the file input,
+decoded by the app), restore, and find the same fingerprint.
 Screenshots of the wizard, the preview, the kits page and the recover screen are saved in
 tests/e2e/artifacts/."""
 
@@ -24,9 +25,9 @@ PDFTOPPM = shutil.which("pdftoppm")
 ZBARIMG = shutil.which("zbarimg")
 
 
-def scan(pdf: Path, work: Path) -> str:
-    """What a scanner and a QR reader make of a printed sheet: the text of every code on
-    every page, one per line, as `zbarimg --raw` prints them."""
+def scan(pdf: Path, work: Path) -> tuple[list[Path], str]:
+    """What a scanner and a QR reader make of a printed sheet: its pages as PNG images,
+    and the text of every code on them, one per line, as `zbarimg --raw` prints them."""
     prefix = work / pdf.stem
     subprocess.run([PDFTOPPM, "-r", "200", "-png", str(pdf), str(prefix)], check=True)
     pages = sorted(work.glob(f"{pdf.stem}*.png"))
@@ -36,7 +37,7 @@ def scan(pdf: Path, work: Path) -> str:
     )
     # 4: some page had no code (the page of instructions for heirs).
     assert read.returncode in (0, 4), read.stderr
-    return read.stdout
+    return pages, read.stdout
 
 
 def paste(app, testid: str, text: str) -> None:
@@ -179,8 +180,8 @@ def test_a_split_kit_is_made_scanned_and_recovered_into_a_new_vault(app, tmp_pat
     # Outside the app, as a scanner would: sheets 1 and 3.
     scans = tmp_path / "scans"
     scans.mkdir()
-    sheets = [scan(pdfs[0], scans), scan(pdfs[2], scans)]
-    for text in sheets:
+    (_, ada), (cy_pages, cy) = scan(pdfs[0], scans), scan(pdfs[2], scans)
+    for text in (ada, cy):
         lines = text.splitlines()
         assert any(line.startswith(f"KW1 {kit_id} ") for line in lines), text
         # The share's own code: its 20 words, and nothing else on the line.
@@ -203,9 +204,20 @@ def test_a_split_kit_is_made_scanned_and_recovered_into_a_new_vault(app, tmp_pat
     app.visible("recover-screen")
     app.screenshot("kits-06b-recover-empty")
 
-    read_sheet(app, sheets[0], "1 of 2 shares")
+    # Ada's sheet as a QR reader read it, pasted; Cy's as its scanned pages, chosen in
+    # the file input (WebDriver types their paths into it), whose codes the app decodes.
+    read_sheet(app, ada, "1 of 2 shares")
     assert kit_id in app.visible("recover-kit-id").text
-    read_sheet(app, sheets[1], "2 of 2 shares")
+    app.visible("recover-scan-input").send_keys("\n".join(map(str, cy_pages)))
+    app.wait(
+        lambda d: "2 of 2 shares" in d.find_element(By.CSS_SELECTOR, app.tid("recover-shares")).text
+        and len(d.find_elements(By.CSS_SELECTOR, app.tid("recover-scan-result"))) == len(cy_pages),
+        SLOW,
+        "Cy's scanned pages read",
+    )
+    results = app.d.find_elements(By.CSS_SELECTOR, app.tid("recover-scan-result"))
+    outcomes = {r.get_attribute("data-file-name"): r.get_attribute("data-outcome") for r in results}
+    assert outcomes[cy_pages[0].name] == "read", outcomes
     app.visible("recover-ready")
     app.screenshot("kits-07-recover-progress")
     app.click("recover-open")

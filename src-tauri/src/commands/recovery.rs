@@ -62,9 +62,7 @@ pub async fn kit_recover_add(
             "The text is far longer than any recovery kit.",
         ));
     }
-    state
-        .with_session(|_, session| add(session, &text))
-        .await
+    state.with_session(|_, session| add(session, &text)).await
 }
 
 /// `kit_recover_add_scan`: reads the QR codes of one scanned sheet, a PNG or JPEG
@@ -82,9 +80,7 @@ pub async fn kit_recover_add_scan(
 ) -> Result<RecoveryProgress, IpcError> {
     state.touch();
     let text = scanned_text(&request).await?;
-    state
-        .with_session(|_, session| add(session, &text))
-        .await
+    state.with_session(|_, session| add(session, &text)).await
 }
 
 /// The codes' text of the scan in a call's raw body, decoded off the async threads (a
@@ -109,7 +105,9 @@ pub(crate) async fn scanned_text(request: &Request<'_>) -> Result<Zeroizing<Stri
     let data = Zeroizing::new(bytes.clone());
     let scanned = blocking(move || scan::read(&data)).await??;
     if scanned.codes == 0 {
-        return Err(IpcError::invalid_input(sentence(&capitalise(scan::NO_CODE))));
+        return Err(IpcError::invalid_input(sentence(&capitalise(
+            scan::NO_CODE,
+        ))));
     }
     Ok(scanned.text)
 }

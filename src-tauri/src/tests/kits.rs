@@ -851,3 +851,101 @@ fn a_kit_falls_due_for_a_drill_on_the_dashboard_and_cannot_be_snoozed() {
         "invalid_input"
     );
 }
+
+/// A scanned sheet: `text`'s QR code as a PNG at 6 pixels a module (no code for "").
+fn scan_png(text: &str) -> Vec<u8> {
+    let mut page = image::GrayImage::from_pixel(600, 600, image::Luma([255]));
+    if !text.is_empty() {
+        let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+        let side = code.width();
+        for (i, color) in code.to_colors().iter().enumerate() {
+            if *color == qrcode::Color::Dark {
+                let (x, y) = (
+                    u32::try_from(i % side).unwrap(),
+                    u32::try_from(i / side).unwrap(),
+                );
+                for (dx, dy) in (0..36).map(|d| (d % 6, d / 6)) {
+                    page.put_pixel(48 + x * 6 + dx, 48 + y * 6 + dy, image::Luma([0]));
+                }
+            }
+        }
+    }
+    let mut png = std::io::Cursor::new(Vec::new());
+    page.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    png.into_inner()
+}
+
+#[test]
+fn scanned_sheets_are_read_from_the_raw_body_of_the_call() {
+    let h = Harness::new();
+    vault_with_key(&h, "vault.keywarden");
+    h.ok(
+        "kit_prepare",
+        json!({
+            "keys": [], "kind": "vault", "custodians": ["Ada", "Bea"], "threshold": 2,
+            "paper": "a4", "passphrase": PASS, "keyfilePath": null,
+        }),
+    );
+    let shares = prepared_shares(&h);
+    let folder = h.path("kit");
+    std::fs::create_dir(&folder).unwrap();
+    h.ok("kit_save", json!({"directory": folder}));
+    let share_refs: Vec<&str> = shares.iter().map(String::as_str).collect();
+    let refused = |cmd: &str, bytes: Vec<u8>, says: &str| {
+        let error = h.invoke_raw(cmd, bytes).unwrap_err();
+        assert_eq!(error["code"], "invalid_input", "{error}");
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains(says), "{error}");
+        assert_secret_free(&error, &share_refs);
+    };
+
+    // Unlocked: a sheet read into a kit recovery, as its words would be.
+    let first = h
+        .invoke_raw("kit_recover_add_scan", scan_png(&shares[0]))
+        .unwrap();
+    assert_eq!(first["shares"], json!({"have": 1, "need": 2}), "{first}");
+    assert_eq!(first["added"]["shares"], 1);
+    assert_secret_free(&first, &share_refs);
+    refused("kit_recover_add_scan", scan_png(&shares[0]), "twice");
+    refused(
+        "kit_recover_add_scan",
+        scan_png(""),
+        "No QR code could be read on it",
+    );
+    refused(
+        "kit_recover_add_scan",
+        b"KW1 text".to_vec(),
+        "not a PNG, JPEG or PDF",
+    );
+    refused(
+        "kit_recover_add_scan",
+        scan_png(&shares[1])[..300].to_vec(),
+        "damaged",
+    );
+    // A JSON body is not a scan.
+    let json_body = h
+        .invoke("kit_recover_add_scan", json!({"text": shares[1]}))
+        .unwrap_err();
+    assert_eq!(json_body["code"], "invalid_input");
+    assert_eq!(
+        h.invoke_raw("vault_recovery_add_scan", scan_png(&shares[0]))
+            .unwrap_err()["code"],
+        "not_allowed"
+    );
+
+    // Locked: the vault recovery kit's sheets, scanned, open the vault.
+    h.ok("vault_lock", json!({}));
+    let progress = h
+        .invoke_raw("vault_recovery_add_scan", scan_png(&shares[0]))
+        .unwrap();
+    assert_eq!(progress, json!({"have": 1, "need": 2}));
+    refused("vault_recovery_add_scan", scan_png(""), "No QR code");
+    let progress = h
+        .invoke_raw("vault_recovery_add_scan", scan_png(&shares[1]))
+        .unwrap();
+    assert_eq!(progress, json!({"have": 2, "need": 2}));
+    h.ok(
+        "vault_recover",
+        json!({"newPassphrase": "a new passphrase for the scans", "keyfilePath": null}),
+    );
+}
