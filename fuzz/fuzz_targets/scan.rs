@@ -27,7 +27,11 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(scanned) = scan::read(&file) {
         assert!(scanned.images >= 1 && scanned.images <= scan::MAX_PDF_IMAGES);
-        let codes: Vec<&str> = scanned.text.split("\n\n").filter(|c| !c.is_empty()).collect();
+        let codes: Vec<&str> = scanned
+            .text
+            .split("\n\n")
+            .filter(|c| !c.is_empty())
+            .collect();
         assert_eq!(codes.len(), scanned.codes, "codes miscounted");
     }
 });

@@ -1,6 +1,7 @@
 //! Benchmark of the recovery-kit quality bar of DESIGN.md section 7: a 3-of-5 split kit
-//! of an RSA-4096 key, made into five PDF sheets (goal: under 1 s). Figures:
-//! `docs/performance.md`.
+//! of an RSA-4096 key, made into five PDF sheets (goal: under 1 s); and reading one
+//! scanned page back (`scan::read` of a 300 dpi A4 PNG with four codes of 1000
+//! characters, as a sheet carries them). Figures: `docs/performance.md`.
 //!
 //! `cargo bench -p keywarden-core --bench kit` measures `UnlockedVault::prepare_kit`:
 //! reading the key, the recovery document, SLIP-39 shares, the age envelope, the QR codes
@@ -18,6 +19,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::Criterion;
+use keywarden_core::kit::scan;
 use keywarden_core::kit::sheet::Paper;
 use keywarden_core::vault::{KitLock, KitRequest};
 use keywarden_core::{Algorithm, KdfParams, LockedVault, NewKey, Passphrase, SystemClock};
@@ -58,5 +60,39 @@ fn main() {
             black_box(kit)
         });
     });
+    let page = scanned_page();
+    c.bench_function("kit/scan_a4_300dpi_page_4_codes", |b| {
+        b.iter(|| {
+            let scanned = scan::read(&page).unwrap();
+            assert_eq!(scanned.codes, 4);
+            black_box(scanned)
+        });
+    });
     c.final_summary();
+}
+
+/// An A4 page at 300 dpi (2480 × 3508 pixels) as PNG, with four QR codes of 1000
+/// characters at level Q, two a row, 8 pixels a module (about 2 pt, as on the sheets).
+fn scanned_page() -> Vec<u8> {
+    let mut page = image::GrayImage::from_pixel(2480, 3508, image::Luma([255]));
+    for n in 0..4u32 {
+        let text: String = (0..1000)
+            .map(|i| char::from(b'a' + ((i * 7 + n) % 26) as u8))
+            .collect();
+        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::Q)
+            .unwrap();
+        let side = code.width();
+        let (left, top) = (200 + (n % 2) * 1100, 300 + (n / 2) * 1200);
+        for (i, color) in code.to_colors().iter().enumerate() {
+            if *color == qrcode::Color::Dark {
+                let (x, y) = ((i % side) as u32, (i / side) as u32);
+                for d in 0..64 {
+                    page.put_pixel(left + x * 8 + d % 8, top + y * 8 + d / 8, image::Luma([0]));
+                }
+            }
+        }
+    }
+    let mut png = std::io::Cursor::new(Vec::new());
+    page.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    png.into_inner()
 }

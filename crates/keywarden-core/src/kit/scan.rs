@@ -402,7 +402,7 @@ fn damaged(reason: &str) -> KitError {
 /// its filter type.
 fn unpredict(data: &[u8], row: usize, channels: usize) -> Result<Vec<u8>, KitError> {
     let stride = row + 1;
-    if row == 0 || data.len() % stride != 0 {
+    if row == 0 || !data.len().is_multiple_of(stride) {
         return Err(damaged("an image's rows do not fit its width"));
     }
     let mut out = Vec::with_capacity(data.len() / stride * row);
