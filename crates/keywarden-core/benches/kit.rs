@@ -72,8 +72,9 @@ fn main() {
 }
 
 /// An A4 page at 300 dpi (2480 × 3508 pixels) as PNG, with four QR codes of 1000
-/// characters at level Q, two a row, 8 pixels a module (about 2 pt, as on the sheets).
+/// characters at level Q, two a row, 7 pixels a module (1.7 pt, about as on the sheets).
 fn scanned_page() -> Vec<u8> {
+    const MODULE: u32 = 7;
     let mut page = image::GrayImage::from_pixel(2480, 3508, image::Luma([255]));
     for n in 0..4u32 {
         let text: String = (0..1000)
@@ -82,12 +83,19 @@ fn scanned_page() -> Vec<u8> {
         let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::Q)
             .unwrap();
         let side = code.width();
-        let (left, top) = (200 + (n % 2) * 1100, 300 + (n / 2) * 1200);
+        // Side by side with a quiet zone of 8 modules between them.
+        let step = (side as u32 + 8) * MODULE;
+        let (left, top) = (120 + (n % 2) * step, 300 + (n / 2) * step);
         for (i, color) in code.to_colors().iter().enumerate() {
             if *color == qrcode::Color::Dark {
                 let (x, y) = ((i % side) as u32, (i / side) as u32);
-                for d in 0..64 {
-                    page.put_pixel(left + x * 8 + d % 8, top + y * 8 + d / 8, image::Luma([0]));
+                for d in 0..MODULE * MODULE {
+                    let (dx, dy) = (d % MODULE, d / MODULE);
+                    page.put_pixel(
+                        left + x * MODULE + dx,
+                        top + y * MODULE + dy,
+                        image::Luma([0]),
+                    );
                 }
             }
         }

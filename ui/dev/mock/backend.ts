@@ -1,6 +1,6 @@
 // An in-memory stand-in for the Rust shell, following docs/ipc.md closely enough to click through.
 import type { Algorithm, KeyDetail, KeyFormat, KeyState, Policy, VaultStatus } from '../../src/lib/ipc/types';
-import { MockKits } from './kits';
+import { MockKits, NO_CODE } from './kits';
 
 export const MOCK_PASSPHRASE = 'correct horse battery staple';
 const DEFAULT_PATH = '/home/alex/.local/share/keywarden/vault.keywarden';
@@ -226,6 +226,8 @@ export class MockShell {
   files = new Set<string>();
   autostart = false;
   kits = new MockKits();
+  /** Sheets of the vault recovery kit read from scans. */
+  vaultSheets = 0;
 
   setup(
     state: VaultStatus['state'],
@@ -357,6 +359,12 @@ export class MockShell {
         if (args.passphrase !== MOCK_PASSPHRASE) fail('wrong_passphrase', 'That passphrase does not open this vault.');
         Object.assign(this.status, { state: 'unlocked', autoLockMinutes: this.autoLock });
         return status();
+      case 'vault_recovery_add_scan':
+        if (this.status.state === 'closed') fail('no_vault', 'Choose a vault first.');
+        // An empty file stands in for a page without a code; any other file is one more sheet.
+        if (!(args instanceof Uint8Array) || args.length === 0) fail('invalid_input', NO_CODE);
+        this.vaultSheets += 1;
+        return { have: this.vaultSheets, need: 2 };
       case 'vault_lock':
         Object.assign(this.status, { state: 'locked', autoLockMinutes: null });
         this.emit('vault-locked', { reason: 'user' });

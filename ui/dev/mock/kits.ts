@@ -1,5 +1,5 @@
 // The recovery-kit commands of the fake shell: a register in memory, sheets drawn as plain
-// SVG placeholders, and a recovery that accepts any text and counts sheets as shares.
+// SVG placeholders, and a recovery that accepts any text or scan and counts sheets as shares.
 import type { KeyDetail, KitInfo, PreparedKit, RecoveryProgress } from '../../src/lib/ipc/types';
 
 const WORDS = ['ample', 'bravo', 'cider', 'delta', 'eagle', 'fable', 'gravy', 'harbor', 'igloo', 'jumbo'];
@@ -21,6 +21,9 @@ ${Array.from({ length: 3 }, (_, i) => `<rect x="${50 + i * 170}" y="140" width="
 }
 
 type Fail = (code: string, message: string) => never;
+
+export const NO_CODE =
+  'No QR code could be read on it (a page of typed lines or instructions, or a scan to redo flat at 300 dpi or more).';
 
 export class MockKits {
   register: KitInfo[] = [];
@@ -85,19 +88,12 @@ export class MockKits {
       case 'kit_discard':
         this.prepared = null;
         return null;
-      case 'kit_recover_add': {
-        const kit = this.register[0]?.id ?? 'KW-28T5-CY4T';
-        const before = this.reading;
-        const shares = (before?.shares.have ?? 0) + 1;
-        this.reading = {
-          kit,
-          codes: { have: 3, need: 3 },
-          typedLines: 0,
-          shares: { have: shares, need: 2 },
-          added: { codes: before ? 0 : 3, typedLines: 0, shares: 1 },
-        };
-        return this.reading;
-      }
+      case 'kit_recover_add_scan':
+        // An empty file stands in for a page without a code; any other file is a sheet's scan.
+        if (!(args instanceof Uint8Array) || args.length === 0) fail('invalid_input', NO_CODE);
+        return this.read();
+      case 'kit_recover_add':
+        return this.read();
       case 'kit_recover_open':
         if (!this.reading) fail('invalid_input', 'Nothing of a kit has been read yet.');
         return { kit: this.reading?.kit, generation: 1, madeAt: new Date().toISOString(), inRegister: true, keys: [] };
@@ -116,6 +112,21 @@ export class MockKits {
       default:
         return undefined;
     }
+  }
+
+  /** One sheet read: the codes with the first, and a share with each. */
+  read(): RecoveryProgress {
+    const kit = this.register[0]?.id ?? 'KW-28T5-CY4T';
+    const before = this.reading;
+    const shares = (before?.shares.have ?? 0) + 1;
+    this.reading = {
+      kit,
+      codes: { have: 3, need: 3 },
+      typedLines: 0,
+      shares: { have: shares, need: 2 },
+      added: { codes: before ? 0 : 3, typedLines: 0, shares: 1 },
+    };
+    return this.reading;
   }
 
   prepare(args: Record<string, any>, keys: KeyDetail[], fail: Fail): PreparedKit {

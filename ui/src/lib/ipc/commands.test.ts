@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { invoke } from '@tauri-apps/api/core';
+import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as ipc from '.';
 
@@ -11,8 +11,11 @@ describe('commands', () => {
     invokeMock.mockResolvedValue('result');
   });
 
+  // The start of a PNG file, as a scanned sheet is sent: the bytes themselves are the call's body.
+  const scan = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
   // Every command in docs/ipc.md, with the exact object the shell must receive.
-  const cases: [name: string, run: () => Promise<unknown>, command: string, args?: Record<string, unknown>][] = [
+  const cases: [name: string, run: () => Promise<unknown>, command: string, args?: InvokeArgs][] = [
     ['vaultStatus', () => ipc.vaultStatus(), 'vault_status', undefined],
     ['vaultSelect', () => ipc.vaultSelect('/v.keywarden'), 'vault_select', { path: '/v.keywarden' }],
     [
@@ -177,6 +180,8 @@ describe('commands', () => {
     ['kitSave', () => ipc.kitSave('/home/a/kit'), 'kit_save', { directory: '/home/a/kit' }],
     ['kitDiscard', () => ipc.kitDiscard(), 'kit_discard', undefined],
     ['kitRecoverAdd', () => ipc.kitRecoverAdd('KW1 …'), 'kit_recover_add', { text: 'KW1 …' }],
+    ['kitRecoverAddScan', () => ipc.kitRecoverAddScan(scan), 'kit_recover_add_scan', scan],
+    ['vaultRecoveryAddScan', () => ipc.vaultRecoveryAddScan(scan), 'vault_recovery_add_scan', scan],
     [
       'kitRecoverOpen',
       () => ipc.kitRecoverOpen({ kitPassphrase: 'six words' }),
@@ -195,6 +200,9 @@ describe('commands', () => {
     expect(call[0]).toBe(command);
     if (args === undefined) {
       expect(call).toHaveLength(1);
+    } else if (args instanceof Uint8Array) {
+      // The very bytes, not a copy or an object around them: Tauri sends them as the raw body.
+      expect(call[1]).toBe(args);
     } else {
       // Exact keys: nothing extra, nothing snake_case.
       expect(call[1]).toStrictEqual(args);
@@ -231,6 +239,7 @@ describe('commands', () => {
         'kit_prepare',
         'kit_preview',
         'kit_recover_add',
+        'kit_recover_add_scan',
         'kit_recover_open',
         'kit_recover_reset',
         'kit_recover_restore',
@@ -241,6 +250,7 @@ describe('commands', () => {
         'vault_close',
         'vault_create',
         'vault_lock',
+        'vault_recovery_add_scan',
         'vault_select',
         'vault_status',
         'vault_unlock',

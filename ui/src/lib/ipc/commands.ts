@@ -1,5 +1,5 @@
 // Typed wrappers for every command in docs/ipc.md; the only caller of Tauri's `invoke`.
-import { invoke } from '@tauri-apps/api/core';
+import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import { IpcError } from './error';
 import type {
   Algorithm,
@@ -46,7 +46,8 @@ import type {
   VaultStatus,
 } from './types';
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+// `args` is an object of named arguments, or raw bytes that reach the command as its body.
+async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   try {
     return await (args === undefined ? invoke<T>(command) : invoke<T>(command, args));
   } catch (reason) {
@@ -68,6 +69,10 @@ export const vaultUnlock = ({ passphrase, keyfilePath }: UnlockRequest) =>
 
 /** Reads the words of one sheet of the locked vault's recovery kit. */
 export const vaultRecoveryAdd = (text: string) => call<VaultRecoveryProgress>('vault_recovery_add', { text });
+
+/** Reads the QR codes of a scanned sheet of the locked vault's recovery kit (PNG, JPEG or PDF bytes). */
+export const vaultRecoveryAddScan = (bytes: Uint8Array) =>
+  call<VaultRecoveryProgress>('vault_recovery_add_scan', bytes);
 
 export const vaultRecoveryReset = () => call<void>('vault_recovery_reset');
 
@@ -283,6 +288,9 @@ export const kitDiscard = () => call<null>('kit_discard');
 
 /** Reads one text (codes, typed lines or share words) into the recovery in progress. */
 export const kitRecoverAdd = (text: string) => call<RecoveryProgress>('kit_recover_add', { text });
+
+/** Reads the QR codes of one scanned sheet (PNG, JPEG or PDF bytes) into the recovery in progress. */
+export const kitRecoverAddScan = (bytes: Uint8Array) => call<RecoveryProgress>('kit_recover_add_scan', bytes);
 
 /** Opens the kit read so far; every key is checked against its fingerprints. */
 export const kitRecoverOpen = ({ kitPassphrase = null, identity = null }: KitOpener = {}) =>

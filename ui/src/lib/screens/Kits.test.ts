@@ -286,6 +286,60 @@ describe('Recover from a kit', () => {
     expect(restored).toHaveTextContent('Added to this vault');
   });
 
+  it('reads scanned sheets one file after the other, with one result per file', async () => {
+    let first: (progress: typeof ONE) => void = () => {};
+    const { user } = await show(
+      {
+        kit_recover_add_scan: () => {
+          const calls = callsTo('kit_recover_add_scan').length;
+          if (calls === 1) return new Promise((resolve) => (first = resolve));
+          if (calls === 2) throw { code: 'invalid_input', message: 'No QR code could be read on it (a page of text).' };
+          return TWO;
+        },
+      },
+      { action: 'recover' },
+    );
+    const input = await screen.findByTestId('recover-scan-input');
+    expect(input).toHaveAttribute('type', 'file');
+    expect(input).toHaveAttribute('multiple');
+    const sheet = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'page-1.png', { type: 'image/png' });
+    const instructions = new File([new Uint8Array([0x25, 0x50, 0x44, 0x46])], 'page-2.pdf', {
+      type: 'application/pdf',
+    });
+    await user.upload(input, [sheet, instructions]);
+
+    // The first file is being read: it is named, and nothing else can be done meanwhile.
+    expect(await screen.findByTestId('recover-scan-busy')).toHaveTextContent('Reading the codes of page-1.png…');
+    expect(input).toBeDisabled();
+    expect(screen.getByTestId('recover-text')).toBeDisabled();
+    expect(callsTo('kit_recover_add_scan')).toHaveLength(1);
+    first(ONE);
+
+    await vi.waitFor(() => expect(screen.getAllByTestId('recover-scan-result')).toHaveLength(2));
+    const [read, failed] = screen.getAllByTestId('recover-scan-result');
+    expect(read).toHaveAttribute('data-file-name', 'page-1.png');
+    expect(read).toHaveAttribute('data-outcome', 'read');
+    expect(read).toHaveTextContent('Read 3 codes, a share.');
+    expect(failed).toHaveAttribute('data-file-name', 'page-2.pdf');
+    expect(failed).toHaveAttribute('data-outcome', 'error');
+    expect(failed).toHaveTextContent('No QR code could be read on it');
+    expect(callsTo('kit_recover_add_scan')).toEqual([
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
+      new Uint8Array([0x25, 0x50, 0x44, 0x46]),
+    ]);
+    expect(screen.queryByTestId('recover-scan-busy')).not.toBeInTheDocument();
+    expect(screen.getByTestId('recover-shares')).toHaveTextContent('1 of 2 shares');
+    expect(input).toBeEnabled();
+    expect(input).toHaveValue('');
+
+    // The second sheet's scan; starting again forgets every result.
+    await user.upload(input, new File([new Uint8Array([0xff, 0xd8, 0xff])], 'page-3.jpg', { type: 'image/jpeg' }));
+    expect(await screen.findByTestId('recover-ready')).toBeInTheDocument();
+    expect(screen.getAllByTestId('recover-scan-result')).toHaveLength(3);
+    await user.click(screen.getByTestId('recover-reset'));
+    await vi.waitFor(() => expect(screen.queryByTestId('recover-scan-result')).not.toBeInTheDocument());
+  });
+
   it('asks for the kit passphrase of a personal kit, and clears a wrong one', async () => {
     const codes = progress({
       kit: 'KW-28T5-CY4T',

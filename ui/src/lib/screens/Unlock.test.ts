@@ -131,6 +131,43 @@ describe('Unlock', () => {
     expect(vault.notice).toContain('new passphrase');
   });
 
+  it('reads scans of the recovery kit’s sheets, one result per file, and forgets them on starting over', async () => {
+    const { user } = await showUnlock(false, true);
+    let have = 0;
+    answer({
+      vault_recovery_add_scan: () => {
+        if (callsTo('vault_recovery_add_scan').length === 2)
+          throw { code: 'invalid_input', message: 'Scan: the PNG image is damaged: unexpected end of file.' };
+        have += 1;
+        return { have, need: 2 };
+      },
+      vault_recovery_reset: () => null,
+    });
+    await user.click(screen.getByTestId('unlock-recover'));
+    const input = screen.getByTestId('vault-recovery-scan-input');
+    await user.upload(input, [
+      new File([new Uint8Array([0x89, 0x50])], 'sheet-1.png', { type: 'image/png' }),
+      new File([new Uint8Array([0x89])], 'sheet-2.png', { type: 'image/png' }),
+    ]);
+
+    await vi.waitFor(() => expect(screen.getAllByTestId('vault-recovery-scan-result')).toHaveLength(2));
+    const [read, failed] = screen.getAllByTestId('vault-recovery-scan-result');
+    expect(read).toHaveAttribute('data-file-name', 'sheet-1.png');
+    expect(read).toHaveAttribute('data-outcome', 'read');
+    expect(read).toHaveTextContent('Read a sheet.');
+    expect(failed).toHaveAttribute('data-file-name', 'sheet-2.png');
+    expect(failed).toHaveAttribute('data-outcome', 'error');
+    expect(failed).toHaveTextContent('the PNG image is damaged');
+    expect(callsTo('vault_recovery_add_scan')).toEqual([new Uint8Array([0x89, 0x50]), new Uint8Array([0x89])]);
+    expect(screen.getByTestId('vault-recovery-progress')).toHaveTextContent('1 of 2 sheets read');
+    expect(screen.queryByTestId('vault-recovery-scan-busy')).not.toBeInTheDocument();
+    expect(input).toBeEnabled();
+
+    await user.click(screen.getByTestId('vault-recovery-reset'));
+    expect(await screen.findByText('No sheet read yet')).toBeInTheDocument();
+    expect(screen.queryByTestId('vault-recovery-scan-result')).not.toBeInTheDocument();
+  });
+
   it('shows why the shares do not open the vault, and can start over', async () => {
     const { user } = await showUnlock(false, true);
     answer({

@@ -223,7 +223,7 @@ describe('making a kit', () => {
 describe('recovering a kit', () => {
   it('tells what is missing until the kit can be opened', () => {
     expect(canOpen(null)).toBe(false);
-    expect(missingLabel(null)).toMatch(/Paste or type/);
+    expect(missingLabel(null)).toMatch(/Choose the scans of one sheet, or paste or type/);
     const codes = progress({ kit: 'KW-28T5-CY4T', codes: { have: 2, need: 3 } });
     expect(payloadComplete(codes)).toBe(false);
     expect(missingLabel(codes)).toBe('1 more code is needed: every code of a sheet (2 of 3 read).');
@@ -270,6 +270,33 @@ describe('recovering a kit', () => {
     // A refusal keeps what was read, and the error says why.
     answer({ kit_recover_add: reject('invalid_input', 'Share: word 2 ("zzzz") is not a SLIP-39 word.') });
     await expect(store.add('bad')).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(store.progress).toEqual(read);
+  });
+
+  it('reads a scanned sheet as its bytes, and a scan that fails changes nothing', async () => {
+    const read = progress({
+      kit: 'KW-28T5-CY4T',
+      codes: { have: 3, need: 3 },
+      added: { codes: 3, typedLines: 0, shares: 0 },
+    });
+    const vault = await vaultWith({ kit_recover_add_scan: () => read });
+    const store = new RecoveryStore(vault);
+    store.opened = { kit: 'KW-28T5-CY4T', generation: 1, madeAt: '', inRegister: true, keys: [] };
+    const bytes = new Uint8Array([0x25, 0x50, 0x44, 0x46]);
+    expect(await store.addScan(bytes)).toEqual(read);
+    expect(store.progress).toEqual(read);
+    // More read means the kit is opened again.
+    expect(store.opened).toBeNull();
+    expect(callsTo('kit_recover_add_scan')).toEqual([bytes]);
+    expect(callsTo('kit_recover_add_scan')[0]).toBe(bytes);
+
+    answer({
+      kit_recover_add_scan: reject(
+        'invalid_input',
+        'No QR code could be read on it (a page of typed lines or instructions, or a scan to redo flat at 300 dpi or more).',
+      ),
+    });
+    await expect(store.addScan(new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ code: 'invalid_input' });
     expect(store.progress).toEqual(read);
   });
 });

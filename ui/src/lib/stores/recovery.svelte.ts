@@ -31,7 +31,7 @@ export function canOpen(progress: RecoveryProgress | null): boolean {
 
 /** What is still missing, in a sentence; null when the kit can be opened. */
 export function missingLabel(progress: RecoveryProgress | null): string | null {
-  if (!progress) return 'Paste or type what one sheet says: its codes, or its share words.';
+  if (!progress) return 'Choose the scans of one sheet, or paste or type what it says: its codes, or its share words.';
   if (!payloadComplete(progress)) {
     const { have, need } = progress.codes;
     return need > 0
@@ -71,6 +71,14 @@ export class RecoveryStore {
   /** Reads one sheet's text; a text that fails adds nothing, and the error says why. */
   async add(text: string): Promise<RecoveryProgress> {
     const progress = await this.vault.run(() => ipc.kitRecoverAdd(text));
+    this.progress = progress;
+    this.opened = null;
+    return progress;
+  }
+
+  /** Reads the QR codes of one scanned file (PNG, JPEG or PDF); like `add`, a failure adds nothing. */
+  async addScan(bytes: Uint8Array): Promise<RecoveryProgress> {
+    const progress = await this.vault.run(() => ipc.kitRecoverAddScan(bytes));
     this.progress = progress;
     this.opened = null;
     return progress;
