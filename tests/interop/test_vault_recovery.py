@@ -77,3 +77,20 @@ def test_a_vault_kit_opens_the_vault_file_with_public_tools(vault, tmp_path):
         vault_reader.read_vault(str(vault.path), PASSPHRASE)
     # The kit still opens the vault until a newer one replaces it.
     assert vault_reader.read_vault(str(vault.path), master, kind="recovery")["keys"]
+
+
+def test_passwd_reads_the_scanned_sheets_of_a_vault_kit(vault, tmp_path):
+    """The same recovery from the sheets' scans as they come off a scanner, every page:
+    Keywarden decodes the share codes itself and skips the pages without one."""
+    key = vault.json("key", "gen", "--name", "Backup data", "--alg", "aes-256")["key"]
+    out = tmp_path / "kit"
+    vault.json("kit", "create", "--kind", "vault", "--threshold", "2", "--custodian", "Ada",
+               "--custodian", "Bea", "--custodian", "Cy", "--out", str(out))
+    hex_key = vault.export(key["id"], "hex").read_text().strip()
+    sheets = sorted(out.iterdir())
+    pages = scan(sheets[0]) + scan(sheets[1])
+    done = passwd_with_kit(vault, *pages)
+    assert done.returncode == 0, done
+    assert "read 1 code on the image" in done.stderr.decode()
+    assert vault_reader.read_vault(str(vault.path), NEW_PASSPHRASE)["keys"][0]["material"] \
+        .hex() == hex_key
