@@ -141,20 +141,28 @@ fn rasterize(pdf: &[u8], dir: &Path) -> (String, Vec<PathBuf>) {
 
 /// Every code zbarimg finds in the images, one text each.
 fn scan(images: &[PathBuf]) -> Vec<String> {
-    let mut args = vec!["--raw", "-q", "-Sdisable", "-Sqrcode.enable"];
-    args.extend(images.iter().map(|p| p.to_str().unwrap()));
-    let out = run("zbarimg", "zbar-tools", &args);
-    // 4: some image had no code (the instructions page has none).
-    assert!(
-        matches!(out.status.code(), Some(0 | 4)) && !out.stdout.is_empty(),
-        "zbarimg: {out:?}"
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .filter(|l| !l.is_empty())
-        .collect()
+    // One zbarimg per page, as the sheets say: given several images, zbar 0.23 carries
+    // state from one to the next and now and then misses a code on a later page.
+    let mut codes = Vec::new();
+    for image in images {
+        let args = [
+            "--raw",
+            "-q",
+            "-Sdisable",
+            "-Sqrcode.enable",
+            image.to_str().unwrap(),
+        ];
+        let out = run("zbarimg", "zbar-tools", &args);
+        assert_eq!(out.status.code(), Some(0), "zbarimg {image:?}: {out:?}");
+        codes.extend(
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    codes
 }
 
 /// The payload reassembled from the `KW1 ` codes, as `kit recover` would.
