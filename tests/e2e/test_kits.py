@@ -32,12 +32,14 @@ def scan(pdf: Path, work: Path) -> tuple[list[Path], str]:
     subprocess.run([PDFTOPPM, "-r", "200", "-png", str(pdf), str(prefix)], check=True)
     pages = sorted(work.glob(f"{pdf.stem}*.png"))
     assert pages, f"pdftoppm made no page of {pdf}"
-    read = subprocess.run(
-        [ZBARIMG, "--raw", "-q", *map(str, pages)], capture_output=True, text=True
-    )
-    # 4: some page had no code (the page of instructions for heirs).
-    assert read.returncode in (0, 4), read.stderr
-    return pages, read.stdout
+    # One zbarimg per page, as the sheets say: zbar 0.23 carries state across images.
+    texts = []
+    for page in pages:
+        read = subprocess.run([ZBARIMG, "--raw", "-q", str(page)], capture_output=True, text=True)
+        # 4: the page has no code (the instructions for heirs, the typed lines).
+        assert read.returncode in (0, 4), read.stderr
+        texts.append(read.stdout)
+    return pages, "".join(texts)
 
 
 def paste(app, testid: str, text: str) -> None:
