@@ -303,6 +303,13 @@ impl LockedVault {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "vault".to_owned());
         sweep_leftovers(&dir, &file_name);
+        // A vault file moved or deleted while open leaves its `-wal` behind, which SQLite
+        // would replay into the new file. With no vault at `path`, they belong to none.
+        for side in ["-wal", "-shm", "-journal"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(side);
+            let _ = fs::remove_file(name);
+        }
         let temp = dir.join(format!(
             "{}{}",
             temp_prefix(&file_name),

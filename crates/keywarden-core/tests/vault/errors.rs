@@ -417,3 +417,37 @@ fn a_new_vault_sweeps_up_stale_unheld_leftovers_of_killed_creations() {
     assert!(names.contains(&".w.keywarden.creating-00112233445566dd".to_owned()));
     drop(holder);
 }
+
+#[test]
+fn a_new_vault_ignores_the_sidecars_a_deleted_vault_left_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    // A vault still open has its write-ahead log beside it; copied to where a new vault
+    // goes, it is what moving or deleting only the vault file leaves behind.
+    let old = dir.path().join("old.keywarden");
+    let mut open_vault = create(&old, None);
+    open_vault
+        .generate_key(keywarden_core::NewKey::new(
+            "left in the log",
+            keywarden_core::Algorithm::Aes256,
+        ))
+        .unwrap();
+    let new = dir.path().join("v.keywarden");
+    // (No `-shm`: the engine holds the file in exclusive locking mode.)
+    let wal = dir.path().join("old.keywarden-wal");
+    assert!(
+        fs::metadata(&wal).unwrap().len() > 0,
+        "{:?}",
+        names_in(dir.path())
+    );
+    fs::copy(&wal, dir.path().join("v.keywarden-wal")).unwrap();
+    drop(open_vault);
+
+    let vault = create(&new, None);
+    assert_eq!(
+        vault.key_count(),
+        0,
+        "the new vault holds nothing of the old"
+    );
+    drop(vault);
+    open(&new);
+}
