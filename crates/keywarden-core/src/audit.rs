@@ -825,12 +825,21 @@ pub(crate) fn list(
 }
 
 /// Entries as CSV (RFC 4180): a header line, then one line per entry.
+///
+/// A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+/// `'`, so that a spreadsheet shows a name or reason such as `=HYPERLINK(…)` as text
+/// instead of running it as a formula (OWASP, "CSV injection").
 pub fn to_csv(entries: &[AuditEntry]) -> String {
     fn field(s: &str) -> String {
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_owned()
+        };
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
         } else {
-            s.to_owned()
+            s
         }
     }
     let mut out = String::from("seq,at,actor,action,key,key_name,reason,outcome,detail\r\n");

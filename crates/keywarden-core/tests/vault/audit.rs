@@ -138,6 +138,19 @@ fn filters_select_and_csv_quotes() {
         "seq,at,actor,action,key,key_name,reason,outcome,detail"
     );
     assert!(csv.contains("\"a, \"\"quoted\"\"\nreason\""));
+    // Text a spreadsheet would run as a formula is written as text.
+    let mut formula = by_text[0].clone();
+    formula.reason = "=HYPERLINK(\"http://x\",\"y\")".into();
+    formula.actor = "@ada".into();
+    formula.key_name = "-1+2".into();
+    let csv = to_csv(&[formula]);
+    let row = csv.split("\r\n").nth(1).unwrap();
+    assert!(row.contains(",'@ada,"), "{row}");
+    assert!(row.contains(",'-1+2,"), "{row}");
+    assert!(
+        row.contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","),
+        "{row}"
+    );
 }
 
 #[test]
