@@ -20,6 +20,8 @@ use crate::audit::AuditVerification;
 use crate::clock::Timestamp;
 use crate::error::StorageError;
 use crate::key::{KeyId, KeyRecord};
+use crate::kit::KitId;
+use crate::kit::register::{KitKind, KitRecord, KitStatus};
 use crate::policy::{Finding, Severity};
 use crate::reminder::{DueItem, DueKind, Urgency};
 use crate::state::KeyState;
@@ -56,6 +58,21 @@ pub struct UnusedKey {
     pub last_used_at: Timestamp,
 }
 
+/// A key in use (active, suspended or deactivated) and the recovery kits that hold it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscrowEntry {
+    /// The key.
+    pub id: KeyId,
+    /// Its name.
+    pub name: String,
+    /// Its state.
+    pub state: KeyState,
+    /// The current kits that hold it, oldest first: none means no paper copy.
+    pub current: Vec<KitId>,
+    /// With no current kit, the newest kit that held it, superseded or void.
+    pub replaced: Option<(KitId, KitStatus)>,
+}
+
 /// The report's numbers at a glance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Summary {
@@ -73,6 +90,8 @@ pub struct Summary {
     pub warnings: usize,
     /// Keys unused for the unused window.
     pub unused: usize,
+    /// Keys in use that no current recovery kit holds.
+    pub unescrowed: usize,
     /// Entries in the audit log when the report was gathered.
     pub audit_entries: u64,
     /// Whether the audit log verified.
@@ -105,6 +124,10 @@ pub struct ReviewReport {
     pub unused_days: u32,
     /// Keys unused for that long, oldest use first.
     pub unused: Vec<UnusedKey>,
+    /// Every key in use and its kits, those with no current kit first, by name.
+    pub escrow: Vec<EscrowEntry>,
+    /// The current vault recovery kit, if the vault has one.
+    pub vault_kit: Option<KitRecord>,
     /// The audit log, checked whole.
     pub audit: AuditVerification,
 }
@@ -147,6 +170,43 @@ impl ReviewReport {
                 last_used_at: r.last_used_at(),
             })
             .collect();
+        let mut escrow: Vec<EscrowEntry> = vault
+            .list("")
+            .into_iter()
+            .filter(|r| {
+                matches!(
+                    r.state,
+                    KeyState::Active | KeyState::Suspended | KeyState::Deactivated
+                )
+            })
+            .map(|r| {
+                let kits = vault.kits_of(&r.id);
+                let current: Vec<KitId> = kits
+                    .iter()
+                    .filter(|k| k.status == KitStatus::Current)
+                    .map(|k| k.id)
+                    .collect();
+                let replaced = kits
+                    .last()
+                    .filter(|_| current.is_empty())
+                    .map(|k| (k.id, k.status.clone()));
+                EscrowEntry {
+                    id: r.id,
+                    name: r.name.clone(),
+                    state: r.state,
+                    current,
+                    replaced,
+                }
+            })
+            .collect();
+        // Stable: the keys with no current kit first, each group still by name.
+        escrow.sort_by_key(|e| !e.current.is_empty());
+        let vault_kit = vault
+            .kits()
+            .iter()
+            .rev()
+            .find(|k| matches!(k.kind, KitKind::Vault { .. }) && k.status == KitStatus::Current)
+            .cloned();
         Ok(ReviewReport {
             generated_at: vault.now(),
             time_zone: tz.clone(),
@@ -163,6 +223,8 @@ impl ReviewReport {
             due_within_days,
             unused_days,
             unused,
+            escrow,
+            vault_kit,
             audit: vault.verify_audit()?,
         })
     }
@@ -194,6 +256,7 @@ impl ReviewReport {
                 .filter(|f| f.severity == Severity::Warning)
                 .count(),
             unused: self.unused.len(),
+            unescrowed: self.escrow.iter().filter(|e| e.current.is_empty()).count(),
             audit_entries: self.audit.entries,
             audit_intact: self.audit.is_intact(),
         }
@@ -262,6 +325,7 @@ impl ReviewReport {
         self.due_section(&mut h);
         self.findings_section(&mut h);
         self.unused_section(&mut h);
+        self.escrow_section(&mut h);
         self.audit_section(&mut h);
         h.raw(SIGN_OFF);
         h.raw("</body>\n</html>\n");
@@ -302,7 +366,7 @@ impl ReviewReport {
         };
         let due_label = format!("Due within {} days", self.due_within_days);
         let unused_label = format!("Unused for {} days", self.unused_days);
-        let rows: [(&str, &str, String); 9] = [
+        let rows: [(&str, &str, String); 10] = [
             ("keys", "Keys", s.keys.to_string()),
             ("active", "Active", s.active.to_string()),
             ("overdue", "Overdue", s.overdue.to_string()),
@@ -310,6 +374,11 @@ impl ReviewReport {
             ("violations", "Policy violations", s.violations.to_string()),
             ("warnings", "Policy warnings", s.warnings.to_string()),
             ("unused", &unused_label, s.unused.to_string()),
+            (
+                "unescrowed",
+                "Keys with no current kit",
+                s.unescrowed.to_string(),
+            ),
             (
                 "audit-entries",
                 "Audit entries",
@@ -553,6 +622,70 @@ impl ReviewReport {
             h.text_or_none(&u.owner);
             h.raw("</td><td>");
             self.date(h, Some(u.last_used_at));
+            h.raw("</td></tr>\n");
+        }
+        h.raw("</tbody>\n</table>\n</section>\n");
+    }
+
+    fn escrow_section(&self, h: &mut Html) {
+        h.section("escrow", "Escrow coverage");
+        h.raw(
+            "<p>Keys in use (active, suspended, deactivated) and the current recovery kits \
+             that hold them. A key with none has no copy on paper: it is lost with the \
+             vault, and a superseded or void kit must be replaced.</p>\n",
+        );
+        match &self.vault_kit {
+            Some(kit) => {
+                let _ = write!(
+                    h.0,
+                    "<p data-vault-kit=\"{}\">Vault recovery kit: {}, generation {}, made ",
+                    kit.id, kit.id, kit.generation
+                );
+                self.date(h, Some(kit.made_at));
+                h.raw(", last drilled ");
+                self.date(h, kit.last_drill);
+                h.raw(".</p>\n");
+            }
+            None => h.raw(
+                "<p data-vault-kit=\"\">Vault recovery kit: <strong>none</strong>. A lost \
+                 passphrase or key file loses the whole vault.</p>\n",
+            ),
+        }
+        if self.escrow.is_empty() {
+            h.raw("<p class=\"empty\">No key is in use.</p>\n</section>\n");
+            return;
+        }
+        h.raw(
+            "<table>\n<thead><tr><th scope=\"col\">Key</th><th scope=\"col\">State</th>\
+             <th scope=\"col\">Current kits</th><th scope=\"col\">Note</th></tr></thead>\n\
+             <tbody>\n",
+        );
+        for e in &self.escrow {
+            let _ = write!(
+                h.0,
+                "<tr data-id=\"{}\" data-kits=\"{}\"><td>",
+                e.id,
+                e.current.len()
+            );
+            h.text(&e.name);
+            let _ = write!(h.0, "</td><td>{}</td><td>", e.state.id());
+            let current: Vec<String> = e.current.iter().map(ToString::to_string).collect();
+            h.text_or_none(&current.join(", "));
+            h.raw("</td><td>");
+            match &e.replaced {
+                Some((kit, status)) => {
+                    let _ = write!(h.0, "<strong>{kit} is {}</strong>", status.id());
+                    if let KitStatus::Superseded { reason, .. } | KitStatus::Void { reason, .. } =
+                        status
+                    {
+                        h.raw(": ");
+                        h.text(reason);
+                    }
+                    h.raw("; make a new kit");
+                }
+                None if e.current.is_empty() => h.raw("<strong>Never put in a kit</strong>"),
+                None => {}
+            }
             h.raw("</td></tr>\n");
         }
         h.raw("</tbody>\n</table>\n</section>\n");
@@ -966,6 +1099,7 @@ mod tests {
             "due",
             "findings",
             "unused",
+            "escrow",
             "audit",
             "sign-off",
         ] {
@@ -1010,6 +1144,8 @@ mod tests {
         );
         assert!(s.audit_intact);
         assert_eq!(s.audit_entries, vault.verify_audit().unwrap().entries);
+        // No kit yet: the three keys in use ("waiting" is pre-activation) have no copy.
+        assert_eq!(s.unescrowed, 3);
         let states: Vec<(&str, usize)> = report
             .by_state()
             .into_iter()
@@ -1034,7 +1170,65 @@ mod tests {
         assert!(
             html.contains("<tr data-state=\"active\"><td>active</td><td class=\"num\">2</td></tr>")
         );
-        assert_eq!(html.matches("<tr data-id=").count() - 4 - 2 - 1 - 4, 0);
+        // Rows with a key: inventory 4, due 2, findings 1, unused 4, escrow 3.
+        assert_eq!(html.matches("<tr data-id=").count(), 4 + 2 + 1 + 4 + 3);
+    }
+
+    #[test]
+    fn escrow_coverage_lists_keys_by_their_current_kits() {
+        use crate::kit::sheet::Paper;
+        use crate::vault::{KitLock, KitRequest};
+        let dir = tempfile::tempdir().unwrap();
+        let (mut vault, _) = vault(dir.path());
+        let id = |vault: &UnlockedVault, name: &str| {
+            vault
+                .list("")
+                .into_iter()
+                .find(|r| r.name == name)
+                .unwrap()
+                .id
+        };
+        let overdue = id(&vault, "overdue");
+        let pass = Passphrase::new("correct horse battery staple".to_owned());
+        let kit = vault
+            .prepare_kit(
+                KitRequest {
+                    keys: vec![overdue],
+                    lock: KitLock::Unencrypted {
+                        custodian: "Ada".to_owned(),
+                    },
+                    paper: Paper::A4,
+                },
+                &pass,
+                None,
+            )
+            .unwrap();
+        let kit = vault.register_kit(kit).unwrap().id;
+        let report = ReviewReport::gather(&vault, &berlin(), 30).unwrap();
+        assert_eq!(report.summary().unescrowed, 2);
+        assert!(report.vault_kit.is_none());
+        let names: Vec<(&str, usize)> = report
+            .escrow
+            .iter()
+            .map(|e| (e.name.as_str(), e.current.len()))
+            .collect();
+        assert_eq!(names, [(HOSTILE, 0), ("old", 0), ("overdue", 1)]);
+        let html = report.to_html();
+        assert!(html.contains("<dd data-count=\"unescrowed\">2</dd>"));
+        assert!(html.contains(&format!("<tr data-id=\"{overdue}\" data-kits=\"1\">")));
+        assert!(html.contains(&format!("<td>{kit}</td>")));
+        assert!(html.contains("<strong>Never put in a kit</strong>"));
+        assert!(html.contains("Vault recovery kit: <strong>none</strong>"));
+
+        // Rotated, the key's kit is superseded: the report says to make a new one.
+        vault.rotate_key(&overdue, None, "due").unwrap();
+        let report = ReviewReport::gather(&vault, &berlin(), 30).unwrap();
+        assert_eq!(report.summary().unescrowed, 3);
+        let html = report.to_html();
+        assert!(
+            html.contains(&format!("<strong>{kit} is superseded</strong>: ")),
+            "{html}"
+        );
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub(super) struct ReviewJson {
     warnings: usize,
     unused: usize,
     unused_days: u32,
+    unescrowed: usize,
     audit_intact: bool,
     audit_entries: u64,
 }
@@ -101,6 +102,7 @@ pub(super) fn review_json(
         warnings: s.warnings,
         unused: s.unused,
         unused_days,
+        unescrowed: s.unescrowed,
         audit_intact: s.audit_intact,
         audit_entries: s.audit_entries,
     }
@@ -117,7 +119,7 @@ pub(super) fn review_text(
     format!(
         "Wrote the key-management review of {} to {} (HTML, mode {}):\n  \
          {} overdue, {} due within {due_within_days} days, {}, {}, {} for {unused_days} days;\n  \
-         the audit log {} ({}).\n\
+         {} in use with no current recovery kit; the audit log {} ({}).\n\
          It names keys, owners and custodians: treat it and its printouts as confidential.\n",
         n(s.keys, "key", "keys"),
         clean(&display(path)),
@@ -127,6 +129,7 @@ pub(super) fn review_text(
         n(s.violations, "policy violation", "policy violations"),
         n(s.warnings, "warning", "warnings"),
         n(s.unused, "key unused", "keys unused"),
+        n(s.unescrowed, "key", "keys"),
         if s.audit_intact {
             "is intact"
         } else {
