@@ -42,6 +42,7 @@ const COMMANDS: &[&str] = &[
     "audit_verify",
     "dashboard",
     "calendar_export",
+    "report_export",
     "reminder_snooze",
     "reminder_cancel_snooze",
     "kits_list",

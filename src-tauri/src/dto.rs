@@ -810,6 +810,28 @@ pub struct Dashboard {
     pub recent_audit: Vec<AuditEntryInfo>,
 }
 
+/// The answer of `report_export`: where it went and the numbers of its summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportExport {
+    /// The file written.
+    pub path: String,
+    /// Every key, destroyed ones included.
+    pub keys: usize,
+    /// Due dates that have passed.
+    pub overdue: usize,
+    /// Due dates within the largest reminder threshold that have not.
+    pub due_soon: usize,
+    /// Policy violations, over every key.
+    pub violations: usize,
+    /// Keys unused for the window.
+    pub unused: usize,
+    /// Keys in use that no current recovery kit holds.
+    pub unescrowed: usize,
+    /// Whether the audit log verified.
+    pub audit_intact: bool,
+}
+
 /// The answer of `calendar_export`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

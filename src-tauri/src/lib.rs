@@ -112,6 +112,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::audit::audit_verify,
             commands::reminders::dashboard,
             commands::reminders::calendar_export,
+            commands::reminders::report_export,
             commands::reminders::reminder_snooze,
             commands::reminders::reminder_cancel_snooze,
             commands::kits::kits_list,

@@ -2314,6 +2314,61 @@ fn the_policy_page_reads_and_sets_the_reminder_settings() {
 }
 
 #[test]
+fn the_review_report_is_written_once_with_its_numbers_and_audited() {
+    let clock = TestClock::at(NOON);
+    let h = clocked(clock.clone());
+    h.create("v.keywarden", None);
+    generate_rotating(&h, "Payroll DB master", 10);
+    let path = h.path("review.html");
+    let args = |overwrite: bool| json!({"path": path, "unusedDays": null, "overwrite": overwrite});
+
+    let done = h.ok("report_export", args(false));
+    assert_eq!(done["path"], json!(path));
+    assert_eq!(
+        (
+            done["keys"].clone(),
+            done["dueSoon"].clone(),
+            done["unescrowed"].clone()
+        ),
+        (json!(1), json!(1), json!(1))
+    );
+    assert_eq!(done["auditIntact"], true);
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(html.contains("Payroll DB master") && html.contains("id=\"escrow\""));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    assert_eq!(h.code("report_export", args(false)), "file_exists");
+    h.ok("report_export", args(true));
+    for bad in [
+        json!({"path": "review.html"}),
+        json!({"path": path, "unusedDays": 0, "overwrite": true}),
+        json!({"path": path, "unusedDays": 36_501, "overwrite": true}),
+        json!({"path": h.dir.path(), "overwrite": true}),
+    ] {
+        assert_eq!(
+            h.code("report_export", bad.clone()),
+            "invalid_input",
+            "{bad}"
+        );
+    }
+    let entries = h.ok("audit_list", json!({"action": "report-exported"}));
+    let entries = entries.as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert!(
+        entries[0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("1 key, unused window 90 days, to "),
+        "{entries:?}"
+    );
+}
+
+#[test]
 fn the_calendar_is_written_atomically_naming_keys_or_not() {
     let clock = TestClock::at(NOON);
     let h = clocked(clock.clone());

@@ -1,10 +1,11 @@
 //! Commands on what falls due: the dashboard of an unlocked vault (due dates, counts,
-//! policy violations, unused keys, recent audit entries), snoozing a reminder, and the
-//! calendar export.
+//! policy violations, unused keys, recent audit entries), snoozing a reminder, the
+//! calendar export and the review report.
 
 use keywarden_core::calendar::{self, Naming};
 use keywarden_core::kit::register::KitStatus;
 use keywarden_core::reminder::{self, DueItem, DueKind, TimeZone, Urgency};
+use keywarden_core::report::{DEFAULT_UNUSED_DAYS, ReviewReport};
 use keywarden_core::vault::export::Document;
 use keywarden_core::{AuditFilter, KeyRecord, KeyState, Severity, UnlockedVault};
 use tauri::State;
@@ -12,7 +13,7 @@ use tauri::State;
 use super::{MAX_ID_CHARS, file_path, key_id, short};
 use crate::dto::{
     Arg, AuditEntryInfo, CalendarExport, Dashboard, DashboardCounts, DueInfo, FindingInfo,
-    KeyViolations, KeyWithoutKit, SnoozeInfo, StateCount, UnusedKey, rfc3339,
+    KeyViolations, KeyWithoutKit, ReportExport, SnoozeInfo, StateCount, UnusedKey, rfc3339,
 };
 use crate::error::IpcError;
 use crate::outfile;
@@ -261,6 +262,70 @@ pub async fn calendar_export(
                 path: path.display().to_string(),
                 events: items.len(),
                 names: naming == Naming::Names,
+            })
+        })
+        .await
+}
+
+/// The longest unused window a report may ask for, in days (as `keywarden report`).
+const MAX_UNUSED_DAYS: u32 = 36_500;
+
+/// `report_export`: the key-management review report of the unlocked vault
+/// (`docs/reports.md`), one printable HTML file at `path` (absolute), in the system's time
+/// zone, listing keys unused for `unusedDays` days (90 when null). Written atomically,
+/// mode 0600 on Unix, never over a file unless `overwrite`. Audited (`report-exported`),
+/// a write that fails too.
+///
+/// # Errors
+/// `invalid_input` (bad path, a folder, `unusedDays` outside 1 to 36500), `file_exists`,
+/// `io`, `vault_damaged` (an audit entry fails authentication), `locked`, `no_vault`.
+#[tauri::command]
+pub async fn report_export(
+    state: State<'_, AppState>,
+    path: Arg<String>,
+    unused_days: Arg<Option<u32>>,
+    overwrite: Arg<Option<bool>>,
+) -> Result<ReportExport, IpcError> {
+    state.touch();
+    let path = file_path(path.0, "report file")?;
+    let unused_days = unused_days.0.unwrap_or(DEFAULT_UNUSED_DAYS);
+    if !(1..=MAX_UNUSED_DAYS).contains(&unused_days) {
+        return Err(IpcError::invalid_input(format!(
+            "The unused window is 1 to {MAX_UNUSED_DAYS} days."
+        )));
+    }
+    let overwrite = overwrite.0.unwrap_or(false);
+    outfile::check_free(&path, overwrite)?;
+    let tz = reminder::system_time_zone();
+    state
+        .with_unlocked(|vault| {
+            let review = ReviewReport::gather(vault, &tz, unused_days)?;
+            let s = review.summary();
+            // Recorded as the CLI records it: what, and where.
+            let detail = format!(
+                "{} {}, unused window {unused_days} days, to {}",
+                s.keys,
+                if s.keys == 1 { "key" } else { "keys" },
+                path.display()
+            );
+            // Key names, owners and custodians: the owner's business only.
+            let html = review.to_html();
+            if let Err(error) =
+                outfile::write(&path, html.as_bytes(), outfile::SECRET_MODE, overwrite)
+            {
+                let _ = vault.record_export(Document::Report, &detail, Some(&error.message));
+                return Err(error);
+            }
+            vault.record_export(Document::Report, &detail, None)?;
+            Ok(ReportExport {
+                path: path.display().to_string(),
+                keys: s.keys,
+                overdue: s.overdue,
+                due_soon: s.due_soon,
+                violations: s.violations,
+                unused: s.unused,
+                unescrowed: s.unescrowed,
+                audit_intact: s.audit_intact,
             })
         })
         .await
