@@ -53,6 +53,9 @@ pub enum ErrorCode {
     NotAllowed,
     /// Writing a file where one already exists, without the person's consent to replace it.
     FileExists,
+    /// A scanned sheet holds no QR code that could be read (a page of instructions or
+    /// typed lines, or a scan to redo): nothing was added.
+    NoCode,
     /// A file-system error.
     Io,
     /// A bug.
@@ -433,6 +436,7 @@ mod tests {
             (ErrorCode::PolicyViolation, "policy_violation"),
             (ErrorCode::NotAllowed, "not_allowed"),
             (ErrorCode::FileExists, "file_exists"),
+            (ErrorCode::NoCode, "no_code"),
             (ErrorCode::Io, "io"),
             (ErrorCode::Internal, "internal"),
         ];

@@ -18,7 +18,7 @@ use super::MAX_PASSPHRASE_CHARS;
 use crate::dto::{
     AddedInfo, Arg, KitInfo, RecoveredKit, RecoveryProgress, RestoreResult, RestoredKey,
 };
-use crate::error::{IpcError, capitalise, sentence};
+use crate::error::{ErrorCode, IpcError, capitalise, sentence};
 use crate::session::{RecoverySession, Session};
 use crate::state::{AppState, blocking};
 
@@ -71,8 +71,8 @@ pub async fn kit_recover_add(
 ///
 /// # Errors
 /// `invalid_input` (not a raw body, a file that is no PNG, JPEG or PDF, too large,
-/// damaged, with no code that can be read, or a bad, foreign or repeated code or
-/// share), `locked`, `no_vault`.
+/// damaged, or a bad, foreign or repeated code or share), `no_code` (no code could be
+/// read on it), `locked`, `no_vault`.
 #[tauri::command]
 pub async fn kit_recover_add_scan(
     state: State<'_, AppState>,
@@ -88,8 +88,8 @@ pub async fn kit_recover_add_scan(
 /// the file and the text are wiped when dropped.
 ///
 /// # Errors
-/// `invalid_input` for a body that is not raw bytes, a file [`scan::read`] refuses, or
-/// a scan with no code that can be read.
+/// `invalid_input` for a body that is not raw bytes or a file [`scan::read`] refuses;
+/// `no_code` for a scan with no code that can be read.
 pub(crate) async fn scanned_text(request: &Request<'_>) -> Result<Zeroizing<String>, IpcError> {
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(IpcError::invalid_input(
@@ -105,9 +105,10 @@ pub(crate) async fn scanned_text(request: &Request<'_>) -> Result<Zeroizing<Stri
     let data = Zeroizing::new(bytes.clone());
     let scanned = blocking(move || scan::read(&data)).await??;
     if scanned.codes == 0 {
-        return Err(IpcError::invalid_input(sentence(&capitalise(
-            scan::NO_CODE,
-        ))));
+        return Err(IpcError::new(
+            ErrorCode::NoCode,
+            sentence(&capitalise(scan::NO_CODE)),
+        ));
     }
     Ok(scanned.text)
 }

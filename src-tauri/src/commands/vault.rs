@@ -111,8 +111,8 @@ pub async fn vault_recovery_add(
 /// body of the call), as `vault_recovery_add` reads its words.
 ///
 /// # Errors
-/// As `vault_recovery_add`, and `invalid_input` for a scan that cannot be read or has
-/// no code.
+/// As `vault_recovery_add`, `invalid_input` for a scan that cannot be read, `no_code`
+/// for one with no code.
 #[tauri::command]
 pub async fn vault_recovery_add_scan(
     state: State<'_, AppState>,
