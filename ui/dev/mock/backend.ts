@@ -362,7 +362,7 @@ export class MockShell {
       case 'vault_recovery_add_scan':
         if (this.status.state === 'closed') fail('no_vault', 'Choose a vault first.');
         // An empty file stands in for a page without a code; any other file is one more sheet.
-        if (!(args instanceof Uint8Array) || args.length === 0) fail('invalid_input', NO_CODE);
+        if (!(args instanceof Uint8Array) || args.length === 0) fail('no_code', NO_CODE);
         this.vaultSheets += 1;
         return { have: this.vaultSheets, need: 2 };
       case 'vault_lock':
@@ -619,6 +619,26 @@ export class MockShell {
         if (this.files.has(args.path) && !args.overwrite) fail('file_exists', `${args.path} already exists.`);
         this.files.add(args.path);
         return { path: args.path, events: this.dashboard().due.length, names: args.naming === 'names' };
+      }
+      case 'report_export': {
+        needUnlocked();
+        const days = args.unusedDays ?? 90;
+        if (!Number.isInteger(days) || days < 1 || days > 36500) {
+          fail('invalid_input', 'The unused window is 1 to 36500 days.');
+        }
+        if (this.files.has(args.path) && !args.overwrite) fail('file_exists', `${args.path} already exists.`);
+        this.files.add(args.path);
+        const { counts } = this.dashboard();
+        return {
+          path: args.path,
+          keys: counts.keys,
+          overdue: counts.overdue,
+          dueSoon: counts.soon,
+          violations: counts.violations,
+          unused: counts.unused,
+          unescrowed: counts.withoutKit,
+          auditIntact: true,
+        };
       }
       case 'key_delete':
         needUnlocked();

@@ -90,7 +90,7 @@ export class MockKits {
         return null;
       case 'kit_recover_add_scan':
         // An empty file stands in for a page without a code; any other file is a sheet's scan.
-        if (!(args instanceof Uint8Array) || args.length === 0) fail('invalid_input', NO_CODE);
+        if (!(args instanceof Uint8Array) || args.length === 0) fail('no_code', NO_CODE);
         return this.read();
       case 'kit_recover_add':
         return this.read();

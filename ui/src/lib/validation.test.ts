@@ -11,6 +11,7 @@ import {
   splitTags,
   tagProblem,
   tagsProblem,
+  unusedDaysProblem,
 } from './validation';
 
 describe('key names', () => {
@@ -85,5 +86,14 @@ describe('auto-lock minutes', () => {
     expect(autoLockProblem(1)).toBeNull();
     expect(autoLockProblem(1440)).toBeNull();
     for (const bad of [0, 1441, 2.5, Number.NaN, -3]) expect(autoLockProblem(bad)).not.toBeNull();
+  });
+});
+
+describe('a report’s unused window', () => {
+  it('is a whole number of days from 1 to 36500, or left empty for the default', () => {
+    expect(unusedDaysProblem(null)).toBeNull();
+    expect(unusedDaysProblem(1)).toBeNull();
+    expect(unusedDaysProblem(36500)).toBeNull();
+    for (const bad of [0, 36501, 7.5, Number.NaN, -1]) expect(unusedDaysProblem(bad)).toContain('1 to 36,500');
   });
 });

@@ -11,6 +11,9 @@ export const AUTO_LOCK_MAX = 1440;
 export const REASON_MAX = 1000;
 export const PERSON_MAX = 200;
 export const ROTATION_DAYS_MAX = 3650;
+export const UNUSED_DAYS_MIN = 1;
+export const UNUSED_DAYS_MAX = 36500;
+export const UNUSED_DAYS_DEFAULT = 90;
 
 /** Length in Unicode code points, as Rust's `chars().count()` measures it. */
 export function charCount(text: string): number {
@@ -99,6 +102,15 @@ export function rotationDaysProblem(text: string): string | null {
   const days = Number(text);
   if (!Number.isInteger(days) || days < 1 || days > ROTATION_DAYS_MAX) {
     return `Choose a whole number of days from 1 to ${ROTATION_DAYS_MAX.toLocaleString('en')}, or leave it empty.`;
+  }
+  return null;
+}
+
+/** Why a report's unused window (in days; null, left empty, means the default) cannot be used. */
+export function unusedDaysProblem(days: number | null): string | null {
+  if (days === null) return null;
+  if (!Number.isInteger(days) || days < UNUSED_DAYS_MIN || days > UNUSED_DAYS_MAX) {
+    return `Choose a whole number of days from ${UNUSED_DAYS_MIN} to ${UNUSED_DAYS_MAX.toLocaleString('en')}, or leave it empty for ${UNUSED_DAYS_DEFAULT}.`;
   }
   return null;
 }

@@ -24,6 +24,7 @@ import type {
   PreparedKit,
   RecoveredKit,
   RecoveryProgress,
+  ReportExport,
   RestoreResult,
   SavedKit,
   SheetPreview,
@@ -236,6 +237,13 @@ export const dashboard = () => call<Dashboard>('dashboard');
 /** Writes every due date as an iCalendar file at `path` (mode 0600). */
 export const calendarExport = (path: string, naming: CalendarNaming, overwrite = false) =>
   call<CalendarExport>('calendar_export', { path, naming, overwrite });
+
+/**
+ * Writes the key-management review report (one printable HTML file) at `path` (mode 0600).
+ * `unusedDays` null: the default window of 90 days. Audited.
+ */
+export const reportExport = (path: string, unusedDays: number | null = null, overwrite = false) =>
+  call<ReportExport>('report_export', { path, unusedDays, overwrite });
 
 /** Puts off the reminders of one of a key's due dates until `until` (RFC 3339), with a reason. Audited. */
 export const reminderSnooze = (id: string, kind: DueKind, until: string, reason: string) =>

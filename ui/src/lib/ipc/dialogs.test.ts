@@ -1,7 +1,14 @@
 // @vitest-environment node
 import { open, save } from '@tauri-apps/plugin-dialog';
 import { describe, expect, it, vi } from 'vitest';
-import { IpcError, pickKeyFile, pickKitFolder, pickVaultLocationToCreate, pickVaultToOpen } from '.';
+import {
+  IpcError,
+  pickKeyFile,
+  pickKitFolder,
+  pickReportLocation,
+  pickVaultLocationToCreate,
+  pickVaultToOpen,
+} from '.';
 
 vi.mock('@tauri-apps/plugin-dialog', () => ({ open: vi.fn(), save: vi.fn() }));
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
@@ -35,6 +42,21 @@ describe('dialogs', () => {
   it('keeps the extension when it is there', async () => {
     vi.mocked(save).mockResolvedValue('/home/a/Team.KEYWARDEN');
     await expect(pickVaultLocationToCreate()).resolves.toBe('/home/a/Team.KEYWARDEN');
+  });
+
+  it('saves the review report as HTML, starting at the suggested name', async () => {
+    vi.mocked(save).mockResolvedValue('/home/a/review');
+    await expect(pickReportLocation('key-review-2027-03-01.html')).resolves.toBe('/home/a/review.html');
+    expect(save).toHaveBeenCalledWith(
+      expect.objectContaining({
+        defaultPath: 'key-review-2027-03-01.html',
+        filters: [{ name: 'HTML document', extensions: ['html', 'htm'] }],
+      }),
+    );
+    vi.mocked(save).mockResolvedValue('/home/a/Review.HTM');
+    await expect(pickReportLocation('r.html')).resolves.toBe('/home/a/Review.HTM');
+    vi.mocked(save).mockResolvedValue(null);
+    await expect(pickReportLocation('r.html')).resolves.toBeNull();
   });
 
   it('picks any single file as a key file', async () => {

@@ -59,6 +59,20 @@ export async function pickCalendarLocation(defaultPath: string): Promise<string 
   return `${path}.ics`;
 }
 
+/** Asks where to save the key-management review report; adds `.html` when the dialog did not. */
+export async function pickReportLocation(defaultPath: string): Promise<string | null> {
+  const path = await pick(() =>
+    save({
+      title: 'Save the key-management review report',
+      defaultPath,
+      filters: [{ name: 'HTML document', extensions: ['html', 'htm'] }],
+      canCreateDirectories: true,
+    }),
+  );
+  if (path === null || /\.html?$/i.test(path)) return path;
+  return `${path}.html`;
+}
+
 /** Asks for the folder to save a recovery kit in. */
 export function pickKitFolder(defaultPath?: string): Promise<string | null> {
   return pick(() =>

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'policy_violation',
   'not_allowed',
   'file_exists',
+  'no_code',
   'io',
   'internal',
 ] as const;

@@ -419,6 +419,24 @@ export interface CalendarExport {
   names: boolean;
 }
 
+/** What `report_export` wrote: the file and the numbers of the review report's summary. */
+export interface ReportExport {
+  path: string;
+  keys: number;
+  /** Due dates already past. */
+  overdue: number;
+  /** Due dates within the policy's largest reminder threshold. */
+  dueSoon: number;
+  /** Policy violations (warnings are not counted). */
+  violations: number;
+  /** Keys not used for the unused window. */
+  unused: number;
+  /** Keys in use that no current recovery kit holds. */
+  unescrowed: number;
+  /** Whether the audit log verified when the report was made. */
+  auditIntact: boolean;
+}
+
 export interface AutostartStatus {
   enabled: boolean;
 }

@@ -1,5 +1,6 @@
 import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
+import { save } from '@tauri-apps/plugin-dialog';
 import { describe, expect, it, vi } from 'vitest';
 import { VaultStore } from '$lib/stores/vault.svelte';
 import { answer, callsTo, dashboard, dueItem, reject, unlocked } from '../../test/shell';
@@ -179,6 +180,89 @@ describe('Dashboard', () => {
       { path: '/home/a/due.ics', naming: 'ids', overwrite: false },
       { path: '/home/a/due.ics', naming: 'ids', overwrite: true },
     ]);
+  });
+
+  const report = (path: unknown, overrides = {}) => ({
+    path,
+    keys: 12,
+    overdue: 1,
+    dueSoon: 2,
+    violations: 1,
+    unused: 3,
+    unescrowed: 3,
+    auditIntact: true,
+    ...overrides,
+  });
+
+  it('exports the review report where the person chooses, and asks before replacing a file', async () => {
+    vi.mocked(save).mockResolvedValue('/home/a/review');
+    const { user } = await show(dashboard(), {
+      report_export: (args) => {
+        if (!args.overwrite) throw { code: 'file_exists', message: 'exists' };
+        return report(args.path);
+      },
+    });
+    await user.click(screen.getByTestId('report-open'));
+    const days = screen.getByTestId('report-unused-days');
+    expect(days).toHaveValue(90);
+    await user.clear(days);
+    await user.type(days, '30');
+    await user.click(screen.getByTestId('report-save'));
+    expect(save).toHaveBeenCalledWith(
+      expect.objectContaining({
+        defaultPath: expect.stringMatching(/^key-review-\d{4}-\d{2}-\d{2}\.html$/),
+        filters: [{ name: 'HTML document', extensions: ['html', 'htm'] }],
+      }),
+    );
+    await user.click(await screen.findByRole('button', { name: 'Replace it' }));
+    expect(await screen.findByTestId('report-written')).toHaveTextContent(
+      'Wrote /home/a/review.html: 12 keys, 1 overdue, 2 due soon, 1 policy violation, 3 unused keys, 3 keys with no current recovery kit, audit log intact.',
+    );
+    expect(screen.queryByTestId('report-audit-broken')).not.toBeInTheDocument();
+    expect(callsTo('report_export')).toEqual([
+      { path: '/home/a/review.html', unusedDays: 30, overwrite: false },
+      { path: '/home/a/review.html', unusedDays: 30, overwrite: true },
+    ]);
+  });
+
+  it('writes nothing when the save dialog is cancelled, and checks the unused window', async () => {
+    vi.mocked(save).mockResolvedValue(null);
+    const { user } = await show(dashboard(), { report_export: (args) => report(args.path) });
+    await user.click(screen.getByTestId('report-open'));
+    await user.click(screen.getByTestId('report-save'));
+    expect(save).toHaveBeenCalledTimes(1);
+    expect(callsTo('report_export')).toEqual([]);
+    expect(screen.getByTestId('report-save')).toBeEnabled();
+    await user.clear(screen.getByTestId('report-unused-days'));
+    await user.type(screen.getByTestId('report-unused-days'), '0');
+    expect(screen.getByTestId('report-save')).toBeDisabled();
+    expect(screen.getByText(/from 1 to 36,500/)).toBeInTheDocument();
+  });
+
+  it('shows why the report could not be written, and says so prominently when the audit log is broken', async () => {
+    vi.mocked(save).mockResolvedValue('/home/a/key-review.html');
+    let refuse = true;
+    const { user } = await show(dashboard(), {
+      report_export: (args) => {
+        if (refuse) throw { code: 'io', message: 'Could not write /home/a/key-review.html: permission denied.' };
+        return report(args.path, { auditIntact: false });
+      },
+    });
+    await user.click(screen.getByTestId('report-open'));
+    await user.clear(screen.getByTestId('report-unused-days'));
+    await user.click(screen.getByTestId('report-save'));
+    expect(await screen.findByTestId('report-error')).toHaveTextContent('permission denied');
+    refuse = false;
+    await user.click(screen.getByTestId('report-save'));
+    expect(await screen.findByTestId('report-audit-broken')).toHaveTextContent('The audit log does not verify.');
+    expect(screen.getByTestId('report-written')).toHaveTextContent('audit log not intact');
+    // Left empty, the window is the shell's default.
+    expect(callsTo('report_export')).toEqual([
+      { path: '/home/a/key-review.html', unusedDays: null, overwrite: false },
+      { path: '/home/a/key-review.html', unusedDays: null, overwrite: false },
+    ]);
+    await user.click(screen.getByTestId('report-done'));
+    expect(screen.queryByTestId('report-dialog')).not.toBeInTheDocument();
   });
 
   it('shows why the dashboard could not load', async () => {

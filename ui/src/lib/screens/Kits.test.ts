@@ -293,7 +293,7 @@ describe('Recover from a kit', () => {
         kit_recover_add_scan: () => {
           const calls = callsTo('kit_recover_add_scan').length;
           if (calls === 1) return new Promise((resolve) => (first = resolve));
-          if (calls === 2) throw { code: 'invalid_input', message: 'No QR code could be read on it (a page of text).' };
+          if (calls === 2) throw { code: 'no_code', message: 'No QR code could be read on it (a page of text).' };
           return TWO;
         },
       },
@@ -321,7 +321,8 @@ describe('Recover from a kit', () => {
     expect(read).toHaveAttribute('data-outcome', 'read');
     expect(read).toHaveTextContent('Read 3 codes, a share.');
     expect(failed).toHaveAttribute('data-file-name', 'page-2.pdf');
-    expect(failed).toHaveAttribute('data-outcome', 'error');
+    // A page without a code is a note, not a failure.
+    expect(failed).toHaveAttribute('data-outcome', 'empty');
     expect(failed).toHaveTextContent('No QR code could be read on it');
     expect(callsTo('kit_recover_add_scan')).toEqual([
       new Uint8Array([0x89, 0x50, 0x4e, 0x47]),

@@ -1,5 +1,5 @@
-// The dashboard: what falls due, policy violations, unused keys and recent activity, and
-// the calendar export. The wording of each item and the action that resolves it are
+// The dashboard: what falls due, policy violations, unused keys and recent activity, the
+// calendar export and the review report. The wording of each item and the action that resolves it are
 // plain functions, so they are tested without a screen.
 import * as ipc from '$lib/ipc';
 import {
@@ -10,6 +10,7 @@ import {
   type DueItem,
   type DueKind,
   type KeyState,
+  type ReportExport,
 } from '$lib/ipc';
 import type { VaultStore } from './vault.svelte';
 
@@ -133,6 +134,27 @@ export function calendarFileName(now: Date = new Date()): string {
   return `keywarden-due-${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}.ics`;
 }
 
+/** A file name to suggest for the review report: `key-review-2027-03-01.html`. */
+export function reportFileName(now: Date = new Date()): string {
+  return `key-review-${localDay(now)}.html`;
+}
+
+/**
+ * The numbers of a written report in a line: "12 keys, 1 overdue, 2 due soon, 1 policy
+ * violation, 3 unused keys, 3 keys with no current recovery kit, audit log intact".
+ */
+export function reportSummary(done: ReportExport): string {
+  return [
+    plural(done.keys, 'key'),
+    `${done.overdue} overdue`,
+    `${done.dueSoon} due soon`,
+    plural(done.violations, 'policy violation'),
+    plural(done.unused, 'unused key'),
+    `${plural(done.unescrowed, 'key')} with no current recovery kit`,
+    done.auditIntact ? 'audit log intact' : 'audit log not intact',
+  ].join(', ');
+}
+
 export class DashboardStore {
   data = $state<Dashboard | null>(null);
   error = $state<IpcError | null>(null);
@@ -172,6 +194,14 @@ export class DashboardStore {
   /** Writes the calendar to `path`; `file_exists` unless `overwrite`. */
   async exportCalendar(path: string, naming: CalendarNaming, overwrite = false): Promise<CalendarExport> {
     const done = await this.vault.run(() => ipc.calendarExport(path, naming, overwrite));
+    // The export is in the audit log: the recent entries changed.
+    void this.load();
+    return done;
+  }
+
+  /** Writes the review report to `path`; `unusedDays` null: 90. `file_exists` unless `overwrite`. */
+  async exportReport(path: string, unusedDays: number | null = null, overwrite = false): Promise<ReportExport> {
+    const done = await this.vault.run(() => ipc.reportExport(path, unusedDays, overwrite));
     // The export is in the audit log: the recent entries changed.
     void this.load();
     return done;

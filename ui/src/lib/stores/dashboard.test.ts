@@ -9,6 +9,8 @@ import {
   kindPhrase,
   dayStartInstant,
   latestSnooze,
+  reportFileName,
+  reportSummary,
   snoozeBounds,
   stateCounts,
   suggestedSnoozeDay,
@@ -72,6 +74,7 @@ describe('dashboard items', () => {
       { state: 'compromised', count: 1 },
     ]);
     expect(calendarFileName(new Date(2027, 2, 1))).toBe('keywarden-due-2027-03-01.ics');
+    expect(reportFileName(new Date(2027, 2, 1))).toBe('key-review-2027-03-01.html');
     expect(zoneLabel('Etc/UTC')).toBe('UTC');
     expect(zoneLabel('Europe/Berlin')).toBe('Europe/Berlin');
   });
@@ -129,6 +132,54 @@ describe('DashboardStore', () => {
     expect(done.events).toBe(2);
     expect(callsTo('calendar_export')).toEqual([{ path: '/home/a/due.ics', naming: 'ids', overwrite: false }]);
     await vi.waitFor(() => expect(callsTo('dashboard')).toHaveLength(1));
+  });
+});
+
+describe('the review report', () => {
+  const written = {
+    path: '/home/a/key-review.html',
+    keys: 12,
+    overdue: 1,
+    dueSoon: 2,
+    violations: 1,
+    unused: 3,
+    unescrowed: 3,
+    auditIntact: true,
+  };
+
+  it('sums up what it found in a line', () => {
+    expect(reportSummary(written)).toBe(
+      '12 keys, 1 overdue, 2 due soon, 1 policy violation, 3 unused keys, 3 keys with no current recovery kit, audit log intact',
+    );
+    expect(reportSummary({ ...written, keys: 1, violations: 0, unused: 1, unescrowed: 1, auditIntact: false })).toBe(
+      '1 key, 1 overdue, 2 due soon, 0 policy violations, 1 unused key, 1 key with no current recovery kit, audit log not intact',
+    );
+  });
+
+  it('is written with the unused window, and the dashboard reloads to show the export', async () => {
+    const { store } = await setup();
+    answer({ report_export: () => written, dashboard: () => dashboard() });
+    const done = await store.exportReport('/home/a/key-review.html', 30);
+    expect(done).toEqual(written);
+    expect(callsTo('report_export')).toEqual([{ path: '/home/a/key-review.html', unusedDays: 30, overwrite: false }]);
+    await vi.waitFor(() => expect(callsTo('dashboard')).toHaveLength(1));
+  });
+
+  it('replaces a file only when asked, and passes the refusal on', async () => {
+    const { store } = await setup();
+    answer({
+      report_export: (args) => {
+        if (!args.overwrite) throw { code: 'file_exists', message: '/home/a/key-review.html already exists.' };
+        return written;
+      },
+      dashboard: () => dashboard(),
+    });
+    await expect(store.exportReport('/home/a/key-review.html')).rejects.toMatchObject({ code: 'file_exists' });
+    await expect(store.exportReport('/home/a/key-review.html', null, true)).resolves.toEqual(written);
+    expect(callsTo('report_export')).toEqual([
+      { path: '/home/a/key-review.html', unusedDays: null, overwrite: false },
+      { path: '/home/a/key-review.html', unusedDays: null, overwrite: true },
+    ]);
   });
 });
 

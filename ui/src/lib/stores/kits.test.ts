@@ -292,11 +292,11 @@ describe('recovering a kit', () => {
 
     answer({
       kit_recover_add_scan: reject(
-        'invalid_input',
+        'no_code',
         'No QR code could be read on it (a page of typed lines or instructions, or a scan to redo flat at 300 dpi or more).',
       ),
     });
-    await expect(store.addScan(new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(store.addScan(new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ code: 'no_code' });
     expect(store.progress).toEqual(read);
   });
 });
