@@ -657,7 +657,7 @@ fn transition_row(t: &Transition) -> [String; 5] {
 
 /// The `key list` table.
 pub(super) fn list_table(keys: &[KeyView]) -> String {
-    let rows: Vec<[String; 7]> = keys
+    let rows: Vec<[String; 8]> = keys
         .iter()
         .map(|v| {
             let r = &v.record;
@@ -669,6 +669,7 @@ pub(super) fn list_table(keys: &[KeyView]) -> String {
                 v.next_rotation.map_or_else(|| NONE.to_owned(), day),
                 v.violations().map(|f| f.code).collect::<Vec<_>>().join(","),
                 r.id.to_string().chars().take(8).collect(),
+                short_fingerprint(r.fingerprint()),
             ]
         })
         .collect();
@@ -682,7 +683,45 @@ pub(super) fn list_table(keys: &[KeyView]) -> String {
             "NEXT ROTATION",
             "FLAGS",
             "ID",
+            "FINGERPRINT",
         ],
         &rows,
     )
+}
+
+/// The first 16 characters of a fingerprint's value, after its kind, for a list:
+/// `spki-sha256 b3e7342fb97bb3de…`; a key check value (16 hex digits) is shown whole.
+/// `key show` prints it in full.
+fn short_fingerprint(fingerprint: &str) -> String {
+    if fingerprint.is_empty() {
+        return NONE.to_owned();
+    }
+    let (kind, value) = fingerprint.split_once(' ').unwrap_or(("", fingerprint));
+    let mut short: String = value.chars().take(16).collect();
+    if value.chars().count() > 16 {
+        short.push('…');
+    }
+    if kind.is_empty() {
+        short
+    } else {
+        format!("{kind} {short}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_fingerprint;
+
+    #[test]
+    fn lists_show_fingerprints_cut_to_sixteen_characters_after_their_kind() {
+        assert_eq!(
+            short_fingerprint("spki-sha256 b3e7342fb97bb3ded1163fca7c22c576"),
+            "spki-sha256 b3e7342fb97bb3de…"
+        );
+        assert_eq!(
+            short_fingerprint("kcv c26a5b316395660e"),
+            "kcv c26a5b316395660e"
+        );
+        assert_eq!(short_fingerprint(""), "—");
+    }
 }
