@@ -689,23 +689,17 @@ pub(super) fn list_table(keys: &[KeyView]) -> String {
     )
 }
 
-/// The first 16 characters of a fingerprint's value, after its kind, for a list:
-/// `spki-sha256 b3e7342fb97bb3de…`; a key check value (16 hex digits) is shown whole.
-/// `key show` prints it in full.
+/// The first 16 characters of a fingerprint, for a list (`b3e7342fb97bb3de…`); a key
+/// check value has 16 and is shown whole. `key show` prints it in full.
 fn short_fingerprint(fingerprint: &str) -> String {
     if fingerprint.is_empty() {
         return NONE.to_owned();
     }
-    let (kind, value) = fingerprint.split_once(' ').unwrap_or(("", fingerprint));
-    let mut short: String = value.chars().take(16).collect();
-    if value.chars().count() > 16 {
+    let mut short: String = fingerprint.chars().take(16).collect();
+    if fingerprint.chars().count() > 16 {
         short.push('…');
     }
-    if kind.is_empty() {
-        short
-    } else {
-        format!("{kind} {short}")
-    }
+    short
 }
 
 #[cfg(test)]
@@ -713,15 +707,12 @@ mod tests {
     use super::short_fingerprint;
 
     #[test]
-    fn lists_show_fingerprints_cut_to_sixteen_characters_after_their_kind() {
+    fn lists_show_fingerprints_cut_to_sixteen_characters() {
         assert_eq!(
-            short_fingerprint("spki-sha256 b3e7342fb97bb3ded1163fca7c22c576"),
-            "spki-sha256 b3e7342fb97bb3de…"
+            short_fingerprint("b3e7342fb97bb3ded1163fca7c22c576"),
+            "b3e7342fb97bb3de…"
         );
-        assert_eq!(
-            short_fingerprint("kcv c26a5b316395660e"),
-            "kcv c26a5b316395660e"
-        );
+        assert_eq!(short_fingerprint("c26a5b316395660e"), "c26a5b316395660e");
         assert_eq!(short_fingerprint(""), "—");
     }
 }
