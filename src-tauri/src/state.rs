@@ -656,6 +656,11 @@ impl AppState {
         self.clock.now()
     }
 
+    /// The time zone the vaults count days in, by the same clock.
+    pub(crate) fn time_zone(&self) -> keywarden_core::reminder::TimeZone {
+        self.clock.time_zone()
+    }
+
     /// Runs `f` on the vault on a blocking-task thread, holding the vault's lock
     /// throughout, and gives the lock back for the status that follows.
     async fn on_vault_blocking<F>(

@@ -826,6 +826,10 @@ impl Clock for TestClock {
     fn now(&self) -> Timestamp {
         *self.0.lock().unwrap()
     }
+
+    fn time_zone(&self) -> keywarden_core::reminder::TimeZone {
+        keywarden_core::reminder::TimeZone::UTC
+    }
 }
 
 fn clocked(clock: Arc<TestClock>) -> Harness {

@@ -12,7 +12,6 @@
 
 use std::time::Duration;
 
-use keywarden_core::reminder::{self, TimeZone};
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
@@ -107,7 +106,7 @@ pub fn start_watch<R: Runtime>(app: AppHandle<R>) -> std::io::Result<()> {
         .spawn(move || {
             let mut notifier = Notifier::new();
             loop {
-                look(&app, &mut notifier, &reminder::system_time_zone());
+                look(&app, &mut notifier);
                 std::thread::sleep(CHECK_EVERY);
             }
         })
@@ -115,9 +114,9 @@ pub fn start_watch<R: Runtime>(app: AppHandle<R>) -> std::io::Result<()> {
 }
 
 /// One look at the due dates: the tray's text, and a notification if one is due.
-fn look<R: Runtime>(app: &AppHandle<R>, notifier: &mut Notifier, tz: &TimeZone) {
+fn look<R: Runtime>(app: &AppHandle<R>, notifier: &mut Notifier) {
     let state = app.state::<AppState>();
-    let now = state.now();
+    let (now, tz) = (state.now(), &state.time_zone());
     let Some(reminders) = state.reminder_dates() else {
         // No vault, or a command holds it: keep what the tray says until next time.
         return;

@@ -1,7 +1,8 @@
 """`keywarden calendar` writes an iCalendar file (RFC 5545) that an independent parser,
 the Python `icalendar` package, reads as Keywarden means it: one event per due date at the
 right instant, a DISPLAY alarm at each of the policy's `reminder-days` thresholds, unique
-UIDs, the same instants whatever the time zone the CLI runs in, names only when asked.
+UIDs, local times of the zone the CLI runs in with a VTIMEZONE that agrees with the IANA
+database as Python's `zoneinfo` has it, names only when asked.
 
 Run with the real CLI:
     cargo build -p keywarden-cli
@@ -13,6 +14,7 @@ import os
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -124,16 +126,53 @@ def test_one_event_per_due_date_with_alarms_at_the_policy_thresholds(vault):
         ("success", f"4 events, titles name keys, to {out}")]
 
 
-def test_the_instants_are_the_same_in_every_time_zone(vault):
-    starts = {}
+def test_events_are_local_times_of_the_zone_and_its_vtimezone_agrees_with_zoneinfo(vault):
+    # Periods are counted in calendar days of the zone, so a period over a daylight-saving
+    # change ends at another instant than in UTC: each zone's calendar is checked against
+    # `due` in the same zone.
     for tz in ("Europe/Berlin", "Asia/Tokyo", "America/Los_Angeles"):
         out = vault.dir / f"{tz.replace('/', '-')}.ics"
         vault.json("calendar", "--out", str(out), tz=tz)
-        starts[tz] = {str(e["UID"]): e.decoded("DTSTART") for e in events(out)}
-        assert starts[tz] == {f"{d['id']}-{d['kind']}@keywarden": instant(d["due_at"])
-                              for d in vault.all_due(tz=tz)}
-    assert starts["Europe/Berlin"] == starts["Asia/Tokyo"] == starts["America/Los_Angeles"]
-    assert len(starts["Asia/Tokyo"]) == 4
+        cal = icalendar.Calendar.from_ical(out.read_bytes())
+        zone = ZoneInfo(tz)
+        due = {f"{d['id']}-{d['kind']}@keywarden": instant(d["due_at"])
+               for d in vault.all_due(tz=tz)}
+        found = list(cal.walk("VEVENT"))
+        assert len(found) == len(due)
+        for event in found:
+            assert event["DTSTART"].params["TZID"] == tz
+            start = event.decoded("DTSTART")
+            assert start == due[str(event["UID"])]
+            # The wall-clock time in the file is the instant's local time in the zone.
+            wall = datetime.strptime(event["DTSTART"].to_ical().decode(), "%Y%m%dT%H%M%S")
+            assert wall == start.astimezone(zone).replace(tzinfo=None)
+        (vtimezone,) = cal.walk("VTIMEZONE")
+        assert str(vtimezone["TZID"]) == tz
+        observances = [c for c in vtimezone.subcomponents if c.name in ("STANDARD", "DAYLIGHT")]
+        assert observances
+        for o in observances:
+            before, after = o.decoded("TZOFFSETFROM"), o.decoded("TZOFFSETTO")
+            local = o["DTSTART"].dt.replace(tzinfo=None)
+            onset = (local - before).replace(tzinfo=timezone.utc)
+            # The transition is where zoneinfo says the offset changes from FROM to TO.
+            assert onset.astimezone(zone).utcoffset() == after, (tz, o.to_ical())
+            if before != after:
+                just_before = onset - timedelta(seconds=1)
+                assert just_before.astimezone(zone).utcoffset() == before, (tz, o.to_ical())
+            assert (o.name == "DAYLIGHT") == bool(onset.astimezone(zone).dst())
+            assert str(o["TZNAME"]) == onset.astimezone(zone).tzname()
+        # The first observance is the one in effect when the calendar was made.
+        assert observances[0]["DTSTART"].dt.replace(tzinfo=None) <= datetime.now()
+
+
+def test_in_utc_the_calendar_has_utc_times_and_no_vtimezone(vault):
+    out = vault.dir / "utc.ics"
+    vault.json("calendar", "--out", str(out), tz="UTC")
+    cal = icalendar.Calendar.from_ical(out.read_bytes())
+    assert not list(cal.walk("VTIMEZONE"))
+    found = list(cal.walk("VEVENT"))
+    assert len(found) == 4
+    assert all(e["DTSTART"].to_ical().endswith(b"Z") for e in found)
 
 
 def test_ids_only_leaves_every_name_out(vault):

@@ -8,8 +8,14 @@
 
 use std::fmt::Write as _;
 
-use crate::clock::Timestamp;
+use jiff::tz::{Offset, TimeZone};
+
+use crate::clock::{self, Timestamp};
 use crate::reminder::{DueItem, DueKind, DueSubject};
+
+/// At most this many daylight-saving transitions go into the calendar's `VTIMEZONE`:
+/// two a year for 200 years, far beyond any due date a policy allows.
+const MAX_TRANSITIONS: usize = 400;
 
 /// What the calendar says about each key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,13 +42,22 @@ pub fn uid(item: &DueItem) -> String {
     format!("{}-{}@keywarden", item.subject, item.kind.id())
 }
 
-/// The items as an iCalendar file (RFC 5545): CRLF line ends, lines folded at 75 octets,
-/// times in UTC. `thresholds` become alarms (`TRIGGER:-P<n>D`, a `DISPLAY` alarm with a
-/// description); `now` is the `DTSTAMP`. A snoozed item keeps only the alarms that come
-/// after its snooze ends, plus one at that instant. No items give a calendar without
-/// events, which calendar applications accept (RFC 5545's grammar asks for at least one
-/// component).
-pub fn to_ics(items: &[DueItem], thresholds: &[u32], now: Timestamp, naming: Naming) -> String {
+/// The items as an iCalendar file (RFC 5545): CRLF line ends, lines folded at 75 octets.
+/// Events start at local times of `tz` (`DTSTART;TZID=`), with a `VTIMEZONE` that lists
+/// its offsets and daylight-saving transitions over the calendar's span, so an alarm
+/// `n` days before rings at the same local time of day; in UTC, or in a zone without an
+/// IANA name, times are written in UTC. `thresholds` become alarms (`TRIGGER:-P<n>D`, a
+/// `DISPLAY` alarm with a description); `now` is the `DTSTAMP`. A snoozed item keeps only
+/// the alarms that come after its snooze ends, plus one at that instant. No items give a
+/// calendar without events, which calendar applications accept (RFC 5545's grammar asks
+/// for at least one component).
+pub fn to_ics(
+    items: &[DueItem],
+    thresholds: &[u32],
+    now: Timestamp,
+    tz: &TimeZone,
+    naming: Naming,
+) -> String {
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
@@ -54,6 +69,22 @@ pub fn to_ics(items: &[DueItem], thresholds: &[u32], now: Timestamp, naming: Nam
         "METHOD:PUBLISH".to_owned(),
         "X-WR-CALNAME:Keywarden due dates".to_owned(),
     ];
+    let zone = tz.iana_name().filter(|n| !matches!(*n, "UTC" | "Etc/UTC"));
+    if let Some(name) = zone {
+        let instants = items
+            .iter()
+            .flat_map(|i| [Some(i.due_at), i.snooze.as_ref().map(|s| s.until)])
+            .flatten();
+        let span = instants.fold((now, now), |(lo, hi), t| (lo.min(t), hi.max(t)));
+        vtimezone(&mut lines, name, tz, span);
+    }
+    let start = |t: Timestamp| match zone {
+        Some(name) => format!(
+            "DTSTART;TZID={name}:{}",
+            t.to_zoned(tz.clone()).strftime("%Y%m%dT%H%M%S")
+        ),
+        None => format!("DTSTART:{}", utc(t)),
+    };
     let mut days: Vec<u32> = thresholds.to_vec();
     days.sort_unstable_by(|a, b| b.cmp(a));
     days.dedup();
@@ -95,7 +126,7 @@ pub fn to_ics(items: &[DueItem], thresholds: &[u32], now: Timestamp, naming: Nam
         lines.push("BEGIN:VEVENT".to_owned());
         lines.push(format!("UID:{}", uid(item)));
         lines.push(format!("DTSTAMP:{}", utc(now)));
-        lines.push(format!("DTSTART:{}", utc(item.due_at)));
+        lines.push(start(item.due_at));
         lines.push("DURATION:PT30M".to_owned());
         lines.push(format!(
             "SUMMARY:{}",
@@ -105,11 +136,8 @@ pub fn to_ics(items: &[DueItem], thresholds: &[u32], now: Timestamp, naming: Nam
         lines.push(format!("CATEGORIES:Keywarden,{}", item.kind.id()));
         lines.push("TRANSP:TRANSPARENT".to_owned());
         for &d in &days {
-            let rings_at = item
-                .due_at
-                .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(d)));
-            if let (Some(until), Ok(at)) = (snoozed_until, rings_at)
-                && at < until
+            if let Some(until) = snoozed_until
+                && clock::days_before(item.due_at, d, tz) < until
             {
                 continue;
             }
@@ -134,6 +162,74 @@ pub fn to_ics(items: &[DueItem], thresholds: &[u32], now: Timestamp, naming: Nam
         fold(&line, &mut out);
     }
     out
+}
+
+/// Appends the `VTIMEZONE` of `tz` under `name`: the observance in effect at the start
+/// of `span`, then every transition until its end (at most [`MAX_TRANSITIONS`]). Each
+/// observance starts at the transition's local time before it (`TZOFFSETFROM`), as
+/// RFC 5545 section 3.6.5 asks; a zone without transitions gets one fixed observance.
+fn vtimezone(lines: &mut Vec<String>, name: &str, tz: &TimeZone, span: (Timestamp, Timestamp)) {
+    let (from, to) = span;
+    lines.push("BEGIN:VTIMEZONE".to_owned());
+    lines.push(format!("TZID:{name}"));
+    let at_start = tz
+        .preceding(
+            from.checked_add(jiff::SignedDuration::from_secs(1))
+                .unwrap_or(from),
+        )
+        .next();
+    let transitions: Vec<_> = at_start
+        .into_iter()
+        .chain(tz.following(from).take_while(|t| t.timestamp() <= to))
+        .take(MAX_TRANSITIONS)
+        .collect();
+    if transitions.is_empty() {
+        let offset = tz.to_offset(from);
+        lines.extend([
+            "BEGIN:STANDARD".to_owned(),
+            "DTSTART:19700101T000000".to_owned(),
+            format!("TZOFFSETFROM:{}", utc_offset(offset)),
+            format!("TZOFFSETTO:{}", utc_offset(offset)),
+            "END:STANDARD".to_owned(),
+        ]);
+    }
+    for t in transitions {
+        let at = t.timestamp();
+        let before = tz.to_offset(
+            at.checked_sub(jiff::SignedDuration::from_secs(1))
+                .unwrap_or(at),
+        );
+        let kind = if t.dst().is_dst() {
+            "DAYLIGHT"
+        } else {
+            "STANDARD"
+        };
+        lines.extend([
+            format!("BEGIN:{kind}"),
+            format!(
+                "DTSTART:{}",
+                at.to_zoned(TimeZone::fixed(before))
+                    .strftime("%Y%m%dT%H%M%S")
+            ),
+            format!("TZOFFSETFROM:{}", utc_offset(before)),
+            format!("TZOFFSETTO:{}", utc_offset(t.offset())),
+            format!("TZNAME:{}", text(t.abbreviation())),
+            format!("END:{kind}"),
+        ]);
+    }
+    lines.push("END:VTIMEZONE".to_owned());
+}
+
+/// A UTC offset in RFC 5545's form, `+HHMM` or `-HHMMSS` when seconds are not zero.
+fn utc_offset(offset: Offset) -> String {
+    let s = offset.seconds();
+    let sign = if s < 0 { '-' } else { '+' };
+    let (h, m, sec) = (s.abs() / 3600, s.abs() / 60 % 60, s.abs() % 60);
+    if sec == 0 {
+        format!("{sign}{h:02}{m:02}")
+    } else {
+        format!("{sign}{h:02}{m:02}{sec:02}")
+    }
 }
 
 /// When an alarm rings.
@@ -220,6 +316,7 @@ mod tests {
             ],
             &[7, 30, 1, 14],
             "2026-11-28T20:00:00Z".parse().unwrap(),
+            &TimeZone::UTC,
             Naming::Names,
         );
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
@@ -253,6 +350,7 @@ mod tests {
             &[item("secret project", DueKind::Rotation)],
             &[7],
             "2026-11-28T20:00:00Z".parse().unwrap(),
+            &TimeZone::UTC,
             Naming::IdsOnly,
         );
         assert!(!ics.contains("secret project"));
@@ -276,6 +374,7 @@ mod tests {
             &kinds.map(|k| item("k", k)),
             &[7],
             "2026-11-28T20:00:00Z".parse().unwrap(),
+            &TimeZone::UTC,
             Naming::Names,
         );
         let uids: std::collections::HashSet<&str> =
@@ -311,6 +410,7 @@ mod tests {
             &[snoozed],
             &[30, 14, 7, 1],
             "2027-02-20T10:00:00Z".parse().unwrap(),
+            &TimeZone::UTC,
             Naming::IdsOnly,
         );
         let triggers: Vec<&str> = ics.lines().filter(|l| l.starts_with("TRIGGER")).collect();
@@ -330,13 +430,14 @@ mod tests {
     #[test]
     fn nothing_due_gives_a_calendar_without_events_and_control_characters_are_dropped() {
         let now = "2026-11-28T20:00:00Z".parse().unwrap();
-        let ics = to_ics(&[], &[7], now, Naming::Names);
+        let ics = to_ics(&[], &[7], now, &TimeZone::UTC, Naming::Names);
         assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
         assert!(ics.ends_with("X-WR-CALNAME:Keywarden due dates\r\nEND:VCALENDAR\r\n"));
         let ics = to_ics(
             &[item("a\r\nSUMMARY:x\u{1b}[2J\u{7}", DueKind::Rotation)],
             &[7],
             now,
+            &TimeZone::UTC,
             Naming::Names,
         );
         assert!(
@@ -344,5 +445,125 @@ mod tests {
             "{ics}"
         );
         assert!(!ics.contains('\u{1b}') && !ics.contains('\u{7}'));
+    }
+
+    #[test]
+    fn in_a_named_zone_events_start_at_local_times_described_by_a_vtimezone() {
+        let berlin = TimeZone::get("Europe/Berlin").unwrap();
+        // Due at 09:00 on April 2nd in Berlin (CEST); the 7-day alarm falls before
+        // clocks go forward on March 28th and still rings at 09:00, in CET.
+        let due = DueItem {
+            due_at: "2027-04-02T07:00:00Z".parse().unwrap(),
+            ..item("k", DueKind::Rotation)
+        };
+        let ics = to_ics(
+            &[due],
+            &[7],
+            "2027-01-10T20:00:00Z".parse().unwrap(),
+            &berlin,
+            Naming::Names,
+        );
+        let unfolded = ics.replace("\r\n ", "");
+        assert!(unfolded.contains("DTSTART;TZID=Europe/Berlin:20270402T090000\r\n"));
+        assert!(unfolded.contains("DTSTAMP:20270110T200000Z\r\n"));
+        assert!(unfolded.contains("TRIGGER:-P7D\r\n"));
+        let zone = &unfolded
+            [unfolded.find("BEGIN:VTIMEZONE").unwrap()..unfolded.find("END:VTIMEZONE").unwrap()];
+        assert!(zone.starts_with("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\n"));
+        // In effect on Jan 10th: CET since October 25th, 2026 (03:00 CEST); then CEST
+        // from March 28th, 2027 (02:00 CET). Nothing after the last event.
+        assert_eq!(
+            zone.split("\r\n").skip(2).collect::<Vec<_>>(),
+            [
+                "BEGIN:STANDARD",
+                "DTSTART:20261025T030000",
+                "TZOFFSETFROM:+0200",
+                "TZOFFSETTO:+0100",
+                "TZNAME:CET",
+                "END:STANDARD",
+                "BEGIN:DAYLIGHT",
+                "DTSTART:20270328T020000",
+                "TZOFFSETFROM:+0100",
+                "TZOFFSETTO:+0200",
+                "TZNAME:CEST",
+                "END:DAYLIGHT",
+                "",
+            ]
+        );
+        assert!(ics.find("END:VTIMEZONE").unwrap() < ics.find("BEGIN:VEVENT").unwrap());
+    }
+
+    #[test]
+    fn a_zone_without_transitions_has_one_fixed_observance_and_offsets_keep_seconds() {
+        let plus_five = TimeZone::get("Etc/GMT-5").unwrap();
+        let due = DueItem {
+            due_at: "2027-04-02T07:00:00Z".parse().unwrap(),
+            ..item("k", DueKind::Rotation)
+        };
+        let ics = to_ics(
+            &[due],
+            &[7],
+            "2027-01-10T20:00:00Z".parse().unwrap(),
+            &plus_five,
+            Naming::Names,
+        );
+        assert!(ics.contains("DTSTART;TZID=Etc/GMT-5:20270402T120000\r\n"));
+        assert!(ics.contains(
+            "BEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0500\r\n\
+             TZOFFSETTO:+0500\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+        ));
+        assert_eq!(
+            utc_offset(Offset::from_seconds(-(4 * 3600 + 56 * 60 + 2)).unwrap()),
+            "-045602"
+        );
+        assert_eq!(
+            utc_offset(Offset::from_seconds(5 * 3600 + 30 * 60).unwrap()),
+            "+0530"
+        );
+        assert_eq!(utc_offset(Offset::UTC), "+0000");
+    }
+
+    #[test]
+    fn a_snoozed_item_in_a_zone_counts_alarm_days_in_that_zone() {
+        let new_york = TimeZone::get("America/New_York").unwrap();
+        // Due 09:00 EDT on March 20th; clocks went forward on March 14th. One day
+        // before is 09:00 EDT on the 19th; seven days before is 09:00 EST on the 13th,
+        // 23 hours earlier than 7 × 24 hours.
+        let due: Timestamp = "2027-03-20T13:00:00Z".parse().unwrap();
+        let snooze_until = |until: &str| DueItem {
+            due_at: due,
+            snooze: Some(crate::key::Snooze {
+                kind: DueKind::Rotation,
+                due_at: due,
+                until: until.parse().unwrap(),
+                actor: "ada".to_owned(),
+                at: "2027-03-01T09:00:00Z".parse().unwrap(),
+                reason: "r".to_owned(),
+            }),
+            ..item("k", DueKind::Rotation)
+        };
+        let triggers = |item: DueItem| {
+            to_ics(
+                &[item],
+                &[7, 1],
+                "2027-03-01T10:00:00Z".parse().unwrap(),
+                &new_york,
+                Naming::IdsOnly,
+            )
+            .lines()
+            .filter(|l| l.starts_with("TRIGGER:"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+        };
+        // A snooze until 13:30 UTC on the 13th ends before that alarm (14:00 UTC), so it
+        // stays; under 24-hour days it would ring at 13:00 UTC, inside the snooze.
+        assert_eq!(
+            triggers(snooze_until("2027-03-13T13:30:00Z")),
+            ["TRIGGER:-P7D", "TRIGGER:-P1D"]
+        );
+        assert_eq!(
+            triggers(snooze_until("2027-03-13T14:30:00Z")),
+            ["TRIGGER:-P1D"]
+        );
     }
 }

@@ -22,11 +22,6 @@ use crate::policy::DEFAULT_REMINDER_DAYS;
 use crate::state::KeyState;
 use crate::vault::UnlockedVault;
 
-/// The operating system's time zone, or UTC when it cannot be determined.
-pub fn system_time_zone() -> TimeZone {
-    TimeZone::try_system().unwrap_or(TimeZone::UTC)
-}
-
 /// What falls due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DueKind {
@@ -326,10 +321,12 @@ impl UnlockedVault {
         out
     }
 
-    /// Everything that falls due within `within_days` calendar days of now in `tz`
-    /// (everything when `None`), overdue first, then soonest first.
-    pub fn due(&self, tz: &TimeZone, thresholds: &[u32], within_days: Option<u32>) -> Vec<DueItem> {
+    /// Everything that falls due within `within_days` calendar days of now in the vault's
+    /// [time zone](Self::time_zone) (everything when `None`), overdue first, then soonest
+    /// first.
+    pub fn due(&self, thresholds: &[u32], within_days: Option<u32>) -> Vec<DueItem> {
         let now = self.now();
+        let tz = &self.time_zone();
         let keys = self.list("").into_iter().flat_map(|r| {
             self.due_dates(r)
                 .into_iter()
@@ -454,6 +451,25 @@ mod tests {
         assert_eq!(
             urgency(due, at("2028-01-30T09:00:00Z"), &tz, &DEFAULT_THRESHOLDS),
             Urgency::Later { days_left: 31 }
+        );
+        // 23:30 on the 28th to 00:30 on March 1st is 25 hours but two days (the 29th,
+        // then the 1st); in 2027, which has no February 29th, the same is one day.
+        let berlin = TimeZone::get("Europe/Berlin").unwrap();
+        let (now, due) = (at("2028-02-28T22:30:00Z"), at("2028-02-29T23:30:00Z"));
+        assert_eq!(
+            urgency(due, now, &berlin, &DEFAULT_THRESHOLDS),
+            Urgency::Soon {
+                days_left: 2,
+                threshold: 7
+            }
+        );
+        let (now, due) = (at("2027-02-28T22:30:00Z"), at("2027-02-28T23:30:00Z"));
+        assert_eq!(
+            urgency(due, now, &berlin, &DEFAULT_THRESHOLDS),
+            Urgency::Soon {
+                days_left: 1,
+                threshold: 1
+            }
         );
     }
 

@@ -133,16 +133,12 @@ pub struct ReviewReport {
 }
 
 impl ReviewReport {
-    /// Gathers the report from `vault` at its clock's now, with dates in `tz` and the
-    /// unused window of `unused_days` days.
+    /// Gathers the report from `vault` at its clock's now, with dates in its clock's time
+    /// zone and the unused window of `unused_days` days.
     ///
     /// # Errors
     /// A storage failure while checking the audit log.
-    pub fn gather(
-        vault: &UnlockedVault,
-        tz: &TimeZone,
-        unused_days: u32,
-    ) -> Result<ReviewReport, StorageError> {
+    pub fn gather(vault: &UnlockedVault, unused_days: u32) -> Result<ReviewReport, StorageError> {
         let thresholds = {
             let mut t = vault.policy().reminder_days.clone();
             t.sort_unstable_by(|a, b| b.cmp(a));
@@ -209,7 +205,7 @@ impl ReviewReport {
             .cloned();
         Ok(ReviewReport {
             generated_at: vault.now(),
-            time_zone: tz.clone(),
+            time_zone: vault.time_zone(),
             vault_file: vault
                 .path()
                 .file_name()
@@ -217,7 +213,7 @@ impl ReviewReport {
                 .unwrap_or_default(),
             vault_id: vault.vault_id(),
             actor: vault.actor().to_owned(),
-            due: vault.due(tz, &thresholds, Some(due_within_days)),
+            due: vault.due(&thresholds, Some(due_within_days)),
             thresholds,
             keys,
             due_within_days,
@@ -918,21 +914,29 @@ mod tests {
     use crate::secret::Passphrase;
     use crate::vault::LockedVault;
 
-    /// A clock the tests move by hand, starting on a fixed instant.
-    struct TestClock(Mutex<Timestamp>);
+    /// A clock the tests move by hand, starting on a fixed instant in Berlin.
+    struct TestClock(Mutex<(Timestamp, TimeZone)>);
 
     impl TestClock {
         fn advance_days(&self, days: i64) {
             let mut t = self.0.lock().unwrap();
-            *t = t
-                .checked_add(jiff::SignedDuration::from_hours(24 * days))
-                .unwrap();
+            t.0 =
+                t.0.checked_add(jiff::SignedDuration::from_hours(24 * days))
+                    .unwrap();
+        }
+
+        fn move_to(&self, tz: TimeZone) {
+            self.0.lock().unwrap().1 = tz;
         }
     }
 
     impl Clock for TestClock {
         fn now(&self) -> Timestamp {
-            *self.0.lock().unwrap()
+            self.0.lock().unwrap().0
+        }
+
+        fn time_zone(&self) -> TimeZone {
+            self.0.lock().unwrap().1.clone()
         }
     }
 
@@ -941,9 +945,10 @@ mod tests {
     /// A vault with a hostile key, an overdue key, a pre-activation key and a
     /// deactivated one, 40 days after they were made.
     fn vault(dir: &std::path::Path) -> (UnlockedVault, Arc<TestClock>) {
-        let clock = Arc::new(TestClock(Mutex::new(
+        let clock = Arc::new(TestClock(Mutex::new((
             "2026-11-02T09:30:00Z".parse().unwrap(),
-        )));
+            TimeZone::get("Europe/Berlin").unwrap(),
+        ))));
         let mut vault = LockedVault::create(
             &dir.join("team.keywarden"),
             &Passphrase::new("correct horse battery staple".to_owned()),
@@ -998,17 +1003,11 @@ mod tests {
         (vault, clock)
     }
 
-    fn berlin() -> TimeZone {
-        TimeZone::get("Europe/Berlin").unwrap()
-    }
-
     #[test]
     fn hostile_vault_text_is_escaped_everywhere() {
         let dir = tempfile::tempdir().unwrap();
         let (vault, _) = vault(dir.path());
-        let html = ReviewReport::gather(&vault, &berlin(), 30)
-            .unwrap()
-            .to_html();
+        let html = ReviewReport::gather(&vault, 30).unwrap().to_html();
         let lower = html.to_lowercase();
         assert!(!lower.contains("<script"), "{html}");
         assert!(!lower.contains("<img"), "{html}");
@@ -1029,9 +1028,7 @@ mod tests {
     fn the_document_is_self_contained_and_has_every_section() {
         let dir = tempfile::tempdir().unwrap();
         let (vault, _) = vault(dir.path());
-        let html = ReviewReport::gather(&vault, &berlin(), 30)
-            .unwrap()
-            .to_html();
+        let html = ReviewReport::gather(&vault, 30).unwrap().to_html();
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
         assert!(html.ends_with("</html>\n"));
         // Every `<` starts markup this module wrote: vault text has none left.
@@ -1115,7 +1112,7 @@ mod tests {
     fn counts_follow_the_vault() {
         let dir = tempfile::tempdir().unwrap();
         let (vault, _) = vault(dir.path());
-        let report = ReviewReport::gather(&vault, &berlin(), 30).unwrap();
+        let report = ReviewReport::gather(&vault, 30).unwrap();
         let s = report.summary();
         assert_eq!(s.keys, 4);
         assert_eq!(s.active, 2);
@@ -1136,10 +1133,7 @@ mod tests {
         // Made 40 days ago and never used: every key but none destroyed.
         assert_eq!(s.unused, 4);
         assert_eq!(
-            ReviewReport::gather(&vault, &berlin(), 41)
-                .unwrap()
-                .summary()
-                .unused,
+            ReviewReport::gather(&vault, 41).unwrap().summary().unused,
             0
         );
         assert!(s.audit_intact);
@@ -1204,7 +1198,7 @@ mod tests {
             )
             .unwrap();
         let kit = vault.register_kit(kit).unwrap().id;
-        let report = ReviewReport::gather(&vault, &berlin(), 30).unwrap();
+        let report = ReviewReport::gather(&vault, 30).unwrap();
         assert_eq!(report.summary().unescrowed, 2);
         assert!(report.vault_kit.is_none());
         let names: Vec<(&str, usize)> = report
@@ -1222,7 +1216,7 @@ mod tests {
 
         // Rotated, the key's kit is superseded: the report says to make a new one.
         vault.rotate_key(&overdue, None, "due").unwrap();
-        let report = ReviewReport::gather(&vault, &berlin(), 30).unwrap();
+        let report = ReviewReport::gather(&vault, 30).unwrap();
         assert_eq!(report.summary().unescrowed, 3);
         let html = report.to_html();
         assert!(
@@ -1235,8 +1229,8 @@ mod tests {
     fn the_same_vault_at_the_same_instant_gives_the_same_bytes() {
         let dir = tempfile::tempdir().unwrap();
         let (vault, clock) = vault(dir.path());
-        let first = ReviewReport::gather(&vault, &berlin(), 30).unwrap();
-        let again = ReviewReport::gather(&vault, &berlin(), 30).unwrap();
+        let first = ReviewReport::gather(&vault, 30).unwrap();
+        let again = ReviewReport::gather(&vault, 30).unwrap();
         assert_eq!(first.to_html(), again.to_html());
         assert_eq!(first.generated_at, clock.now());
         assert!(
@@ -1245,9 +1239,8 @@ mod tests {
                 .contains("<time datetime=\"2026-12-12T09:30:00Z\">2026-12-12 10:30 CET</time>")
         );
         // Another zone shows other local times of the same instants.
-        let tokyo = ReviewReport::gather(&vault, &TimeZone::get("Asia/Tokyo").unwrap(), 30)
-            .unwrap()
-            .to_html();
+        clock.move_to(TimeZone::get("Asia/Tokyo").unwrap());
+        let tokyo = ReviewReport::gather(&vault, 30).unwrap().to_html();
         assert!(tokyo.contains("2026-12-12 18:30 JST"));
     }
 
@@ -1255,7 +1248,7 @@ mod tests {
     fn a_log_that_does_not_verify_is_shown_with_its_problems() {
         let dir = tempfile::tempdir().unwrap();
         let (vault, _) = vault(dir.path());
-        let mut report = ReviewReport::gather(&vault, &berlin(), 30).unwrap();
+        let mut report = ReviewReport::gather(&vault, 30).unwrap();
         report.audit.problems = vec![
             crate::audit::AuditProblem::Edited { seq: 3 },
             crate::audit::AuditProblem::Recorded {

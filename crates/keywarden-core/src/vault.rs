@@ -930,6 +930,20 @@ impl UnlockedVault {
         clock::from_unix(clock::to_unix(self.locked.clock.now()))
     }
 
+    /// The time zone whose calendar days periods and due dates are counted in: the
+    /// clock's (the operating system's, for [`SystemClock`]).
+    ///
+    /// [`SystemClock`]: crate::SystemClock
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        self.locked.clock.time_zone()
+    }
+
+    /// `n` calendar days after `t` in [`Self::time_zone`]: how every period (cryptoperiod,
+    /// destruction wait, snooze limit, drill interval, unused span) is counted.
+    pub(crate) fn days_after(&self, t: crate::clock::Timestamp, n: u32) -> crate::clock::Timestamp {
+        clock::days_after(t, n, &self.time_zone())
+    }
+
     /// Forgets the data key, the sub-keys and every record, and returns the vault locked.
     pub fn lock(self) -> LockedVault {
         self.locked

@@ -4,7 +4,7 @@
 
 use keywarden_core::calendar::{self, Naming};
 use keywarden_core::kit::register::KitStatus;
-use keywarden_core::reminder::{self, DueItem, DueKind, TimeZone, Urgency};
+use keywarden_core::reminder::{DueItem, DueKind, Urgency};
 use keywarden_core::report::{DEFAULT_UNUSED_DAYS, ReviewReport};
 use keywarden_core::vault::export::Document;
 use keywarden_core::{AuditFilter, KeyRecord, KeyState, Severity, UnlockedVault};
@@ -26,30 +26,28 @@ pub const RECENT_AUDIT: usize = 8;
 /// The finding an overdue rotation gives; the dashboard lists it as a due date instead.
 const ROTATION_OVERDUE: &str = "rotation-overdue";
 
-/// `dashboard`: what needs attention in the unlocked vault, in the system's time zone.
+/// `dashboard`: what needs attention in the unlocked vault, in the clock's time zone.
 ///
 /// # Errors
 /// `vault_damaged` (an audit entry fails authentication), `locked`, `no_vault`.
 #[tauri::command]
 pub async fn dashboard(state: State<'_, AppState>) -> Result<Dashboard, IpcError> {
     state.touch();
-    let tz = reminder::system_time_zone();
     let now = state.now();
     state
-        .with_unlocked(|vault| build_dashboard(vault, &tz, now))
+        .with_unlocked(|vault| build_dashboard(vault, now))
         .await
 }
 
-/// The dashboard of `vault` at `now`, days counted in `tz`.
+/// The dashboard of `vault` at `now`, days counted in the vault's time zone.
 pub(crate) fn build_dashboard(
     vault: &UnlockedVault,
-    tz: &TimeZone,
     now: keywarden_core::Timestamp,
 ) -> Result<Dashboard, IpcError> {
     let policy = vault.policy();
     let thresholds = policy.reminder_days.clone();
     let largest = thresholds.iter().copied().max().unwrap_or(0);
-    let items = vault.due(tz, &thresholds, Some(largest));
+    let items = vault.due(&thresholds, Some(largest));
     let due: Vec<DueInfo> = items.iter().map(|item| due_info(vault, item)).collect();
 
     let records = vault.list("");
@@ -119,7 +117,7 @@ pub(crate) fn build_dashboard(
     };
     Ok(Dashboard {
         generated_at: rfc3339(now),
-        time_zone: tz.iana_name().unwrap_or("UTC").to_owned(),
+        time_zone: vault.time_zone().iana_name().unwrap_or("UTC").to_owned(),
         reminder_days: thresholds,
         max_snooze_days: policy.max_snooze_days,
         due,
@@ -230,13 +228,12 @@ pub async fn calendar_export(
     };
     let overwrite = overwrite.0.unwrap_or(false);
     outfile::check_free(&path, overwrite)?;
-    let tz = reminder::system_time_zone();
     let now = state.now();
     state
         .with_unlocked(|vault| {
             let thresholds = vault.policy().reminder_days.clone();
-            let items = vault.due(&tz, &thresholds, None);
-            let ics = calendar::to_ics(&items, &thresholds, now, naming);
+            let items = vault.due(&thresholds, None);
+            let ics = calendar::to_ics(&items, &thresholds, now, &vault.time_zone(), naming);
             // Recorded as the CLI records it: what, and where.
             let detail = format!(
                 "{} {}, titles {}, to {}",
@@ -296,10 +293,9 @@ pub async fn report_export(
     }
     let overwrite = overwrite.0.unwrap_or(false);
     outfile::check_free(&path, overwrite)?;
-    let tz = reminder::system_time_zone();
     state
         .with_unlocked(|vault| {
-            let review = ReviewReport::gather(vault, &tz, unused_days)?;
+            let review = ReviewReport::gather(vault, unused_days)?;
             let s = review.summary();
             // Recorded as the CLI records it: what, and where.
             let detail = format!(
@@ -373,12 +369,11 @@ pub async fn reminder_snooze(
             )
         })?;
     let reason = super::reason(reason.0)?;
-    let tz = reminder::system_time_zone();
     let now = state.now();
     state
         .with_unlocked(|vault| {
             vault.snooze(&id, kind, until, &reason)?;
-            build_dashboard(vault, &tz, now)
+            build_dashboard(vault, now)
         })
         .await
 }
@@ -400,12 +395,11 @@ pub async fn reminder_cancel_snooze(
     let id = key_id(&id.0)?;
     let kind = due_kind(kind.0)?;
     let reason = super::reason(reason.0)?;
-    let tz = reminder::system_time_zone();
     let now = state.now();
     state
         .with_unlocked(|vault| {
             vault.cancel_snooze(&id, kind, &reason)?;
-            build_dashboard(vault, &tz, now)
+            build_dashboard(vault, now)
         })
         .await
 }

@@ -4,7 +4,6 @@
 
 use keywarden_core::Timestamp;
 use keywarden_core::calendar::{self, Naming};
-use keywarden_core::reminder::system_time_zone;
 use keywarden_core::vault::export::Document;
 
 use super::document;
@@ -23,14 +22,20 @@ pub fn run(session: &Session, args: &CalendarArgs) -> Result<Report, Failure> {
     document::check_out("calendar", &args.out, args.force)?;
     let mut vault = session.unlock()?.vault;
     let thresholds = vault.policy().reminder_days.clone();
-    let items = vault.due(&system_time_zone(), &thresholds, None);
+    let items = vault.due(&thresholds, None);
     let naming = if args.ids_only {
         Naming::IdsOnly
     } else {
         Naming::Names
     };
     // The CLI's vault runs on the system clock: now is the calendar's DTSTAMP.
-    let ics = calendar::to_ics(&items, &thresholds, Timestamp::now(), naming);
+    let ics = calendar::to_ics(
+        &items,
+        &thresholds,
+        Timestamp::now(),
+        &vault.time_zone(),
+        naming,
+    );
     let events = items.len();
     document::write_recorded(
         &mut vault,

@@ -1,8 +1,6 @@
 //! `keywarden due`: what falls due (rotations, ends of usage, scheduled destructions,
 //! kit drills), for people and for cron. The exit code is 1 when anything is listed.
 
-use keywarden_core::reminder::system_time_zone;
-
 use crate::args::DueArgs;
 use crate::failure::Failure;
 use crate::output::Report;
@@ -14,11 +12,7 @@ use crate::session::Session;
 /// Everything [`Session::unlock`] reports.
 pub fn run(session: &Session, args: &DueArgs) -> Result<Report, Failure> {
     let vault = session.unlock()?.vault;
-    let mut items = vault.due(
-        &system_time_zone(),
-        &vault.policy().reminder_days,
-        Some(args.within),
-    );
+    let mut items = vault.due(&vault.policy().reminder_days, Some(args.within));
     if !args.include_snoozed {
         items.retain(|i| i.snooze.is_none());
     }

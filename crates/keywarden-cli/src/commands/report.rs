@@ -2,7 +2,6 @@
 //! to read or print for the review meeting (`docs/reports.md`). Audited as
 //! `report-exported`.
 
-use keywarden_core::reminder::system_time_zone;
 use keywarden_core::report::ReviewReport;
 use keywarden_core::vault::export::Document;
 
@@ -23,7 +22,7 @@ use crate::session::Session;
 pub fn run(session: &Session, args: &ReportArgs) -> Result<Report, Failure> {
     document::check_out("report", &args.out, args.force)?;
     let mut vault = session.unlock()?.vault;
-    let review = ReviewReport::gather(&vault, &system_time_zone(), args.unused_days)?;
+    let review = ReviewReport::gather(&vault, args.unused_days)?;
     let summary = review.summary();
     document::write_recorded(
         &mut vault,

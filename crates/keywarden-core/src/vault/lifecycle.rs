@@ -2,7 +2,6 @@
 //! destruction with crypto-erase, audited access to secret material, the policy, and the
 //! audit log.
 
-use jiff::SignedDuration;
 use rusqlite::params;
 
 use super::{POLICY_ROW, UnlockedVault};
@@ -23,10 +22,6 @@ pub(super) fn generate_material(algorithm: Algorithm) -> Result<SecretKey, Recor
         field: "algorithm",
         reason: format!("{} keys could not be generated: {e}", algorithm.label()),
     })
-}
-
-pub(super) fn days(n: u32) -> SignedDuration {
-    SignedDuration::from_hours(24 * i64::from(n))
 }
 
 pub(super) fn not_allowed(reason: impl Into<String>) -> RecordError {
@@ -316,7 +311,7 @@ impl UnlockedVault {
             Err(e) => return self.refused(attempt, e),
         };
         let now = self.now();
-        let due_at = now.saturating_add(days(after)).unwrap_or(Timestamp::MAX);
+        let due_at = self.days_after(now, after);
         record.destruction = Some(ScheduledDestruction {
             scheduled_at: now,
             due_at,
@@ -551,7 +546,7 @@ impl UnlockedVault {
         let period = record
             .rotation_days
             .unwrap_or_else(|| self.policy.cryptoperiod(record.purpose));
-        Some(start.saturating_add(days(period)).unwrap_or(Timestamp::MAX))
+        Some(self.days_after(start, period))
     }
 
     /// What the policy says about a key now: algorithm, strength and purpose rules,
@@ -587,11 +582,7 @@ impl UnlockedVault {
             .records
             .values()
             .filter(|r| r.state != KeyState::Destroyed)
-            .filter(|r| {
-                r.last_used_at()
-                    .saturating_add(days(unused_days))
-                    .is_ok_and(|t| t <= now)
-            })
+            .filter(|r| self.days_after(r.last_used_at(), unused_days) <= now)
             .collect();
         found.sort_by_key(|r| (r.last_used_at(), r.id));
         found

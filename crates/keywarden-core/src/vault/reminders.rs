@@ -1,7 +1,7 @@
 //! Reminders on the vault: snoozing one, cancelling a snooze, and the plaintext copy of
 //! the due dates that reminders read while the vault is locked.
 
-use super::lifecycle::{days, not_allowed};
+use super::lifecycle::not_allowed;
 use super::{LockedVault, UnlockedVault};
 use crate::audit::{Action, NewEntry};
 use crate::clock::Timestamp;
@@ -34,7 +34,7 @@ impl UnlockedVault {
         self.next_rotation(record)?;
         let start = record.rotated_at.or(record.activated_at)?;
         let period = self.policy().cryptoperiod(record.purpose);
-        Some(start.saturating_add(days(period)).unwrap_or(Timestamp::MAX))
+        Some(self.days_after(start, period))
     }
 
     /// When a recovery kit is next due for a drill: the policy's `drill-days` after it
@@ -45,8 +45,7 @@ impl UnlockedVault {
             return None;
         }
         let since = kit.last_drill.unwrap_or(kit.made_at);
-        let period = days(self.policy().drill_days);
-        Some(since.saturating_add(period).unwrap_or(Timestamp::MAX))
+        Some(self.days_after(since, self.policy().drill_days))
     }
 
     /// Puts off the reminders of one of a key's due dates until `until`, with a reason.
@@ -88,7 +87,7 @@ impl UnlockedVault {
                     reason: "a snooze must end in the future".to_owned(),
                 });
             }
-            let latest = due_at.saturating_add(days(max)).unwrap_or(Timestamp::MAX);
+            let latest = self.days_after(due_at, max);
             if until > latest {
                 return Err(not_allowed(format!(
                     "the policy allows snoozing at most {max} days past the due date, until {}",

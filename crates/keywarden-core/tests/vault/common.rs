@@ -4,6 +4,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use jiff::tz::TimeZone;
+
 use keywarden_core::{
     Algorithm, Clock, FixedClock, KdfParams, KeyFile, KeyId, KeyRecord, LockedVault, NewKey,
     Passphrase, Timestamp, UnlockedVault,
@@ -32,16 +34,22 @@ pub fn clock() -> Arc<dyn Clock> {
     Arc::new(FixedClock(Timestamp::from_second(1_790_000_000).unwrap()))
 }
 
-/// A clock that tests move forward by hand.
+/// A clock that tests move forward by hand, in UTC unless it is started elsewhere.
 #[derive(Debug)]
-pub struct ManualClock(std::sync::Mutex<Timestamp>);
+pub struct ManualClock(std::sync::Mutex<Timestamp>, TimeZone);
 
 impl ManualClock {
     /// Starts where [`clock`] stands.
     pub fn new() -> Arc<Self> {
-        Arc::new(ManualClock(std::sync::Mutex::new(
+        Self::at(
             Timestamp::from_second(1_790_000_000).unwrap(),
-        )))
+            TimeZone::UTC,
+        )
+    }
+
+    /// Starts at `now`, counting days in `tz`.
+    pub fn at(now: Timestamp, tz: TimeZone) -> Arc<Self> {
+        Arc::new(ManualClock(std::sync::Mutex::new(now), tz))
     }
 
     /// Moves the clock forward by whole days.
@@ -64,6 +72,10 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
         *self.0.lock().unwrap()
+    }
+
+    fn time_zone(&self) -> TimeZone {
+        self.1.clone()
     }
 }
 

@@ -34,8 +34,7 @@ fn due_items_come_overdue_first_then_soonest_and_respect_the_window() {
         .unwrap();
     clock.advance_days(12);
 
-    let tz = TimeZone::UTC;
-    let all = vault.due(&tz, &DEFAULT_THRESHOLDS, None);
+    let all = vault.due(&DEFAULT_THRESHOLDS, None);
     let order: Vec<(String, DueKind)> = all.iter().map(|i| (i.name.clone(), i.kind)).collect();
     assert_eq!(
         order,
@@ -59,7 +58,7 @@ fn due_items_come_overdue_first_then_soonest_and_respect_the_window() {
     assert!(all.iter().all(|i| i.subject != DueSubject::Key(pre)));
     // A window of 10 days keeps the overdue and the 8-day item only.
     let window: Vec<_> = vault
-        .due(&tz, &DEFAULT_THRESHOLDS, Some(10))
+        .due(&DEFAULT_THRESHOLDS, Some(10))
         .into_iter()
         .map(|i| i.subject)
         .collect();
@@ -70,7 +69,7 @@ fn due_items_come_overdue_first_then_soonest_and_respect_the_window() {
         .set_state(&later, KeyState::Deactivated, "retired")
         .unwrap();
     let names: Vec<_> = vault
-        .due(&tz, &DEFAULT_THRESHOLDS, None)
+        .due(&DEFAULT_THRESHOLDS, None)
         .into_iter()
         .map(|i| i.name)
         .collect();
@@ -102,13 +101,12 @@ fn a_snooze_marks_the_item_is_audited_and_ends_with_its_due_date() {
     let clock = ManualClock::new();
     let mut vault = create_with_clock(&dir.path().join("v.keywarden"), clock.clone());
     let id = key_due_in(&mut vault, "backup", 10);
-    let tz = TimeZone::UTC;
-    let due_at = vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0].due_at;
+    let due_at = vault.due(&DEFAULT_THRESHOLDS, None)[0].due_at;
     let until = days_after(due_at, 5);
     vault
         .snooze(&id, DueKind::Rotation, until, "  waiting for the new HSM  ")
         .unwrap();
-    let item = &vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0];
+    let item = &vault.due(&DEFAULT_THRESHOLDS, None)[0];
     let snooze = item.snooze.as_ref().expect("snoozed");
     assert_eq!(snooze.until, until);
     assert_eq!(snooze.reason, "waiting for the new HSM");
@@ -139,22 +137,14 @@ fn a_snooze_marks_the_item_is_audited_and_ends_with_its_due_date() {
     // Rotating moves the due date: the snooze no longer holds.
     clock.advance_days(1);
     vault.rotate_key(&id, None, "rotated early").unwrap();
-    assert!(
-        vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0]
-            .snooze
-            .is_none()
-    );
+    assert!(vault.due(&DEFAULT_THRESHOLDS, None)[0].snooze.is_none());
     // A snooze also lapses at its end.
-    let due_at = vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0].due_at;
+    let due_at = vault.due(&DEFAULT_THRESHOLDS, None)[0].due_at;
     vault
         .snooze(&id, DueKind::Rotation, days_after(due_at, -2), "soon")
         .unwrap();
     clock.advance_days(8);
-    assert!(
-        vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0]
-            .snooze
-            .is_none()
-    );
+    assert!(vault.due(&DEFAULT_THRESHOLDS, None)[0].snooze.is_none());
 }
 
 #[test]
@@ -170,7 +160,7 @@ fn snoozes_past_the_policy_s_maximum_or_without_a_reason_are_refused_and_change_
         })
         .unwrap()
         .id;
-    let due_at = vault.due(&TimeZone::UTC, &DEFAULT_THRESHOLDS, None)[0].due_at;
+    let due_at = vault.due(&DEFAULT_THRESHOLDS, None)[0].due_at;
     let now = clock.now();
     let before = vault.get(&id).unwrap().clone();
     let latest = days_after(due_at, 30);
@@ -235,24 +225,19 @@ fn cancelling_a_snooze_brings_the_reminder_back() {
     let clock = ManualClock::new();
     let mut vault = create_with_clock(&dir.path().join("v.keywarden"), clock);
     let id = key_due_in(&mut vault, "backup", 10);
-    let tz = TimeZone::UTC;
     assert!(
         vault
             .cancel_snooze(&id, DueKind::Rotation, "nothing to cancel")
             .is_err()
     );
-    let due_at = vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0].due_at;
+    let due_at = vault.due(&DEFAULT_THRESHOLDS, None)[0].due_at;
     vault
         .snooze(&id, DueKind::Rotation, due_at, "next week")
         .unwrap();
     vault
         .cancel_snooze(&id, DueKind::Rotation, "the HSM arrived")
         .unwrap();
-    assert!(
-        vault.due(&tz, &DEFAULT_THRESHOLDS, None)[0]
-            .snooze
-            .is_none()
-    );
+    assert!(vault.due(&DEFAULT_THRESHOLDS, None)[0].snooze.is_none());
     let cancelled = vault
         .audit_entries(&AuditFilter {
             action: Some(Action::SnoozeCancelled),
@@ -277,7 +262,7 @@ fn a_key_rotating_later_than_the_policy_allows_has_its_usage_end_due_first() {
     key_due_in(&mut vault, "short", 50);
     let start = clock.now();
     let due: Vec<(String, DueKind, Timestamp)> = vault
-        .due(&TimeZone::UTC, &DEFAULT_THRESHOLDS, None)
+        .due(&DEFAULT_THRESHOLDS, None)
         .into_iter()
         .map(|i| (i.name, i.kind, i.due_at))
         .collect();
@@ -297,13 +282,12 @@ fn the_locked_vault_tells_due_dates_without_names() {
     let path = dir.path().join("v.keywarden");
     let clock = ManualClock::new();
     let mut vault = create_with_clock(&path, clock.clone());
-    let tz = TimeZone::UTC;
     let overdue = key_due_in(&mut vault, "Payroll signing key", 3);
     key_due_in(&mut vault, "soon", 20);
     key_due_in(&mut vault, "later", 400);
     let snoozed = key_due_in(&mut vault, "snoozed", 10);
     clock.advance_days(5);
-    let due_at = vault.due(&tz, &DEFAULT_THRESHOLDS, None)[1].due_at;
+    let due_at = vault.due(&DEFAULT_THRESHOLDS, None)[1].due_at;
     vault
         .snooze(&snoozed, DueKind::Rotation, due_at, "next week")
         .unwrap();
@@ -411,7 +395,6 @@ fn a_current_kit_is_due_for_a_drill_until_it_is_drilled_or_superseded() {
     let path = dir.path().join("v.keywarden");
     let clock = ManualClock::new();
     let mut vault = create_with_clock(&path, clock.clone());
-    let tz = TimeZone::UTC;
     let key = key_due_in(&mut vault, "Archive", 3000);
     let request = KitRequest {
         keys: vec![key],
@@ -432,7 +415,7 @@ fn a_current_kit_is_due_for_a_drill_until_it_is_drilled_or_superseded() {
     let made = clock.now();
     let drills = |vault: &keywarden_core::UnlockedVault| -> Vec<(DueSubject, String, Timestamp)> {
         vault
-            .due(&tz, &DEFAULT_THRESHOLDS, None)
+            .due(&DEFAULT_THRESHOLDS, None)
             .into_iter()
             .filter(|i| i.kind == DueKind::Drill)
             .map(|i| (i.subject, i.name, i.due_at))
@@ -456,7 +439,7 @@ fn a_current_kit_is_due_for_a_drill_until_it_is_drilled_or_superseded() {
     assert_eq!(drills(&vault)[0].2, days_after(made, 30));
     clock.advance_days(31);
     let item = vault
-        .due(&tz, &DEFAULT_THRESHOLDS, Some(0))
+        .due(&DEFAULT_THRESHOLDS, Some(0))
         .into_iter()
         .find(|i| i.kind == DueKind::Drill)
         .unwrap();
@@ -501,5 +484,75 @@ fn a_current_kit_is_due_for_a_drill_until_it_is_drilled_or_superseded() {
             .dates
             .iter()
             .all(|d| d.kind != DueKind::Drill)
+    );
+}
+
+#[test]
+fn periods_count_the_person_s_calendar_days_across_a_daylight_saving_change() {
+    // 23:30 on 2027-03-01 in Berlin (CET); clocks go forward on 2027-03-28.
+    let start: Timestamp = "2027-03-01T22:30:00Z".parse().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let berlin = ManualClock::at(start, TimeZone::get("Europe/Berlin").unwrap());
+    let mut vault = create_with_clock(&dir.path().join("berlin.keywarden"), berlin.clone());
+    let key = vault
+        .generate_key(NewKey {
+            rotation_days: Some(30),
+            ..NewKey::new("monthly", Algorithm::Aes256)
+        })
+        .unwrap()
+        .id;
+    vault.schedule_destruction(&key, Some(28), "test").unwrap();
+    // 23:30 on March 31st and 29th in Berlin (CEST): 23 hours short of 30 and 28 × 24 h,
+    // which would end at 00:30 on the next day.
+    let rotation: Timestamp = "2027-03-31T21:30:00Z".parse().unwrap();
+    let destruction: Timestamp = "2027-03-29T21:30:00Z".parse().unwrap();
+    let record = vault.get(&key).unwrap().clone();
+    assert_eq!(vault.next_rotation(&record), Some(rotation));
+    assert_eq!(
+        vault.due_dates(&record),
+        vec![
+            (DueKind::Rotation, rotation),
+            (DueKind::Destruction, destruction)
+        ]
+    );
+    let stored: Vec<Timestamp> = vault.reminders().dates.iter().map(|d| d.due_at).collect();
+    assert_eq!(stored, vec![destruction, rotation]);
+
+    // A second before 23:30 on the 31st the rotation is due later today; at 23:30, overdue.
+    berlin.advance_seconds(rotation.as_second() - start.as_second() - 1);
+    let rotation_item = |vault: &keywarden_core::UnlockedVault| {
+        vault
+            .due(&DEFAULT_THRESHOLDS, None)
+            .into_iter()
+            .find(|i| i.kind == DueKind::Rotation)
+            .unwrap()
+            .urgency
+    };
+    assert_eq!(
+        rotation_item(&vault),
+        Urgency::Soon {
+            days_left: 0,
+            threshold: 1
+        }
+    );
+    berlin.advance_seconds(1);
+    assert_eq!(rotation_item(&vault), Urgency::Overdue { days: 0 });
+
+    // The same key made at the same instant by a person in UTC, where no change
+    // falls, is due exactly 30 × 24 hours later.
+    let dir = tempfile::tempdir().unwrap();
+    let utc = ManualClock::at(start, TimeZone::UTC);
+    let mut vault = create_with_clock(&dir.path().join("utc.keywarden"), utc);
+    let key = vault
+        .generate_key(NewKey {
+            rotation_days: Some(30),
+            ..NewKey::new("monthly", Algorithm::Aes256)
+        })
+        .unwrap()
+        .id;
+    let record = vault.get(&key).unwrap().clone();
+    assert_eq!(
+        vault.next_rotation(&record),
+        Some("2027-03-31T22:30:00Z".parse().unwrap())
     );
 }
