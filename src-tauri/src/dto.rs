@@ -610,6 +610,9 @@ pub struct AuditEntryInfo {
     pub key_id: Option<String>,
     /// The key's name at the time.
     pub key_name: String,
+    /// The key's fingerprint at the time (empty in older entries and for requests about
+    /// no key).
+    pub key_fingerprint: String,
     /// Why, in the person's words (may be empty).
     pub reason: String,
     /// `success` or `failure`.
@@ -627,6 +630,7 @@ impl From<AuditEntry> for AuditEntryInfo {
             action: e.action.id().to_owned(),
             key_id: e.key.map(|k| k.to_string()),
             key_name: e.key_name,
+            key_fingerprint: e.key_fingerprint,
             reason: e.reason,
             outcome: e.outcome.id().to_owned(),
             detail: e.detail,
@@ -671,6 +675,8 @@ pub struct DueInfo {
     pub id: String,
     /// The key's name, or the kit's title (`split kit of "Archive"`).
     pub name: String,
+    /// The key's fingerprint (its current version's); empty for a kit.
+    pub fingerprint: String,
     /// The key's state (a [`StateInfo::id`]); `None` for a kit.
     pub key_state: Option<String>,
     /// `rotation`, `usage-end`, `destruction` or `drill`.
@@ -743,6 +749,8 @@ pub struct KeyViolations {
     pub key_id: String,
     /// The key's name.
     pub key_name: String,
+    /// The key's fingerprint (its current version's; may be empty).
+    pub key_fingerprint: String,
     /// The key's state.
     pub key_state: String,
     /// Its findings of severity `violation`, an overdue rotation left out.
@@ -757,6 +765,8 @@ pub struct UnusedKey {
     pub key_id: String,
     /// The key's name.
     pub key_name: String,
+    /// The key's fingerprint (its current version's; may be empty).
+    pub key_fingerprint: String,
     /// The key's state.
     pub key_state: String,
     /// When it was last revealed, exported, rotated or made.
@@ -771,6 +781,8 @@ pub struct KeyWithoutKit {
     pub key_id: String,
     /// The key's name.
     pub key_name: String,
+    /// The key's fingerprint (its current version's; may be empty).
+    pub key_fingerprint: String,
     /// The key's state.
     pub key_state: String,
     /// The newest kit that holds it (superseded or void); `None`: it was never in a kit.

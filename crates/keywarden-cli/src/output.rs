@@ -240,6 +240,8 @@ struct DueJson<'a> {
     subject: &'static str,
     id: String,
     name: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    fingerprint: &'a str,
     kind: &'static str,
     due_at: String,
     status: &'static str,
@@ -267,6 +269,7 @@ impl<'a> From<&'a keywarden_core::reminder::DueItem> for DueJson<'a> {
             subject: i.subject.kind(),
             id: i.subject.to_string(),
             name: &i.name,
+            fingerprint: &i.fingerprint,
             kind: i.kind.id(),
             due_at: rfc3339(i.due_at),
             status,
@@ -300,8 +303,13 @@ fn due_text(items: &[keywarden_core::reminder::DueItem], within: u32) -> String 
             keywarden_core::reminder::DueKind::Destruction => "destroyed",
             keywarden_core::reminder::DueKind::Drill => "drill",
         };
+        let fingerprint = if i.fingerprint.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", keys::short_fingerprint(&i.fingerprint))
+        };
         out.push_str(&format!(
-            "{:<22} {:<9} {}  {} ({})\n",
+            "{:<22} {:<9} {}  {} ({}{fingerprint})\n",
             when,
             what,
             rfc3339(i.due_at),

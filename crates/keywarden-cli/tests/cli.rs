@@ -802,7 +802,16 @@ fn audit_export_jsonl_is_one_object_per_line() {
         let e: serde_json::Value =
             serde_json::from_str(line).unwrap_or_else(|err| panic!("{err}: {line}"));
         for member in [
-            "seq", "at", "actor", "action", "key", "key_name", "reason", "outcome", "detail",
+            "seq",
+            "at",
+            "actor",
+            "action",
+            "key",
+            "key_name",
+            "key_fingerprint",
+            "reason",
+            "outcome",
+            "detail",
         ] {
             assert!(e.get(member).is_some(), "{member} missing from {line}");
         }
@@ -859,7 +868,11 @@ fn audit_export_jsonl_is_one_object_per_line() {
     );
     assert_eq!(csv["exported"]["entries"], 1);
     let csv = fs::read_to_string(d.join("audit.csv")).unwrap();
-    assert!(csv.starts_with("seq,at,actor,action,key,key_name,reason,outcome,detail\r\n"));
+    assert!(
+        csv.starts_with(
+            "seq,at,actor,action,key,key_name,key_fingerprint,reason,outcome,detail\r\n"
+        )
+    );
     assert_eq!(csv.lines().count(), 2);
 }
 
@@ -1553,7 +1566,7 @@ fn due_lists_what_falls_due_and_exits_1_when_anything_does() {
     assert_eq!(code, 0, "{doc}");
     assert_eq!(doc["within_days"], 30);
     assert_eq!(doc["due"].as_array().unwrap().len(), 0);
-    let (code, _) = json(
+    let (code, soon) = json(
         dir.path(),
         &[
             "key",
@@ -1567,6 +1580,8 @@ fn due_lists_what_falls_due_and_exits_1_when_anything_does() {
         ],
     );
     assert_eq!(code, 0);
+    let fingerprint = soon["key"]["fingerprint"].as_str().unwrap().to_owned();
+    assert_eq!(fingerprint.len(), 16, "{soon}");
     let (code, _) = json(
         dir.path(),
         &["key", "gen", "--name", "later", "--alg", "aes-256"],
@@ -1581,6 +1596,20 @@ fn due_lists_what_falls_due_and_exits_1_when_anything_does() {
     assert_eq!(due[0]["status"], "due-soon");
     assert_eq!(due[0]["days"], 5);
     assert_eq!(due[0]["threshold"], 7);
+    // The key is named with its fingerprint, in JSON and for people.
+    assert_eq!(due[0]["fingerprint"], fingerprint.as_str());
+    let out = run(keywarden(dir.path())
+        .args(["--vault", "vault.keywarden", "due", "--within", "7"])
+        .env("KEYWARDEN_PASSPHRASE", PASSPHRASE));
+    assert_exit(&out, 1);
+    assert!(
+        text(&out.stdout).contains(&format!(
+            "soon ({}, {fingerprint})",
+            due[0]["id"].as_str().unwrap()
+        )),
+        "{}",
+        text(&out.stdout)
+    );
     let (code, doc) = json(dir.path(), &["due", "--within", "3"]);
     assert_eq!(code, 0, "{doc}");
     assert_eq!(json(dir.path(), &["due", "--within", "x"]).0, 2);

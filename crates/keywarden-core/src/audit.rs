@@ -229,6 +229,10 @@ pub struct AuditEntry {
     pub key: Option<KeyId>,
     /// The key's name at the time (kept after the key is gone).
     pub key_name: String,
+    /// The key's fingerprint at the time, that of the version current when the action
+    /// began (empty for entries written before fingerprints were recorded, and for
+    /// requests about a key that does not exist).
+    pub key_fingerprint: String,
     /// Why, in the person's words (may be empty).
     pub reason: String,
     /// Success or failure.
@@ -241,7 +245,8 @@ pub struct AuditEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NewEntry {
     pub action: Action,
-    pub key: Option<(KeyId, String)>,
+    /// The key's id, name and fingerprint.
+    pub key: Option<(KeyId, String, String)>,
     pub reason: String,
     pub outcome: Outcome,
     pub detail: String,
@@ -258,8 +263,8 @@ impl NewEntry {
         }
     }
 
-    pub(crate) fn key(mut self, id: KeyId, name: &str) -> Self {
-        self.key = Some((id, name.to_owned()));
+    pub(crate) fn key(mut self, id: KeyId, name: &str, fingerprint: &str) -> Self {
+        self.key = Some((id, name.to_owned(), fingerprint.to_owned()));
         self
     }
 
@@ -308,6 +313,9 @@ struct EntryV1 {
     key: Option<String>,
     #[serde(default)]
     key_name: String,
+    /// Absent in entries written before fingerprints were recorded.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    key_fingerprint: String,
     #[serde(default)]
     reason: String,
     outcome: String,
@@ -405,11 +413,16 @@ pub(crate) fn append(
         at: clock::to_unix(at),
         actor: actor.to_owned(),
         action: entry.action.id().to_owned(),
-        key: entry.key.as_ref().map(|(id, _)| id.to_string()),
+        key: entry.key.as_ref().map(|(id, _, _)| id.to_string()),
         key_name: entry
             .key
             .as_ref()
-            .map(|(_, n)| n.clone())
+            .map(|(_, n, _)| n.clone())
+            .unwrap_or_default(),
+        key_fingerprint: entry
+            .key
+            .as_ref()
+            .map(|(_, _, f)| f.clone())
             .unwrap_or_default(),
         reason: entry.reason.clone(),
         outcome: entry.outcome.id().to_owned(),
@@ -813,6 +826,7 @@ pub(crate) fn list(
                 None => None,
             },
             key_name: e.key_name,
+            key_fingerprint: e.key_fingerprint,
             reason: e.reason,
             outcome: e.outcome.parse().map_err(|_| damaged("unknown outcome"))?,
             detail: e.detail,
@@ -842,7 +856,8 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
             s
         }
     }
-    let mut out = String::from("seq,at,actor,action,key,key_name,reason,outcome,detail\r\n");
+    let mut out =
+        String::from("seq,at,actor,action,key,key_name,key_fingerprint,reason,outcome,detail\r\n");
     for e in entries {
         let cells = [
             e.seq.to_string(),
@@ -851,6 +866,7 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
             e.action.id().to_owned(),
             e.key.map(|k| k.to_string()).unwrap_or_default(),
             e.key_name.clone(),
+            e.key_fingerprint.clone(),
             e.reason.clone(),
             e.outcome.id().to_owned(),
             e.detail.clone(),

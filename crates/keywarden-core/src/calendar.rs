@@ -299,6 +299,7 @@ mod tests {
         DueItem {
             subject: DueSubject::Key("0b6b0a8e-3c41-4d1c-9c5a-8f0e3d2b7a10".parse().unwrap()),
             name: name.to_owned(),
+            fingerprint: "b3e7342fb97bb3ded1163fca7c22c576".to_owned(),
             kind,
             due_at: "2027-03-01T12:00:00Z".parse().unwrap(),
             urgency: Urgency::Later { days_left: 90 },

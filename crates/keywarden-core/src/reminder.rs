@@ -145,6 +145,8 @@ pub struct DueItem {
     ///
     /// [`KitRecord::title`]: crate::kit::register::KitRecord::title
     pub name: String,
+    /// The key's fingerprint (its current version's); empty for a kit.
+    pub fingerprint: String,
     /// Rotation, end of usage, destruction or drill.
     pub kind: DueKind,
     /// The due instant.
@@ -333,6 +335,7 @@ impl UnlockedVault {
                 .map(move |(kind, due_at)| DueItem {
                     subject: DueSubject::Key(r.id),
                     name: r.name.clone(),
+                    fingerprint: r.fingerprint().to_owned(),
                     kind,
                     due_at,
                     urgency: urgency(due_at, now, tz, thresholds),
@@ -343,6 +346,7 @@ impl UnlockedVault {
             self.next_drill(k).map(|due_at| DueItem {
                 subject: DueSubject::Kit(k.id),
                 name: k.title(),
+                fingerprint: String::new(),
                 kind: DueKind::Drill,
                 due_at,
                 urgency: urgency(due_at, now, tz, thresholds),

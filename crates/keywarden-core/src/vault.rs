@@ -1127,7 +1127,7 @@ impl UnlockedVault {
             key.to_stored(),
         );
         let entry = NewEntry::new(action)
-            .key(record.id, &record.name)
+            .key(record.id, &record.name, record.fingerprint())
             .detail(format!(
                 "{} for {}, {}, fingerprint {}",
                 record.algorithm.label(),
@@ -1314,11 +1314,12 @@ impl UnlockedVault {
     /// failure (in which case nothing changed).
     pub fn update_key(&mut self, id: &KeyId, update: KeyUpdate) -> Result<&KeyRecord, RecordError> {
         let current = self.get(id)?.clone();
-        let attempt = NewEntry::new(Action::KeyUpdated).key(*id, &current.name);
+        let attempt =
+            NewEntry::new(Action::KeyUpdated).key(*id, &current.name, current.fingerprint());
         match self.apply_update(current, &update) {
             Ok((record, changed)) => {
                 let entry = NewEntry::new(Action::KeyUpdated)
-                    .key(*id, &record.name)
+                    .key(*id, &record.name, record.fingerprint())
                     .detail(changed.join(", "));
                 self.store_record(record, &[entry], |_| Ok(()))
             }
@@ -1382,7 +1383,7 @@ impl UnlockedVault {
         let record = self.get(id)?;
         let text = id.to_string();
         let entry = NewEntry::new(Action::KeyDeleted)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .detail(format!("fingerprint {}", record.fingerprint()));
         self.commit(entry, |tx| {
             tx.execute("DELETE FROM key_version WHERE key_id = ?1", [&text])?;

@@ -71,6 +71,7 @@ pub(crate) fn build_dashboard(
             (!findings.is_empty()).then(|| KeyViolations {
                 key_id: r.id.to_string(),
                 key_name: r.name.clone(),
+                key_fingerprint: r.fingerprint().to_owned(),
                 key_state: r.state.id().to_owned(),
                 findings,
             })
@@ -83,6 +84,7 @@ pub(crate) fn build_dashboard(
         .map(|r| UnusedKey {
             key_id: r.id.to_string(),
             key_name: r.name.clone(),
+            key_fingerprint: r.fingerprint().to_owned(),
             key_state: r.state.id().to_owned(),
             last_used_at: rfc3339(r.last_used_at()),
         })
@@ -155,6 +157,7 @@ fn without_kit(vault: &UnlockedVault, records: &[&KeyRecord]) -> Vec<KeyWithoutK
             Some(KeyWithoutKit {
                 key_id: r.id.to_string(),
                 key_name: r.name.clone(),
+                key_fingerprint: r.fingerprint().to_owned(),
                 key_state: r.state.id().to_owned(),
                 kit: newest.map(|k| k.id.to_string()),
                 kit_status: kit_status.map(str::to_owned),
@@ -180,6 +183,7 @@ fn due_info(vault: &UnlockedVault, item: &DueItem) -> DueInfo {
         subject: item.subject.kind().to_owned(),
         id: item.subject.to_string(),
         name: item.name.clone(),
+        fingerprint: item.fingerprint.clone(),
         key_state: item
             .subject
             .key()

@@ -4,6 +4,7 @@
 use keywarden_core::{AuditEntry, Outcome};
 use serde::Serialize;
 
+use super::keys::short_fingerprint;
 use super::{NONE, cell, rfc3339, table as columns};
 use crate::args::ExportFormat;
 use crate::failure::{Code, Failure};
@@ -17,6 +18,7 @@ pub(super) struct EntryJson<'a> {
     action: &'static str,
     key: Option<String>,
     key_name: &'a str,
+    key_fingerprint: &'a str,
     reason: &'a str,
     outcome: &'static str,
     detail: &'a str,
@@ -31,6 +33,7 @@ impl<'a> From<&'a AuditEntry> for EntryJson<'a> {
             action: e.action.id(),
             key: e.key.map(|k| k.to_string()),
             key_name: &e.key_name,
+            key_fingerprint: &e.key_fingerprint,
             reason: &e.reason,
             outcome: e.outcome.id(),
             detail: &e.detail,
@@ -87,7 +90,7 @@ pub(super) fn table(entries: &[AuditEntry]) -> String {
     if entries.is_empty() {
         return "No audit entry matches.\n".to_owned();
     }
-    let rows: Vec<[String; 8]> = entries
+    let rows: Vec<[String; 9]> = entries
         .iter()
         .map(|e| {
             [
@@ -104,6 +107,7 @@ pub(super) fn table(entries: &[AuditEntry]) -> String {
                 } else {
                     cell(&e.key_name)
                 },
+                short_fingerprint(&e.key_fingerprint),
                 cell(&e.reason),
                 cell(&e.detail),
             ]
@@ -112,7 +116,15 @@ pub(super) fn table(entries: &[AuditEntry]) -> String {
     columns(
         "",
         [
-            "SEQ", "WHEN", "WHO", "ACTION", "OUTCOME", "KEY", "REASON", "DETAIL",
+            "SEQ",
+            "WHEN",
+            "WHO",
+            "ACTION",
+            "OUTCOME",
+            "KEY",
+            "FINGERPRINT",
+            "REASON",
+            "DETAIL",
         ],
         &rows,
     )

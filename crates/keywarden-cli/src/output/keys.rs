@@ -691,7 +691,7 @@ pub(super) fn list_table(keys: &[KeyView]) -> String {
 
 /// The first 16 characters of a fingerprint, for a list (`b3e7342fb97bb3de…`); a key
 /// check value has 16 and is shown whole. `key show` prints it in full.
-fn short_fingerprint(fingerprint: &str) -> String {
+pub(super) fn short_fingerprint(fingerprint: &str) -> String {
     if fingerprint.is_empty() {
         return NONE.to_owned();
     }

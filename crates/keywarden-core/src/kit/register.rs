@@ -107,8 +107,19 @@ pub struct KitKey {
     pub name: String,
     /// The version the kit holds.
     pub version: u32,
-    /// Its main fingerprint, as printed.
+    /// Its main fingerprint, as printed: the kind, a space, the value.
     pub fingerprint: String,
+}
+
+impl KitKey {
+    /// The fingerprint's value alone, as [`KeyRecord::fingerprint`] gives it.
+    ///
+    /// [`KeyRecord::fingerprint`]: crate::key::KeyRecord::fingerprint
+    pub fn fingerprint_value(&self) -> &str {
+        self.fingerprint
+            .split_once(' ')
+            .map_or(&self.fingerprint, |(_, value)| value)
+    }
 }
 
 /// Who holds a sheet of a kit.

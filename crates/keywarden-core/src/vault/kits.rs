@@ -543,7 +543,7 @@ impl UnlockedVault {
             .iter()
             .map(|k| {
                 NewEntry::new(Action::KitCreated)
-                    .key(k.id, &k.name)
+                    .key(k.id, &k.name, k.fingerprint_value())
                     .detail(format!(
                         "kit {} generation {}, {}, version {}, held by {}",
                         record.id,
@@ -708,7 +708,10 @@ impl UnlockedVault {
                 let error = RecordError::Kit(KitError::FingerprintMismatch {
                     name: held.name.clone(),
                 });
-                return self.refused(attempt.key(held.id, &held.name), error);
+                return self.refused(
+                    attempt.key(held.id, &held.name, held.fingerprint_value()),
+                    error,
+                );
             }
         }
         let now = self.now();
@@ -718,7 +721,7 @@ impl UnlockedVault {
             .iter()
             .map(|k| {
                 NewEntry::new(Action::KitDrilled)
-                    .key(k.id, &k.name)
+                    .key(k.id, &k.name, k.fingerprint_value())
                     .detail(format!(
                         "kit {} generation {}: read back, version {} matches its fingerprint",
                         kit.id, kit.generation, k.version
@@ -788,7 +791,7 @@ impl UnlockedVault {
                 };
                 entries.push(
                     NewEntry::new(Action::KitStatusChanged)
-                        .key(record.id, &record.name)
+                        .key(record.id, &record.name, record.fingerprint())
                         .detail(format!("kit {} is now {}: {reason}", kit.id, status.id())),
                 );
                 kit.status = status;

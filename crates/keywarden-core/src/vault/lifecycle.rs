@@ -54,13 +54,13 @@ impl UnlockedVault {
     ) -> Result<&KeyRecord, RecordError> {
         let record = self.get(id)?.clone();
         let attempt = NewEntry::new(Action::StateChanged)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .reason(reason);
         match self.transitioned(record, to, reason) {
             Ok(record) => {
                 let from = record.history.last().and_then(|t| t.from);
                 let entry = NewEntry::new(Action::StateChanged)
-                    .key(*id, &record.name)
+                    .key(*id, &record.name, record.fingerprint())
                     .reason(reason.trim())
                     .detail(format!(
                         "{} to {}",
@@ -148,7 +148,7 @@ impl UnlockedVault {
     ) -> Result<&KeyRecord, RecordError> {
         let record = self.get(id)?.clone();
         let attempt = NewEntry::new(Action::KeyRotated)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .reason(reason);
         let prepared = self.rotated(record, algorithm, reason);
         let (record, plain) = match prepared {
@@ -164,7 +164,7 @@ impl UnlockedVault {
             plain.to_stored(),
         );
         let entry = NewEntry::new(Action::KeyRotated)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .reason(reason.trim())
             .detail(format!(
                 "version {version}, {}, fingerprint {}",
@@ -279,7 +279,7 @@ impl UnlockedVault {
     ) -> Result<&KeyRecord, RecordError> {
         let mut record = self.get(id)?.clone();
         let attempt = NewEntry::new(Action::DestructionScheduled)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .reason(reason);
         let wait = self.policy.destruction_wait_days;
         let after = after_days.unwrap_or(wait);
@@ -319,7 +319,7 @@ impl UnlockedVault {
             reason: reason.clone(),
         });
         let entry = NewEntry::new(Action::DestructionScheduled)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .reason(&reason)
             .detail(format!("due {}", due_at.strftime("%Y-%m-%d %H:%M UTC")));
         self.store_record(record, &[entry], |_| Ok(()))?;
@@ -340,7 +340,7 @@ impl UnlockedVault {
     ) -> Result<&KeyRecord, RecordError> {
         let mut record = self.get(id)?.clone();
         let attempt = NewEntry::new(Action::DestructionCancelled)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .reason(reason);
         let checked = key::clean_reason(reason).and_then(|r| match record.destruction {
             Some(_) => Ok(r),
@@ -352,7 +352,7 @@ impl UnlockedVault {
         };
         record.destruction = None;
         let entry = NewEntry::new(Action::DestructionCancelled)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .reason(&reason);
         self.store_record(record, &[entry], |_| Ok(()))
     }
@@ -405,7 +405,7 @@ impl UnlockedVault {
         }
         let text = id.to_string();
         let entry = NewEntry::new(Action::KeyDestroyed)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .reason(&scheduled.reason)
             .detail(format!(
                 "{} version(s) erased; scheduled by {} on {}",
@@ -450,7 +450,7 @@ impl UnlockedVault {
             SecretUse::Export(format) => format!("version {number} as {format}"),
         };
         let attempt = NewEntry::new(action)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .detail(detail.clone());
         let material = match self
             .confirm(passphrase, key_file)
@@ -464,7 +464,9 @@ impl UnlockedVault {
             SecretUse::Reveal => record.revealed_at = Some(now),
             SecretUse::Export(_) => record.exported_at = Some(now),
         }
-        let entry = NewEntry::new(action).key(*id, &record.name).detail(detail);
+        let entry = NewEntry::new(action)
+            .key(*id, &record.name, record.fingerprint())
+            .detail(detail);
         self.store_record(record, &[entry], |_| Ok(()))?;
         Ok(material)
     }
@@ -481,12 +483,15 @@ impl UnlockedVault {
         version: Option<u32>,
         format: &str,
     ) -> Result<PublicKey, RecordError> {
-        let name = self.get(id)?.name.clone();
+        let (name, fingerprint) = {
+            let record = self.get(id)?;
+            (record.name.clone(), record.fingerprint().to_owned())
+        };
         let public = self.secret_key(id, version)?.public_key().ok_or_else(|| {
             not_allowed(format!("\"{name}\" has no public part: it is a secret key"))
         })?;
         let entry = NewEntry::new(Action::PublicExported)
-            .key(*id, &name)
+            .key(*id, &name, &fingerprint)
             .detail(format!("as {format}"));
         self.commit(entry, |_| Ok(()))?;
         Ok(public)

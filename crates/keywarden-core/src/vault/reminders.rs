@@ -67,7 +67,7 @@ impl UnlockedVault {
     ) -> Result<&KeyRecord, RecordError> {
         let mut record = self.get(id)?.clone();
         let attempt = NewEntry::new(Action::ReminderSnoozed)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .reason(reason);
         let now = self.now();
         let max = self.policy().max_snooze_days;
@@ -110,7 +110,7 @@ impl UnlockedVault {
             reason: reason.clone(),
         });
         let entry = NewEntry::new(Action::ReminderSnoozed)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .reason(&reason)
             .detail(format!(
                 "{kind} due {}, snoozed until {}",
@@ -133,7 +133,7 @@ impl UnlockedVault {
     ) -> Result<&KeyRecord, RecordError> {
         let mut record = self.get(id)?.clone();
         let attempt = NewEntry::new(Action::SnoozeCancelled)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .reason(reason);
         let now = self.now();
         let holding = self
@@ -157,7 +157,7 @@ impl UnlockedVault {
         };
         record.snoozes.retain(|z| z.kind != kind);
         let entry = NewEntry::new(Action::SnoozeCancelled)
-            .key(*id, &record.name)
+            .key(*id, &record.name, record.fingerprint())
             .reason(&reason)
             .detail(kind.id());
         self.store_record(record, &[entry], |_| Ok(()))

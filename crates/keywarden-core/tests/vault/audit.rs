@@ -81,6 +81,13 @@ fn every_operation_is_recorded_in_order_with_who_and_what() {
     assert_eq!(entries[2].actor, "Ada");
     assert_eq!(entries[2].key, Some(id));
     assert_eq!(entries[2].key_name, "db");
+    // The key's fingerprint at the time, as the key shows it; none on vault-wide entries.
+    let fingerprint = vault.get(&id).unwrap().fingerprint().to_owned();
+    assert!(!fingerprint.is_empty());
+    assert_eq!(entries[1].key_fingerprint, fingerprint);
+    assert_eq!(entries[2].key_fingerprint, fingerprint);
+    assert_eq!(entries[0].key_fingerprint, "");
+    assert_eq!(entries[6].key_fingerprint, "");
     assert_eq!(entries[2].reason, "laptop stolen");
     assert_eq!(entries[2].detail, "active to compromised");
     assert!(entries[3].detail.contains("already exists"));
@@ -135,7 +142,7 @@ fn filters_select_and_csv_quotes() {
     let mut lines = csv.split("\r\n");
     assert_eq!(
         lines.next().unwrap(),
-        "seq,at,actor,action,key,key_name,reason,outcome,detail"
+        "seq,at,actor,action,key,key_name,key_fingerprint,reason,outcome,detail"
     );
     assert!(csv.contains("\"a, \"\"quoted\"\"\nreason\""));
     // Text a spreadsheet would run as a formula is written as text.
