@@ -25,3 +25,14 @@ export function isPast(iso: string, now: Date = new Date()): boolean {
   const date = parse(iso);
   return date !== null && date.getTime() <= now.getTime();
 }
+
+/**
+ * Whether the timestamp falls on or before the local calendar day `days` after today (0:
+ * today), past ones included: the calendar days a person counts, as the dashboard's
+ * "in 5 days" does, so a daylight-saving change moves no date across the line.
+ */
+export function isWithinDays(iso: string, days: number, now: Date = new Date()): boolean {
+  const date = parse(iso);
+  const end = new Date(now.getFullYear(), now.getMonth(), now.getDate() + days + 1);
+  return date !== null && date.getTime() < end.getTime();
+}

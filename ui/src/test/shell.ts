@@ -371,3 +371,27 @@ export function progress(overrides: Partial<RecoveryProgress> = {}): RecoveryPro
     ...overrides,
   };
 }
+
+/** "Now" in the due-date tests: 1 March 2027, 09:00 in the local time zone. */
+export const DUE_NOW = new Date(2027, 2, 1, 9, 0);
+
+/** A local time, `days` calendar days after `DUE_NOW`'s day, in the contract's RFC 3339 form. */
+const localAt = (days: number, hours: number, minutes = 0) =>
+  new Date(2027, 2, 1 + days, hours, minutes).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * Keys due at set distances from `DUE_NOW` (the 30 days after it cross the spring
+ * daylight-saving change in Europe and North America); each name says when.
+ */
+export const DUE_KEYS: KeySummary[] = [
+  // Rotation overdue; its destruction, later, is not the sooner date.
+  { rotate: localAt(-2, 12), destroy: localAt(90, 12), name: 'Both' },
+  { rotate: localAt(-9, 12), destroy: null, name: 'Late' },
+  { rotate: localAt(0, 9), destroy: null, name: 'Now' },
+  { rotate: localAt(7, 23, 59), destroy: null, name: 'Week' },
+  { rotate: null, destroy: localAt(30, 23, 59), name: 'Doomed', state: 'deactivated' as const },
+  { rotate: localAt(31, 0), destroy: null, name: 'Next' },
+  { rotate: null, destroy: null, name: 'Idle', state: 'deactivated' as const },
+].map(({ rotate, destroy, name, state = 'active' as const }) =>
+  summary(key(name, { id: `id-${name.toLowerCase()}`, state, nextRotation: rotate, destructionDue: destroy })),
+);

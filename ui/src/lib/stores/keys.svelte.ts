@@ -1,5 +1,6 @@
 // The key list with its search, filters and sort, the selected key and its lifecycle
 // actions, and the vocabulary (algorithms, purposes, states) the screens show.
+import { isPast, isWithinDays } from '$lib/dates';
 import * as ipc from '$lib/ipc';
 import {
   IpcError,
@@ -39,9 +40,32 @@ export const STATE_ORDER: KeyState[] = [
   'destroyed',
 ];
 
-/** The date a key next needs attention: its destruction, else its rotation. */
+/** The date a key next needs attention: the sooner of its scheduled destruction and its next rotation. */
 export function dueDate(key: KeySummary): string | null {
-  return key.destructionDue ?? key.nextRotation;
+  const { destructionDue: destroy, nextRotation: rotate } = key;
+  return destroy === null || (rotate !== null && rotate < destroy) ? rotate : destroy;
+}
+
+/**
+ * The due-date filter: '' every key; `overdue` a due date at or before now; a number of
+ * days, a due date within that many local calendar days of today, overdue included;
+ * `none` no due date at all.
+ */
+export type DueFilter = '' | 'overdue' | '7' | '30' | '90' | 'none';
+
+/** Whether `key` passes the due-date filter at `now`. */
+export function dueMatches(key: KeySummary, filter: DueFilter, now: Date = new Date()): boolean {
+  const due = dueDate(key);
+  switch (filter) {
+    case '':
+      return true;
+    case 'none':
+      return due === null;
+    case 'overdue':
+      return due !== null && isPast(due, now);
+    default:
+      return due !== null && isWithinDays(due, Number(filter), now);
+  }
 }
 
 export class KeyStore {
@@ -64,21 +88,29 @@ export class KeyStore {
   stateFilter = $state<KeyState | ''>('');
   purposeFilter = $state('');
   algorithmFilter = $state('');
+  dueFilter = $state<DueFilter>('');
   sort = $state<SortKey>('name');
 
   /** The vault has no keys at all, as opposed to none matching a search. */
   readonly vaultEmpty = $derived(this.listedQuery === null && this.keys.length === 0);
 
   /** Whether any filter is set. */
-  readonly filtering = $derived(this.stateFilter !== '' || this.purposeFilter !== '' || this.algorithmFilter !== '');
+  readonly filtering = $derived(
+    this.stateFilter !== '' || this.purposeFilter !== '' || this.algorithmFilter !== '' || this.dueFilter !== '',
+  );
 
-  /** The listed keys after the filters, in the chosen order. */
+  /**
+   * The listed keys after the filters, in the chosen order. The due-date filter reads the
+   * clock when anything here changes (a list, a filter), not as time passes.
+   */
   readonly visible = $derived.by(() => {
+    const now = new Date();
     const shown = this.keys.filter(
       (key) =>
         (this.stateFilter === '' || key.state === this.stateFilter) &&
         (this.purposeFilter === '' || key.purpose === this.purposeFilter) &&
-        (this.algorithmFilter === '' || key.algorithm === this.algorithmFilter),
+        (this.algorithmFilter === '' || key.algorithm === this.algorithmFilter) &&
+        dueMatches(key, this.dueFilter, now),
     );
     const byName = (a: KeySummary, b: KeySummary) => a.name.localeCompare(b.name);
     const compare: Record<SortKey, (a: KeySummary, b: KeySummary) => number> = {
@@ -116,6 +148,7 @@ export class KeyStore {
     this.stateFilter = '';
     this.purposeFilter = '';
     this.algorithmFilter = '';
+    this.dueFilter = '';
   }
 
   async refresh(): Promise<void> {

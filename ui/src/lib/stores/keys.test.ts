@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { KeySummary } from '$lib/ipc';
-import { ALGORITHMS, answer, callsTo, key, reject, unlocked } from '../../test/shell';
-import { KeyStore, SEARCH_DEBOUNCE_MS } from './keys.svelte';
+import { ALGORITHMS, answer, callsTo, DUE_KEYS, DUE_NOW, key, reject, unlocked } from '../../test/shell';
+import { KeyStore, SEARCH_DEBOUNCE_MS, type DueFilter } from './keys.svelte';
 import { VaultStore } from './vault.svelte';
 
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
@@ -161,6 +161,64 @@ describe('KeyStore', () => {
     await keys.loadAlgorithms();
     expect(keys.algorithm('hmac-sha256')?.label).toBe('HMAC-SHA-256');
     expect(keys.algorithm('nope')).toBeUndefined();
+  });
+});
+
+describe('KeyStore due-date filter', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(DUE_NOW);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  async function listed() {
+    const { keys } = await setup();
+    answer({ keys_list: () => DUE_KEYS });
+    await keys.refresh();
+    return keys;
+  }
+
+  it.each<[DueFilter, string[]]>([
+    ['', ['Both', 'Doomed', 'Idle', 'Late', 'Next', 'Now', 'Week']],
+    // Due exactly now is overdue; a rotation overdue counts though the destruction is later.
+    ['overdue', ['Both', 'Late', 'Now']],
+    // Calendar days: the last minute of the 7th (30th) day counts, the start of the 31st does not.
+    ['7', ['Both', 'Late', 'Now', 'Week']],
+    ['30', ['Both', 'Doomed', 'Late', 'Now', 'Week']],
+    ['90', ['Both', 'Doomed', 'Late', 'Next', 'Now', 'Week']],
+    ['none', ['Idle']],
+  ])('filter %o shows %o', async (filter, names) => {
+    const keys = await listed();
+    keys.dueFilter = filter;
+    expect(keys.visible.map((k) => k.name)).toEqual(names);
+    expect(keys.filtering).toBe(filter !== '');
+  });
+
+  it('reads the clock again when the list changes', async () => {
+    const keys = await listed();
+    keys.dueFilter = 'overdue';
+    vi.setSystemTime(new Date(DUE_NOW.getTime() + 8 * 86_400_000));
+    await keys.refresh();
+    expect(keys.visible.map((k) => k.name)).toEqual(['Both', 'Late', 'Now', 'Week']);
+  });
+
+  it('sorts by the sooner due date, keys with none last', async () => {
+    const keys = await listed();
+    keys.sort = 'due';
+    expect(keys.visible.map((k) => k.name)).toEqual(['Late', 'Both', 'Now', 'Week', 'Doomed', 'Next', 'Idle']);
+  });
+
+  it('is cleared with the other filters', async () => {
+    const keys = await listed();
+    keys.dueFilter = 'none';
+    keys.stateFilter = 'active';
+    expect(keys.visible).toEqual([]);
+    keys.clearFilters();
+    expect(keys.dueFilter).toBe('');
+    expect(keys.filtering).toBe(false);
+    expect(keys.visible).toHaveLength(DUE_KEYS.length);
   });
 });
 

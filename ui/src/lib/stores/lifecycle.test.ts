@@ -37,7 +37,7 @@ describe('KeyStore filters and sort', () => {
     return keys;
   }
 
-  it('sorts by name, due date (destruction first, nothing due last) and state', async () => {
+  it('sorts by name, due date (soonest first, nothing due last) and state', async () => {
     const keys = await listed();
     expect(keys.visible.map((k) => k.name)).toEqual(['Alpha', 'Mid', 'Old', 'Zed']);
     keys.sort = 'due';
