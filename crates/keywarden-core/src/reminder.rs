@@ -209,6 +209,12 @@ impl Reminders {
     /// decode (a damaged or edited file) are skipped: this copy only drives reminders,
     /// and the next unlock rewrites it from the sealed records.
     pub(crate) fn load(conn: &Connection) -> Result<Reminders, StorageError> {
+        Ok(Self::read(conn)?.0)
+    }
+
+    /// [`Self::load`], and whether the copy is exactly what the file holds: `false` when
+    /// there is none yet or a row was skipped, so that only then must an unlock rewrite it.
+    pub(crate) fn read(conn: &Connection) -> Result<(Reminders, bool), StorageError> {
         let exists = conn
             .query_row(
                 "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'reminder'",
@@ -218,11 +224,13 @@ impl Reminders {
             .optional()?
             .is_some();
         if !exists {
-            return Ok(Reminders {
+            let defaults = Reminders {
                 thresholds: DEFAULT_REMINDER_DAYS.to_vec(),
                 dates: Vec::new(),
-            });
+            };
+            return Ok((defaults, false));
         }
+        let mut exact = true;
         let mut dates = Vec::new();
         let mut stmt = conn.prepare("SELECT kind, due_at, snoozed_until FROM reminder")?;
         let rows = stmt.query_map([], |r| {
@@ -233,10 +241,13 @@ impl Reminders {
             ))
         })?;
         for row in rows {
-            let Ok((kind, due, until)) = row else {
+            let Some((kind, due, until)) = row
+                .ok()
+                .and_then(|(kind, due, until)| Some((kind.parse::<DueKind>().ok()?, due, until)))
+            else {
+                exact = false;
                 continue;
             };
-            let Ok(kind) = kind.parse() else { continue };
             dates.push(ReminderDate {
                 kind,
                 due_at: clock::from_unix(due),
@@ -244,17 +255,27 @@ impl Reminders {
             });
         }
         dates.sort_by_key(|d| (d.due_at, d.kind));
-        let mut thresholds: Vec<u32> = conn
+        let stored: Vec<Option<u32>> = conn
             .prepare("SELECT days FROM reminder_threshold ORDER BY days DESC")?
             .query_map([], |r| r.get::<_, i64>(0))?
-            .filter_map(|d| d.ok().and_then(|d| u32::try_from(d).ok()))
-            .filter(|d| (1..=crate::policy::MAX_REMINDER_DAYS).contains(d))
+            .map(|d| {
+                d.ok()
+                    .and_then(|d| u32::try_from(d).ok())
+                    .filter(|d| (1..=crate::policy::MAX_REMINDER_DAYS).contains(d))
+            })
+            .collect();
+        let mut thresholds: Vec<u32> = stored
+            .iter()
+            .flatten()
+            .copied()
             .take(crate::policy::MAX_REMINDERS)
             .collect();
+        exact &= thresholds.len() == stored.len();
         if thresholds.is_empty() {
             thresholds = DEFAULT_REMINDER_DAYS.to_vec();
+            exact = false;
         }
-        Ok(Reminders { thresholds, dates })
+        Ok((Reminders { thresholds, dates }, exact))
     }
 }
 
@@ -396,10 +417,10 @@ impl UnlockedVault {
         });
         let mut dates: Vec<ReminderDate> = keys.chain(kits).collect();
         dates.sort_by_key(|d| (d.due_at, d.kind));
-        Reminders {
-            thresholds: self.policy().reminder_days.clone(),
-            dates,
-        }
+        // Largest first, as the stored copy reads back.
+        let mut thresholds = self.policy().reminder_days.clone();
+        thresholds.sort_unstable_by(|a, b| b.cmp(a));
+        Reminders { thresholds, dates }
     }
 }
 

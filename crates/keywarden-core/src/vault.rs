@@ -791,6 +791,12 @@ impl UnlockedVault {
                 }));
             }
         }
+        // The plaintext copy is rewritten only when it differs from what the records
+        // give (a date passed, another time zone, a damaged row): at 10,000 keys,
+        // writing it costs more than reading it.
+        if let Ok((stored, true)) = crate::reminder::Reminders::read(&vault.locked.conn) {
+            vault.reminders_written = Some(stored);
+        }
         vault.sync_reminders();
         Ok(vault)
     }

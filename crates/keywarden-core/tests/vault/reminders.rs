@@ -381,6 +381,63 @@ fn damaged_plaintext_rows_are_skipped_and_rewritten_at_unlock() {
     drop(locked);
     let vault = crate::common::unlock_with(&path, clock);
     assert_eq!(vault.lock().reminders().unwrap().dates.len(), 1);
+    // Rewritten: the rows that could not be read are gone.
+    let rows = crate::common::with_sql(&path, |sql| {
+        sql.query_row(
+            "SELECT (SELECT count(*) FROM reminder), (SELECT count(*) FROM reminder_threshold)",
+            [],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+        )
+        .unwrap()
+    });
+    assert_eq!(rows, (1, DEFAULT_THRESHOLDS.len() as i64));
+}
+
+#[test]
+fn an_unlock_rewrites_the_plaintext_copy_only_when_it_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.keywarden");
+    let clock = ManualClock::new();
+    let mut vault = create_with_clock(&path, clock.clone());
+    let id = key_due_in(&mut vault, "k", 3);
+    drop(vault);
+    // Count every rewrite of the copy, through a table and trigger outside the vault's
+    // format, which the engine never reads.
+    let rewrites = || {
+        crate::common::with_sql(&path, |sql| {
+            sql.query_row("SELECT count(*) FROM probe", [], |r| r.get::<_, i64>(0))
+                .unwrap()
+        })
+    };
+    crate::common::with_sql(&path, |sql| {
+        sql.execute_batch(
+            "CREATE TABLE probe (n INTEGER);
+             CREATE TRIGGER probe_rewrite AFTER DELETE ON reminder_threshold
+             BEGIN INSERT INTO probe VALUES (1); END;",
+        )
+        .unwrap()
+    });
+    drop(crate::common::unlock_with(&path, clock.clone()));
+    assert_eq!(rewrites(), 0, "nothing changed: the copy is left as it is");
+    // A snooze changes the copy: the change writes it, the next unlock leaves it.
+    let mut vault = crate::common::unlock_with(&path, clock.clone());
+    let until = vault.due(&DEFAULT_THRESHOLDS, None)[0].due_at;
+    vault
+        .snooze(&id, DueKind::Rotation, until, "waiting for the vendor")
+        .unwrap();
+    drop(vault);
+    let after_snooze = rewrites();
+    assert!(after_snooze > 0);
+    drop(crate::common::unlock_with(&path, clock.clone()));
+    assert_eq!(
+        rewrites(),
+        after_snooze,
+        "the copy already holds the snooze"
+    );
+    // Once the snooze has ended the copy is out of date: the next unlock rewrites it.
+    clock.advance_days(4);
+    drop(crate::common::unlock_with(&path, clock));
+    assert!(rewrites() > after_snooze);
 }
 
 #[test]
