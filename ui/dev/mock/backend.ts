@@ -264,6 +264,7 @@ export class MockShell {
           subject: 'key',
           id: key.id,
           name: key.name,
+          fingerprint: key.fingerprint,
           keyState: key.state,
           kind,
           dueAt: at,

@@ -173,6 +173,14 @@ export class MockKits {
     return keys
       .filter((k) => ['active', 'suspended', 'deactivated'].includes(k.state))
       .filter((k) => !this.register.some((kit) => kit.status === 'current' && kit.keys.some((x) => x.id === k.id)))
-      .map((k) => ({ keyId: k.id, keyName: k.name, keyState: k.state, kit: null, kitStatus: null, kitReason: null }));
+      .map((k) => ({
+        keyId: k.id,
+        keyName: k.name,
+        keyFingerprint: k.fingerprint,
+        keyState: k.state,
+        kit: null,
+        kitStatus: null,
+        kitReason: null,
+      }));
   }
 }

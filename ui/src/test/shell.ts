@@ -290,6 +290,7 @@ export function dueItem(overrides: Partial<DueItem> = {}): DueItem {
     subject: 'key',
     id: '0b6b0a8e-3c41-4d1c-9c5a-8f0e3d2b7a10',
     name: 'Payroll export key',
+    fingerprint: 'b3e7342fb97bb3ded1163fca7c22c576',
     keyState: 'active',
     kind: 'rotation',
     dueAt: '2027-03-06T09:00:00Z',

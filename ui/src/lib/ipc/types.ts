@@ -166,6 +166,8 @@ export interface AuditEntry {
   action: string;
   keyId: string | null;
   keyName: string;
+  /** The key's fingerprint at the time (empty in older entries and for requests about no key). */
+  keyFingerprint: string;
   reason: string;
   outcome: AuditOutcome;
   detail: string;
@@ -340,6 +342,8 @@ export interface DueItem {
   id: string;
   /** The key's name, or the kit's title (`split kit of "Archive"`). */
   name: string;
+  /** The key's fingerprint (its current version's); empty for a kit. */
+  fingerprint: string;
   /** Null for a kit. */
   keyState: KeyState | null;
   kind: DueKind;
@@ -372,6 +376,8 @@ export interface DashboardCounts {
 export interface KeyViolations {
   keyId: string;
   keyName: string;
+  /** The key's fingerprint (its current version's; may be empty). */
+  keyFingerprint: string;
   keyState: KeyState;
   findings: Finding[];
 }
@@ -379,6 +385,8 @@ export interface KeyViolations {
 export interface UnusedKey {
   keyId: string;
   keyName: string;
+  /** The key's fingerprint (its current version's; may be empty). */
+  keyFingerprint: string;
   keyState: KeyState;
   lastUsedAt: string;
 }
@@ -402,6 +410,8 @@ export interface Dashboard {
 export interface KeyWithoutKit {
   keyId: string;
   keyName: string;
+  /** The key's fingerprint (its current version's; may be empty). */
+  keyFingerprint: string;
   keyState: KeyState;
   /** The newest kit that holds it, superseded or void; null when it never went into one. */
   kit: string | null;

@@ -25,12 +25,21 @@ describe('Dashboard', () => {
         {
           keyId: 'k1',
           keyName: 'Payroll export key',
+          keyFingerprint: 'b3e7342fb97bb3ded1163fca7c22c576',
           keyState: 'active',
           kit: 'KW-28T5-CY4T',
           kitStatus: 'void',
           kitReason: 'the key "Payroll export key" was marked compromised',
         },
-        { keyId: 'k2', keyName: 'Backup key', keyState: 'active', kit: null, kitStatus: null, kitReason: null },
+        {
+          keyId: 'k2',
+          keyName: 'Backup key',
+          keyFingerprint: 'c26a5b316395660e',
+          keyState: 'active',
+          kit: null,
+          kitStatus: null,
+          kitReason: null,
+        },
       ],
     });
     const { vault, user } = await show(data);
@@ -132,11 +141,20 @@ describe('Dashboard', () => {
         {
           keyId: 'k3',
           keyName: 'Legacy RSA',
+          keyFingerprint: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
           keyState: 'active',
           findings: [{ severity: 'violation', code: 'algorithm-not-allowed', message: 'RSA-2048 is not allowed.' }],
         },
       ],
-      unused: [{ keyId: 'k4', keyName: 'Forgotten token', keyState: 'active', lastUsedAt: '2026-01-01T00:00:00Z' }],
+      unused: [
+        {
+          keyId: 'k4',
+          keyName: 'Forgotten token',
+          keyFingerprint: '',
+          keyState: 'active',
+          lastUsedAt: '2026-01-01T00:00:00Z',
+        },
+      ],
       recentAudit: [
         {
           seq: 7,
@@ -145,6 +163,7 @@ describe('Dashboard', () => {
           action: 'key-rotated',
           keyId: 'k1',
           keyName: 'Old signing key',
+          keyFingerprint: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
           reason: 'r',
           outcome: 'success',
           detail: '',
@@ -153,6 +172,15 @@ describe('Dashboard', () => {
     });
     const { vault, user } = await show(data);
     expect(screen.getByTestId('violation')).toHaveTextContent('RSA-2048 is not allowed.');
+    // Keys are named with their fingerprint, cut to 16 characters; none when there is none.
+    const violating = within(screen.getByTestId('violation')).getByTestId('fingerprint');
+    expect(violating).toHaveTextContent('9f86d081884c7d65…');
+    expect(violating).toHaveAttribute('title', '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08');
+    expect(within(screen.getByTestId('unused-key')).queryByTestId('fingerprint')).toBeNull();
+    expect(screen.getByTestId('recent-entry').querySelector('.key')).toHaveAttribute(
+      'title',
+      'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+    );
     expect(screen.getByTestId('unused-key')).toHaveTextContent('Forgotten token');
     expect(screen.getByTestId('recent-entry')).toHaveTextContent('Key rotated');
     await user.click(screen.getByTestId('unused-review'));
