@@ -235,13 +235,17 @@ describe('Dashboard', () => {
     expect(days).toHaveValue(90);
     await user.clear(days);
     await user.type(days, '30');
-    await user.click(screen.getByTestId('report-save'));
+    expect(screen.getByTestId('report-save')).toBeDisabled();
+    await user.click(screen.getByTestId('report-path-choose'));
     expect(save).toHaveBeenCalledWith(
       expect.objectContaining({
         defaultPath: expect.stringMatching(/^key-review-\d{4}-\d{2}-\d{2}\.html$/),
         filters: [{ name: 'HTML document', extensions: ['html', 'htm'] }],
       }),
     );
+    expect(screen.getByTestId('report-path')).toHaveValue('/home/a/review.html');
+    expect(callsTo('report_export')).toEqual([]);
+    await user.click(screen.getByTestId('report-save'));
     await user.click(await screen.findByRole('button', { name: 'Replace it' }));
     expect(await screen.findByTestId('report-written')).toHaveTextContent(
       'Wrote /home/a/review.html: 12 keys, 1 overdue, 2 due soon, 1 policy violation, 3 unused keys, 3 keys with no current recovery kit, audit log intact.',
@@ -257,9 +261,12 @@ describe('Dashboard', () => {
     vi.mocked(save).mockResolvedValue(null);
     const { user } = await show(dashboard(), { report_export: (args) => report(args.path) });
     await user.click(screen.getByTestId('report-open'));
-    await user.click(screen.getByTestId('report-save'));
+    await user.click(screen.getByTestId('report-path-choose'));
     expect(save).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId('report-path')).toHaveValue('');
+    expect(screen.getByTestId('report-save')).toBeDisabled();
     expect(callsTo('report_export')).toEqual([]);
+    await user.type(screen.getByTestId('report-path'), '/home/a/typed.html');
     expect(screen.getByTestId('report-save')).toBeEnabled();
     await user.clear(screen.getByTestId('report-unused-days'));
     await user.type(screen.getByTestId('report-unused-days'), '0');
@@ -268,7 +275,6 @@ describe('Dashboard', () => {
   });
 
   it('shows why the report could not be written, and says so prominently when the audit log is broken', async () => {
-    vi.mocked(save).mockResolvedValue('/home/a/key-review.html');
     let refuse = true;
     const { user } = await show(dashboard(), {
       report_export: (args) => {
@@ -278,6 +284,7 @@ describe('Dashboard', () => {
     });
     await user.click(screen.getByTestId('report-open'));
     await user.clear(screen.getByTestId('report-unused-days'));
+    await user.type(screen.getByTestId('report-path'), '  /home/a/key-review.html ');
     await user.click(screen.getByTestId('report-save'));
     expect(await screen.findByTestId('report-error')).toHaveTextContent('permission denied');
     refuse = false;
