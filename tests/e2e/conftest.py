@@ -42,6 +42,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.common.proxy import Proxy, ProxyType
 from selenium.webdriver.remote.client_config import ClientConfig
+from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as EC
@@ -319,6 +320,9 @@ class App:
                 f"could not start a session with {APP}: {e.msg}\n"
                 f"tauri-driver log ({self.log}):\n{_tail(self.log)}"
             ) from e
+        # The app runs on this machine: a typed path is text, never a file to upload
+        # (Selenium would otherwise try to upload any existing file whose path is typed).
+        self.driver.file_detector = UselessFileDetector()
         return self.driver
 
     def quit(self) -> None:
@@ -335,7 +339,7 @@ class App:
         self.quit()
         return self.start()
 
-    def _app_pids(self) -> list[int]:
+    def app_pids(self) -> list[int]:
         """Processes running the app binary with this test's data directory."""
         pids = []
         marker = f"XDG_DATA_HOME={self.data_home}".encode()
@@ -357,15 +361,15 @@ class App:
         # gone, and its file descriptors (the vault's lock) closed, before the next start.
         started = time.monotonic()
         deadline = started + timeout
-        while self._app_pids() and time.monotonic() < deadline:
+        while self.app_pids() and time.monotonic() < deadline:
             time.sleep(0.1)
-        lingering = self._app_pids()
+        lingering = self.app_pids()
         for pid in lingering:
             os.kill(pid, signal.SIGKILL)
         if lingering:
             print(f"[e2e] the app did not exit {timeout:.0f} s after its session ended; killed")
         deadline = time.monotonic() + NORMAL
-        while self._app_pids() and time.monotonic() < deadline:
+        while self.app_pids() and time.monotonic() < deadline:
             time.sleep(0.05)
 
     def close(self) -> None:
@@ -374,7 +378,7 @@ class App:
         except WebDriverException:
             pass
         _kill_group(self.driver_proc)
-        for pid in self._app_pids():
+        for pid in self.app_pids():
             os.kill(pid, signal.SIGKILL)
         self._log_file.close()
 

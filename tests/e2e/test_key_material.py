@@ -10,7 +10,6 @@ import subprocess
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.file_detector import UselessFileDetector
 
 from conftest import SLOW
 
@@ -35,8 +34,6 @@ def test_import_export_and_edit_a_key(app, tmp_path):
     fingerprint = hashlib.sha256(spki_der).hexdigest()
 
     app.start()
-    # Paths are typed as text: Selenium would otherwise upload an existing local file.
-    app.d.file_detector = UselessFileDetector()
     app.wait_screen("welcome", SLOW)
     app.click("welcome-create")
     app.type("create-passphrase", PASSPHRASE)

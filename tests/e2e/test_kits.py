@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.file_detector import UselessFileDetector
 
 from conftest import NORMAL, SLOW
 
@@ -79,8 +78,6 @@ def create_vault(app) -> None:
 )
 def test_a_split_kit_is_made_scanned_and_recovered_into_a_new_vault(app, tmp_path):
     app.start()
-    # Paths are typed as text: Selenium would otherwise upload an existing local file.
-    app.d.file_detector = UselessFileDetector()
     create_vault(app)
     app.click("nav-keys")
     app.wait_screen("home")
@@ -197,7 +194,6 @@ def test_a_split_kit_is_made_scanned_and_recovered_into_a_new_vault(app, tmp_pat
     for part in app.vault.parent.glob(app.vault.name + "*"):
         part.rename(lost / part.name)
     app.start()
-    app.d.file_detector = UselessFileDetector()
     create_vault(app)
     app.click("nav-kits")
     app.wait_screen("kits")

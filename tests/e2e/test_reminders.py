@@ -1,6 +1,7 @@
 """Rotation reminders in the real app: a key due soon shows on the dashboard with its
 Rotate action, is snoozed with a reason (found in the audit log), the due dates are
-exported as a calendar, and starting at login writes the XDG autostart entry."""
+exported as a calendar, the review report is written (and replaced only when asked), and
+starting at login writes the XDG autostart entry."""
 
 from selenium.webdriver.common.by import By
 
@@ -35,7 +36,11 @@ def test_a_key_due_soon_is_rotated_or_snoozed_from_the_dashboard(app):
     app.type("generate-rotation", "5")
     app.click("wizard-next")
     app.click("generate-submit")
-    app.key_row(KEY, SLOW)
+    row = app.key_row(KEY, SLOW)
+    fingerprint = row.find_element(By.CSS_SELECTOR, app.tid("key-row-fingerprint"))
+    # An AES key's fingerprint is its 16-digit key check value, shown whole.
+    check_value = fingerprint.text.strip()
+    assert len(check_value) == 16 and fingerprint.get_attribute("title") == check_value
 
     app.click("nav-dashboard")
     app.wait_screen("dashboard")
@@ -43,6 +48,8 @@ def test_a_key_due_soon_is_rotated_or_snoozed_from_the_dashboard(app):
     assert item.get_attribute("data-kind") == "rotation"
     assert item.get_attribute("data-urgency") == "soon"
     assert "In 5 days" in item.text, item.text
+    # The key is named with its fingerprint here too.
+    assert item.find_element(By.CSS_SELECTOR, app.tid("fingerprint")).text.strip() == check_value
     action = item.find_element(By.CSS_SELECTOR, app.tid("due-action"))
     assert action.text.strip() == "Rotate", action.text
     assert app.visible("count-soon").text.startswith("1"), app.visible("count-soon").text
@@ -79,6 +86,8 @@ def test_a_key_due_soon_is_rotated_or_snoozed_from_the_dashboard(app):
     app.wait_screen("audit")
     app.visible('[data-testid="audit-entry"][data-action="reminder-snoozed"]', SLOW)
     assert REASON in app.visible("audit-list").text
+    snooze_entry = app.visible('[data-testid="audit-entry"][data-action="reminder-snoozed"]')
+    assert snooze_entry.find_element(By.CSS_SELECTOR, app.tid("audit-entry-fingerprint")).text.strip() == check_value
 
     # The due dates as a calendar, key ids only by default.
     app.click("nav-dashboard")
@@ -95,6 +104,28 @@ def test_a_key_due_soon_is_rotated_or_snoozed_from_the_dashboard(app):
     assert calendar.stat().st_mode & 0o777 == 0o600
     app.click("calendar-done")
     app.gone("calendar-dialog")
+
+    # The review report, written where the person types, names the key and is audited.
+    app.click("report-open")
+    report = app.home / "review.html"
+    app.type("report-path", str(report))
+    app.click("report-save")
+    written = app.visible("report-written", SLOW)
+    assert str(report) in written.text, written.text
+    html = report.read_text()
+    assert html.startswith("<!DOCTYPE html>"), html[:80]
+    assert KEY in html and "Escrow coverage" in html, html[:400]
+    assert report.stat().st_mode & 0o777 == 0o600
+    app.click("report-done")
+    app.gone("report-dialog")
+    # Again to the same file: the app asks before replacing it.
+    app.click("report-open")
+    app.type("report-path", str(report))
+    app.click("report-save")
+    assert app.visible("confirm-ok").text.strip() == "Replace it"
+    app.click("confirm-ok")
+    app.visible("report-written", SLOW)
+    app.click("report-done")
 
     # Starting at login writes the XDG autostart entry, which starts the app minimised.
     entry = app.home / ".config" / "autostart" / "Keywarden.desktop"

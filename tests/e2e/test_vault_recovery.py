@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.file_detector import UselessFileDetector
 
 from conftest import NORMAL, SLOW
 from test_kits import PASSPHRASE, create_vault, scan
@@ -22,7 +21,6 @@ NEW_PASSPHRASE = "a new passphrase after the loss"
 )
 def test_a_vault_kit_opens_the_vault_when_the_passphrase_is_lost(app, tmp_path: Path):
     app.start()
-    app.d.file_detector = UselessFileDetector()
     create_vault(app)
     app.click("nav-keys")
     app.wait_screen("home")
