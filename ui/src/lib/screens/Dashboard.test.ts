@@ -210,6 +210,50 @@ describe('Dashboard', () => {
     ]);
   });
 
+  it('keeps a calendar file the person does not replace, shows why one was not written, and waits while writing', async () => {
+    let finish = () => {};
+    const { user } = await show(dashboard(), {
+      calendar_export: (args) => {
+        if (args.path === '/home/a/due.ics') throw { code: 'file_exists', message: 'exists' };
+        if (args.path === '/home/a/locked.ics') {
+          throw { code: 'io', message: 'Could not write /home/a/locked.ics: permission denied.' };
+        }
+        return new Promise((resolve) => {
+          finish = () => resolve({ path: args.path, events: 1, names: true });
+        });
+      },
+    });
+    await user.click(screen.getByTestId('calendar-open'));
+    await user.click(screen.getByTestId('calendar-names'));
+    const path = screen.getByTestId('calendar-path');
+    await user.type(path, '/home/a/due.ics');
+    await user.click(screen.getByTestId('calendar-submit'));
+    expect(await screen.findByRole('alertdialog')).toHaveTextContent('/home/a/due.ics already exists.');
+    await user.click(screen.getByTestId('confirm-cancel'));
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('calendar-saved')).not.toBeInTheDocument();
+    expect(callsTo('calendar_export')).toEqual([{ path: '/home/a/due.ics', naming: 'names', overwrite: false }]);
+    await user.clear(path);
+    await user.type(path, '/home/a/locked.ics');
+    await user.click(screen.getByTestId('calendar-submit'));
+    expect(await screen.findByTestId('calendar-error')).toHaveTextContent('permission denied');
+    await user.clear(path);
+    await user.type(path, '/home/a/new.ics');
+    await user.click(screen.getByTestId('calendar-submit'));
+    await vi.waitFor(() => expect(callsTo('calendar_export')).toHaveLength(3));
+    expect(screen.getByTestId('calendar-submit')).toBeDisabled();
+    expect(screen.getByTestId('calendar-submit')).toHaveAttribute('aria-busy', 'true');
+    expect(path).toBeDisabled();
+    expect(screen.queryByTestId('calendar-error')).not.toBeInTheDocument();
+    finish();
+    expect(await screen.findByTestId('calendar-saved')).toHaveTextContent('Saved 1 event to /home/a/new.ics.');
+    expect(callsTo('calendar_export')).toEqual([
+      { path: '/home/a/due.ics', naming: 'names', overwrite: false },
+      { path: '/home/a/locked.ics', naming: 'names', overwrite: false },
+      { path: '/home/a/new.ics', naming: 'names', overwrite: false },
+    ]);
+  });
+
   const report = (path: unknown, overrides = {}) => ({
     path,
     keys: 12,
@@ -298,6 +342,40 @@ describe('Dashboard', () => {
     ]);
     await user.click(screen.getByTestId('report-done'));
     expect(screen.queryByTestId('report-dialog')).not.toBeInTheDocument();
+  });
+
+  it('keeps a report file the person does not replace, and waits while writing over it', async () => {
+    let finish = () => {};
+    const { user } = await show(dashboard(), {
+      report_export: (args) => {
+        if (!args.overwrite) throw { code: 'file_exists', message: 'exists' };
+        return new Promise((resolve) => {
+          finish = () => resolve(report(args.path));
+        });
+      },
+    });
+    await user.click(screen.getByTestId('report-open'));
+    await user.type(screen.getByTestId('report-path'), '/home/a/review.html');
+    await user.click(screen.getByTestId('report-save'));
+    expect(await screen.findByRole('alertdialog')).toHaveTextContent('/home/a/review.html already exists.');
+    await user.click(screen.getByTestId('confirm-cancel'));
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('report-written')).not.toBeInTheDocument();
+    expect(callsTo('report_export')).toEqual([{ path: '/home/a/review.html', unusedDays: 90, overwrite: false }]);
+    await user.click(screen.getByTestId('report-save'));
+    await user.click(await screen.findByRole('button', { name: 'Replace it' }));
+    await vi.waitFor(() => expect(callsTo('report_export')).toHaveLength(3));
+    expect(screen.getByTestId('report-save')).toBeDisabled();
+    expect(screen.getByTestId('report-save')).toHaveAttribute('aria-busy', 'true');
+    expect(screen.getByTestId('report-path')).toBeDisabled();
+    expect(screen.getByTestId('report-unused-days')).toBeDisabled();
+    finish();
+    expect(await screen.findByTestId('report-written')).toHaveTextContent('Wrote /home/a/review.html: 12 keys');
+    expect(callsTo('report_export')).toEqual([
+      { path: '/home/a/review.html', unusedDays: 90, overwrite: false },
+      { path: '/home/a/review.html', unusedDays: 90, overwrite: false },
+      { path: '/home/a/review.html', unusedDays: 90, overwrite: true },
+    ]);
   });
 
   it('shows why the dashboard could not load', async () => {

@@ -167,6 +167,36 @@ describe('ExportKey', () => {
     ]);
   });
 
+  it('keeps a file the person does not replace, and shows why the secret was not written', async () => {
+    const keys = await store();
+    const user = userEvent.setup();
+    answer({
+      key_formats: () => FORMATS,
+      key_export: (args) => {
+        if (args.path === '/home/a/signer.pem') throw { code: 'file_exists', message: 'It exists.' };
+        throw { code: 'io', message: 'Could not write /home/a/ro/signer.pem: permission denied.' };
+      },
+    });
+    render(ExportKey, { keys, key: signer, secret: true, onclose: vi.fn() });
+    await vi.waitFor(() => expect(screen.getByTestId('export-format')).toHaveValue('pkcs8-pem'));
+    const path = screen.getByTestId('export-path');
+    await user.type(path, '/home/a/signer.pem');
+    await user.type(screen.getByTestId('export-passphrase'), 'pass phrase 1234');
+    await user.click(screen.getByTestId('export-submit'));
+    expect(await screen.findByRole('alertdialog', { name: 'Replace the existing file?' })).toHaveTextContent(
+      '/home/a/signer.pem already exists.',
+    );
+    await user.click(screen.getByTestId('confirm-cancel'));
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('export-saved')).not.toBeInTheDocument();
+    expect(callsTo('key_export')).toEqual([expect.objectContaining({ overwrite: false })]);
+    await user.clear(path);
+    await user.type(path, '/home/a/ro/signer.pem');
+    await user.click(screen.getByTestId('export-submit'));
+    expect(await screen.findByTestId('export-error')).toHaveTextContent('permission denied');
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+  });
+
   it('suggests file names', () => {
     expect(suggestedFileName('Release signing key', 'pem', false)).toBe('release-signing-key.pub.pem');
     expect(suggestedFileName('Release signing key', 'pem', true)).toBe('release-signing-key.pem');
