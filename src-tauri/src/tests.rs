@@ -2348,8 +2348,19 @@ fn the_review_report_is_written_once_with_its_numbers_and_audited() {
     }
     assert_eq!(h.code("report_export", args(false)), "file_exists");
     h.ok("report_export", args(true));
+    let pdf = h.path("review.pdf");
+    let done = h.ok(
+        "report_export",
+        json!({"path": pdf, "format": "pdf", "paper": "letter"}),
+    );
+    assert_eq!(done["keys"], json!(1));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(String::from_utf8_lossy(&bytes).contains("/MediaBox [0 0 612 792]"));
     for bad in [
         json!({"path": "review.html"}),
+        json!({"path": path, "format": "docx", "overwrite": true}),
+        json!({"path": path, "format": "pdf", "paper": "a5", "overwrite": true}),
         json!({"path": path, "unusedDays": 0, "overwrite": true}),
         json!({"path": path, "unusedDays": 36_501, "overwrite": true}),
         json!({"path": h.dir.path(), "overwrite": true}),
@@ -2362,13 +2373,22 @@ fn the_review_report_is_written_once_with_its_numbers_and_audited() {
     }
     let entries = h.ok("audit_list", json!({"action": "report-exported"}));
     let entries = entries.as_array().unwrap();
-    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert_eq!(entries.len(), 3, "{entries:?}");
+    let details: Vec<&str> = entries
+        .iter()
+        .map(|e| e["detail"].as_str().unwrap())
+        .collect();
     assert!(
-        entries[0]["detail"]
-            .as_str()
-            .unwrap()
-            .starts_with("1 key, unused window 90 days, to "),
-        "{entries:?}"
+        details
+            .iter()
+            .any(|d| d.starts_with("HTML, 1 key, unused window 90 days, to ")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.starts_with("PDF on letter, 1 key, unused window 90 days, to ")),
+        "{details:?}"
     );
 }
 

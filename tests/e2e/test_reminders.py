@@ -1,7 +1,9 @@
 """Rotation reminders in the real app: a key due soon shows on the dashboard with its
 Rotate action, is snoozed with a reason (found in the audit log), the due dates are
-exported as a calendar, the review report is written (and replaced only when asked), and
-starting at login writes the XDG autostart entry."""
+exported as a calendar, the review report is written as HTML and as PDF (and replaced
+only when asked), and starting at login writes the XDG autostart entry."""
+
+import subprocess
 
 from selenium.webdriver.common.by import By
 
@@ -105,9 +107,11 @@ def test_a_key_due_soon_is_rotated_or_snoozed_from_the_dashboard(app):
     app.click("calendar-done")
     app.gone("calendar-dialog")
 
-    # The review report, written where the person types, names the key and is audited.
+    # The review report, written where the person types, names the key and is audited:
+    # as HTML when chosen, as a PDF by default.
     app.click("report-open")
     report = app.home / "review.html"
+    app.click("report-format-html")
     app.type("report-path", str(report))
     app.click("report-save")
     written = app.visible("report-written", SLOW)
@@ -118,9 +122,21 @@ def test_a_key_due_soon_is_rotated_or_snoozed_from_the_dashboard(app):
     assert report.stat().st_mode & 0o777 == 0o600
     app.click("report-done")
     app.gone("report-dialog")
+    app.click("report-open")
+    printable = app.home / "review.pdf"
+    app.click("report-paper-a4")
+    app.type("report-path", str(printable))
+    app.click("report-save")
+    app.visible("report-written", SLOW)
+    pdf = printable.read_bytes()
+    assert pdf.startswith(b"%PDF-") and b"/MediaBox [0 0 595.28 841.89]" in pdf, pdf[:80]
+    text = subprocess.run(["pdftotext", str(printable), "-"], capture_output=True,
+                          check=True, text=True).stdout
+    assert KEY in text and "Escrow coverage" in text, text[:400]
+    app.click("report-done")
     # Again to the same file: the app asks before replacing it.
     app.click("report-open")
-    app.type("report-path", str(report))
+    app.type("report-path", str(printable))
     app.click("report-save")
     assert app.visible("confirm-ok").text.strip() == "Replace it"
     app.click("confirm-ok")

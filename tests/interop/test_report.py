@@ -9,6 +9,7 @@ Run with the real CLI:
 """
 
 import re
+import subprocess
 from collections import Counter
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -172,3 +173,48 @@ def test_an_existing_file_is_refused_unless_forced(vault):
     assert out.read_text() == "keep me"
     vault.json("report", "--out", str(out), "--force")
     parse(out)
+
+
+def pdf_text(path: Path) -> list[str]:
+    """Each page's text as poppler's `pdftotext` reads it, an independent PDF reader."""
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          check=True, timeout=60)
+    return done.stdout.decode("utf-8").split("\f")[:-1]
+
+
+def test_a_pdf_report_reads_back_with_an_independent_reader(vault):
+    out = vault.dir / "review.pdf"
+    written = vault.json("report", "--out", str(out), "--paper", "letter")["report"]
+    assert written["format"] == "pdf" and written["paper"] == "letter"
+    assert out.stat().st_mode & 0o777 == 0o600
+    raw = out.read_bytes()
+    assert raw.startswith(b"%PDF-")
+    for banned in (b"/JavaScript", b"/JS", b"/URI", b"/Launch", b"/OpenAction", b"/AcroForm",
+                   b"/EmbeddedFile"):
+        assert banned not in raw, banned
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, check=True,
+                          text=True).stdout
+    assert re.search(r"Page size:\s+612 x 792 pts", info), info
+    pages = pdf_text(out)
+    assert len(pages) == int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    whole = "\n".join(pages)
+    for heading in ("Key-management review", "Summary", "Inventory", "Keys by state",
+                    "Keys by purpose", "Due and overdue", "Policy violations and warnings",
+                    "Unused keys", "Escrow coverage", "Audit log", "Review"):
+        assert heading in whole, heading
+    for i, page in enumerate(pages, 1):
+        assert f"page {i} of {len(pages)}" in page, i
+        assert "Confidential" in page
+    # Every key and its fingerprint, hostile text shown as text.
+    flat = re.sub(r"\s+", "", whole)
+    for key in vault.json("key", "list")["keys"]:
+        assert key["id"][:8] in flat, key["name"]
+        assert key["name"].replace(" ", "") in flat, key["name"]
+    assert "<b>ops</b>&co" in flat
+    assert written["audit_intact"] is True and "Intact:" in whole
+    # A4 by default, and the format from the file's extension.
+    a4 = vault.dir / "a4.PDF"
+    assert vault.json("report", "--out", str(a4))["report"]["paper"] == "a4"
+    info = subprocess.run(["pdfinfo", str(a4)], capture_output=True, check=True,
+                          text=True).stdout
+    assert re.search(r"Page size:\s+595.2\d? x 841.8\d? pts \(A4\)", info), info

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use keywarden_core::kit::KitId;
-use keywarden_core::kit::sheet::{Paper, UnknownPaper};
+use keywarden_core::print::{Paper, UnknownPaper};
 use keywarden_core::reminder::DueKind;
 use keywarden_core::{Action, Algorithm, KeyState, NewKey, Purpose};
 
@@ -112,7 +112,7 @@ pub enum Command {
     Due(DueArgs),
     /// Write every due date to an iCalendar file, with reminders (audited)
     Calendar(CalendarArgs),
-    /// Write the key-management review report, one printable HTML file (audited)
+    /// Write the key-management review report, one printable HTML or PDF file (audited)
     Report(ReportArgs),
     /// Make, list, recover and drill recovery kits: keys on paper, in open formats
     #[command(subcommand)]
@@ -284,9 +284,17 @@ pub struct CalendarArgs {
 /// `keywarden report`.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The HTML file to write (mode 0600), such as review.html
+    /// The file to write (mode 0600), such as review.html or review.pdf
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+
+    /// html or pdf [default: pdf when FILE ends in .pdf, else html]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ReportFormat>,
+
+    /// Paper size of a PDF report: a4 or letter
+    #[arg(long, value_name = "PAPER", default_value = "a4", value_parser = parse_paper)]
+    pub paper: Paper,
 
     /// List keys not revealed, exported or rotated (or made) for N days or more as
     /// unused
@@ -810,6 +818,33 @@ pub enum ExportFormat {
     Csv,
     // JSON Lines: one JSON object per entry, one per line.
     Jsonl,
+}
+
+/// `report --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    // One self-contained HTML document, to read or print from a browser.
+    Html,
+    // A PDF document on --paper.
+    Pdf,
+}
+
+impl ReportArgs {
+    /// The format to write: `--format`, else PDF for a `.pdf` file and HTML otherwise.
+    pub fn format(&self) -> keywarden_core::report::Format {
+        let pdf = match self.format {
+            Some(format) => format == ReportFormat::Pdf,
+            None => self
+                .out
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("pdf")),
+        };
+        if pdf {
+            keywarden_core::report::Format::Pdf(self.paper)
+        } else {
+            keywarden_core::report::Format::Html
+        }
+    }
 }
 
 /// Parses a paper size with the engine's parser.

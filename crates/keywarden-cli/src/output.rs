@@ -134,6 +134,8 @@ pub enum Report {
     ReviewWritten {
         /// Where.
         path: PathBuf,
+        /// As what.
+        format: keywarden_core::report::Format,
         /// Its numbers.
         summary: keywarden_core::report::Summary,
         /// The window of its due section, in days.
@@ -432,11 +434,18 @@ impl Report {
             },
             Report::ReviewWritten {
                 path,
+                format,
                 summary,
                 due_within_days,
                 unused_days,
             } => ReportJson::Review {
-                report: documents::review_json(path, summary, *due_within_days, *unused_days),
+                report: documents::review_json(
+                    path,
+                    *format,
+                    summary,
+                    *due_within_days,
+                    *unused_days,
+                ),
             },
             Report::KitCreated(created) => ReportJson::KitCreated {
                 kit: (&created.record).into(),
@@ -544,10 +553,11 @@ impl Report {
             } => documents::calendar_text(path, *events, *naming, thresholds),
             Report::ReviewWritten {
                 path,
+                format,
                 summary,
                 due_within_days,
                 unused_days,
-            } => documents::review_text(path, summary, *due_within_days, *unused_days),
+            } => documents::review_text(path, *format, summary, *due_within_days, *unused_days),
             Report::KitCreated(created) => kits::created_text(created),
             Report::Kits { kits, filtered } => kits::list_text(kits, *filtered),
             Report::Kit(kit) => kits::show_text(kit),

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use criterion::Criterion;
 use keywarden_core::kit::scan;
-use keywarden_core::kit::sheet::Paper;
+use keywarden_core::print::Paper;
 use keywarden_core::vault::{KitLock, KitRequest};
 use keywarden_core::{Algorithm, KdfParams, LockedVault, NewKey, Passphrase, SystemClock};
 

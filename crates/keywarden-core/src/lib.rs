@@ -20,6 +20,7 @@ mod keyslot;
 pub mod kit;
 pub mod material;
 pub mod policy;
+pub mod print;
 mod random;
 pub mod reminder;
 pub mod report;

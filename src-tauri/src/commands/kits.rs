@@ -11,8 +11,8 @@
 use std::path::{Path, PathBuf};
 
 use keywarden_core::kit::register::KitRecord;
-use keywarden_core::kit::sheet::Paper;
 use keywarden_core::kit::{PASSPHRASE_WORDS, generate_passphrase, slip39};
+use keywarden_core::print::Paper;
 use keywarden_core::vault::{KitLock, KitRequest, PreparedKit};
 use keywarden_core::{KeyId, UnlockedVault};
 use tauri::State;
@@ -121,10 +121,7 @@ pub async fn kit_prepare(
     }
     let kind = short(kind.0, "kind of kit", MAX_ID_CHARS)?;
     let keys = kit_keys(keys.0, &kind)?;
-    let paper_text = short(paper.0, "paper size", MAX_ID_CHARS)?;
-    let paper: Paper = paper_text
-        .parse()
-        .map_err(|_| IpcError::invalid_input("Paper: choose A4 or Letter."))?;
+    let paper = super::paper(paper.0)?;
     let choice = LockChoice {
         kind,
         custodians: custodians.0,

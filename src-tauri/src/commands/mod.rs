@@ -109,6 +109,13 @@ fn short(text: String, what: &str, max: usize) -> Result<String, IpcError> {
     Ok(text)
 }
 
+/// A paper size argument: `a4` or `letter`.
+fn paper(text: String) -> Result<keywarden_core::print::Paper, IpcError> {
+    short(text, "paper size", MAX_ID_CHARS)?
+        .parse()
+        .map_err(|_| IpcError::invalid_input("Paper: choose A4 or Letter."))
+}
+
 /// Longest identifier (algorithm, purpose, state, action) accepted.
 const MAX_ID_CHARS: usize = 64;
 

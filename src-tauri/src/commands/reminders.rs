@@ -4,8 +4,9 @@
 
 use keywarden_core::calendar::{self, Naming};
 use keywarden_core::kit::register::KitStatus;
+use keywarden_core::print::Paper;
 use keywarden_core::reminder::{DueItem, DueKind, Urgency};
-use keywarden_core::report::{DEFAULT_UNUSED_DAYS, ReviewReport};
+use keywarden_core::report::{DEFAULT_UNUSED_DAYS, Format, ReviewReport};
 use keywarden_core::vault::export::Document;
 use keywarden_core::{AuditFilter, KeyRecord, KeyState, Severity, UnlockedVault};
 use tauri::State;
@@ -272,23 +273,40 @@ pub async fn calendar_export(
 const MAX_UNUSED_DAYS: u32 = 36_500;
 
 /// `report_export`: the key-management review report of the unlocked vault
-/// (`docs/reports.md`), one printable HTML file at `path` (absolute), in the system's time
+/// (`docs/reports.md`), one printable file at `path` (absolute): `format` `html` (the
+/// default) or `pdf` on `paper` (`a4`, the default, or `letter`), in the system's time
 /// zone, listing keys unused for `unusedDays` days (90 when null). Written atomically,
 /// mode 0600 on Unix, never over a file unless `overwrite`. Audited (`report-exported`),
 /// a write that fails too.
 ///
 /// # Errors
-/// `invalid_input` (bad path, a folder, `unusedDays` outside 1 to 36500), `file_exists`,
-/// `io`, `vault_damaged` (an audit entry fails authentication), `locked`, `no_vault`.
+/// `invalid_input` (bad path, a folder, a format other than html or pdf, a paper other
+/// than a4 or letter, `unusedDays` outside 1 to 36500), `file_exists`, `io`,
+/// `vault_damaged` (an audit entry fails authentication), `locked`, `no_vault`.
 #[tauri::command]
 pub async fn report_export(
     state: State<'_, AppState>,
     path: Arg<String>,
+    format: Arg<Option<String>>,
+    paper: Arg<Option<String>>,
     unused_days: Arg<Option<u32>>,
     overwrite: Arg<Option<bool>>,
 ) -> Result<ReportExport, IpcError> {
     state.touch();
     let path = file_path(path.0, "report file")?;
+    let paper = match paper.0 {
+        Some(text) => super::paper(text)?,
+        None => Paper::A4,
+    };
+    let format = match format.0.as_deref() {
+        None | Some("html") => Format::Html,
+        Some("pdf") => Format::Pdf(paper),
+        Some(_) => {
+            return Err(IpcError::invalid_input(
+                "A report is written as html or pdf.",
+            ));
+        }
+    };
     let unused_days = unused_days.0.unwrap_or(DEFAULT_UNUSED_DAYS);
     if !(1..=MAX_UNUSED_DAYS).contains(&unused_days) {
         return Err(IpcError::invalid_input(format!(
@@ -303,16 +321,14 @@ pub async fn report_export(
             let s = review.summary();
             // Recorded as the CLI records it: what, and where.
             let detail = format!(
-                "{} {}, unused window {unused_days} days, to {}",
+                "{format}, {} {}, unused window {unused_days} days, to {}",
                 s.keys,
                 if s.keys == 1 { "key" } else { "keys" },
                 path.display()
             );
             // Key names, owners and custodians: the owner's business only.
-            let html = review.to_html();
-            if let Err(error) =
-                outfile::write(&path, html.as_bytes(), outfile::SECRET_MODE, overwrite)
-            {
+            let document = review.render(format).map_err(IpcError::internal)?;
+            if let Err(error) = outfile::write(&path, &document, outfile::SECRET_MODE, overwrite) {
                 let _ = vault.record_export(Document::Report, &detail, Some(&error.message));
                 return Err(error);
             }

@@ -1,5 +1,5 @@
-//! `keywarden report`: the key-management review report, one self-contained HTML file
-//! to read or print for the review meeting (`docs/reports.md`). Audited as
+//! `keywarden report`: the key-management review report, one self-contained HTML or PDF
+//! file to read or print for the review meeting (`docs/reports.md`). Audited as
 //! `report-exported`.
 
 use keywarden_core::report::ReviewReport;
@@ -7,7 +7,7 @@ use keywarden_core::vault::export::Document;
 
 use super::document;
 use crate::args::ReportArgs;
-use crate::failure::Failure;
+use crate::failure::{Code, Failure};
 use crate::output::Report;
 use crate::session::Session;
 
@@ -24,14 +24,19 @@ pub fn run(session: &Session, args: &ReportArgs) -> Result<Report, Failure> {
     let mut vault = session.unlock()?.vault;
     let review = ReviewReport::gather(&vault, args.unused_days)?;
     let summary = review.summary();
+    let format = args.format();
+    let document = review
+        .render(format)
+        .map_err(|e| Failure::new(Code::Internal, e.to_string()))?;
     document::write_recorded(
         &mut vault,
         Document::Report,
         &args.out,
         args.force,
-        review.to_html().as_bytes(),
+        &document,
         &format!(
-            "{} {}, unused window {} days",
+            "{}, {} {}, unused window {} days",
+            format,
             summary.keys,
             if summary.keys == 1 { "key" } else { "keys" },
             args.unused_days
@@ -39,6 +44,7 @@ pub fn run(session: &Session, args: &ReportArgs) -> Result<Report, Failure> {
     )?;
     Ok(Report::ReviewWritten {
         path: args.out.clone(),
+        format,
         summary,
         due_within_days: review.due_within_days,
         unused_days: args.unused_days,

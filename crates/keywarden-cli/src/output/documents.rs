@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use keywarden_core::calendar::Naming;
-use keywarden_core::report::Summary;
+use keywarden_core::report::{Format, Summary};
 use serde::Serialize;
 
 use super::{clean, plural_u64};
@@ -24,6 +24,8 @@ pub(super) struct CalendarJson {
 #[derive(Serialize)]
 pub(super) struct ReviewJson {
     path: String,
+    format: &'static str,
+    paper: Option<String>,
     mode: String,
     keys: usize,
     active: usize,
@@ -86,12 +88,19 @@ pub(super) fn calendar_text(
 /// The report written, in JSON.
 pub(super) fn review_json(
     path: &Path,
+    format: Format,
     s: &Summary,
     due_within_days: u32,
     unused_days: u32,
 ) -> ReviewJson {
+    let (format, paper) = match format {
+        Format::Html => ("html", None),
+        Format::Pdf(paper) => ("pdf", Some(paper.to_string())),
+    };
     ReviewJson {
         path: display(path),
+        format,
+        paper,
         mode: mode(),
         keys: s.keys,
         active: s.active,
@@ -111,13 +120,14 @@ pub(super) fn review_json(
 /// The report written, for people.
 pub(super) fn review_text(
     path: &Path,
+    format: Format,
     s: &Summary,
     due_within_days: u32,
     unused_days: u32,
 ) -> String {
     let n = |count: usize, one, many| format!("{count} {}", plural_u64(count as u64, one, many));
     format!(
-        "Wrote the key-management review of {} to {} (HTML, mode {}):\n  \
+        "Wrote the key-management review of {} to {} ({format}, mode {}):\n  \
          {} overdue, {} due within {due_within_days} days, {}, {}, {} for {unused_days} days;\n  \
          {} in use with no current recovery kit; the audit log {} ({}).\n\
          It names keys, owners and custodians: treat it and its printouts as confidential.\n",

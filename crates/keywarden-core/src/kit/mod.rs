@@ -7,7 +7,6 @@
 //! out with [`slip39`] (SatoshiLabs SLIP-0039), so that any M of N custodians, and no
 //! fewer, can open it with any SLIP-39 tool.
 
-mod canvas;
 pub mod chunk;
 pub mod document;
 pub mod envelope;

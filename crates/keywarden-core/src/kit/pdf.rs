@@ -3,18 +3,20 @@
 //! A sheet shows a header, its keys, the share words or a passphrase box, QR codes,
 //! typed lines and a page of instructions for heirs.
 //!
-//! The layout is a cursor that moves down the page and starts a new page when the next
-//! block does not fit; every block measures itself first. Text is set in the standard
-//! PDF fonts (Helvetica and Courier, not embedded) with WinAnsiEncoding, so any PDF
-//! reader shows it; QR codes are vector squares, sharp at any printer resolution.
+//! Pages are laid out and written with [`crate::print`] (the standard PDF fonts, not
+//! embedded); QR codes are vector squares, sharp at any printer resolution.
 
-use pdf_writer::{Finish, Name, Pdf, Rect, Ref, TextStr};
 use qrcode::{Color, EcLevel, QrCode};
 use zeroize::Zeroizing;
 
-use super::canvas::Canvas;
-use super::sheet::{Paper, Sheet, SheetKind};
+use super::sheet::{Sheet, SheetKind};
 use super::{KitError, chunk, typed};
+use crate::print::canvas::Canvas;
+use crate::print::font::{
+    BODY, BODY_BOLD, CAPTION, Font, HEADING, MONO, Style, TITLE, VALUE, show, wrap,
+};
+use crate::print::layout::{self, Layout};
+use crate::print::{self, Paper};
 
 /// The most characters in one payload QR code (`KW1 <kit id> i/n <base64>`).
 ///
@@ -43,15 +45,6 @@ const MAX_CODE_COLUMNS: usize = 2;
 const SHARE_MODULE: f32 = 2.0;
 /// The most room the share code may take across, in points.
 const SHARE_CODE_ROOM: f32 = 150.0;
-
-/// Left and right margins, in points.
-const MARGIN_X: f32 = 50.0;
-/// From the top edge to the first line.
-const MARGIN_TOP: f32 = 52.0;
-/// Content stops this high above the bottom edge; the footer sits below.
-const MARGIN_BOTTOM: f32 = 62.0;
-/// The footer's baseline.
-const FOOTER_Y: f32 = 32.0;
 
 /// The commands that read the codes back into the payload (two lines, so that they fit
 /// the page); `{out}` is the file to write. One `zbarimg` per page: given several
@@ -91,48 +84,6 @@ pub fn render(sheets: &[Sheet], paper: Paper) -> Result<Vec<u8>, KitError> {
                 .map(|p| Zeroizing::new(p.into_pdf())),
         );
     }
-    let too_many = || KitError::Document {
-        line: 0,
-        reason: "the sheets need more pages than a PDF can hold".to_owned(),
-    };
-    let count = i32::try_from(pages.len())
-        .ok()
-        .filter(|n| *n <= (i32::MAX - 9) / 2)
-        .ok_or_else(too_many)?;
-    // Objects: 1 catalog, 2 page tree, 3 info, 4..=7 fonts, then a page and its content.
-    let page_ref = |i: i32| Ref::new(8 + 2 * i);
-    let content_ref = |i: i32| Ref::new(9 + 2 * i);
-    let catalog = Ref::new(1);
-    let tree = Ref::new(2);
-    let info = Ref::new(3);
-    let font_ref = |f: Font| Ref::new(4 + f as i32);
-
-    // One allocation for the whole file, so that no partial copy of it is left behind.
-    let capacity = pages.iter().map(|p| p.len() + 512).sum::<usize>() + 16 * 1024;
-    let mut pdf = Pdf::with_capacity(capacity);
-    pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree).kids((0..count).map(page_ref)).count(count);
-    for font in Font::ALL {
-        pdf.type1_font(font_ref(font))
-            .base_font(font.base())
-            .encoding_predefined(Name(b"WinAnsiEncoding"));
-    }
-    let (width, height) = paper.size_pt();
-    for (i, content) in (0..count).zip(&pages) {
-        let mut page = pdf.page(page_ref(i));
-        page.media_box(Rect::new(0.0, 0.0, width, height))
-            .parent(tree)
-            .contents(content_ref(i));
-        let mut resources = page.resources();
-        let mut fonts = resources.fonts();
-        for font in Font::ALL {
-            fonts.pair(font.resource(), font_ref(font));
-        }
-        fonts.finish();
-        resources.finish();
-        page.finish();
-        pdf.stream(content_ref(i), content);
-    }
     let mut kits: Vec<String> = Vec::new();
     for sheet in sheets {
         let id = sheet.kit.to_string();
@@ -141,11 +92,11 @@ pub fn render(sheets: &[Sheet], paper: Paper) -> Result<Vec<u8>, KitError> {
         }
     }
     let title = format!("Keywarden recovery kit {}", kits.join(", "));
-    pdf.document_info(info)
-        .title(TextStr(&title))
-        .creator(TextStr("Keywarden"))
-        .producer(TextStr("Keywarden"));
-    Ok(pdf.finish())
+    let pages: Vec<&[u8]> = pages.iter().map(|p| p.as_slice()).collect();
+    print::document(&pages, paper, &title).map_err(|_| KitError::Document {
+        line: 0,
+        reason: "the sheets need more pages than a PDF can hold".to_owned(),
+    })
 }
 
 /// One sheet's pages as standalone SVG documents, exactly as [`render`] draws them: the
@@ -196,502 +147,19 @@ fn sheet_pages(sheet: &Sheet, paper: Paper, svg: bool) -> Result<Vec<Canvas>, Ki
     Ok(pages)
 }
 
-// ---------------------------------------------------------------------------------------
-// Fonts and text
-
-/// The four standard fonts a sheet uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Font {
-    Sans = 0,
-    SansBold = 1,
-    Mono = 2,
-    MonoBold = 3,
-}
-
-impl Font {
-    const ALL: [Font; 4] = [Font::Sans, Font::SansBold, Font::Mono, Font::MonoBold];
-
-    /// The font's name in page resources.
-    fn resource(self) -> Name<'static> {
-        Name(match self {
-            Font::Sans => b"F1",
-            Font::SansBold => b"F2",
-            Font::Mono => b"F3",
-            Font::MonoBold => b"F4",
-        })
-    }
-
-    /// The font as SVG attributes: the standard font, or the nearest one a browser has.
-    fn svg(self) -> &'static str {
-        match self {
-            Font::Sans => "font-family=\"Helvetica, Arial, sans-serif\"",
-            Font::SansBold => "font-family=\"Helvetica, Arial, sans-serif\" font-weight=\"bold\"",
-            Font::Mono => "font-family=\"Courier, 'Courier New', monospace\"",
-            Font::MonoBold => {
-                "font-family=\"Courier, 'Courier New', monospace\" font-weight=\"bold\""
-            }
-        }
-    }
-
-    /// The standard font's PostScript name.
-    fn base(self) -> Name<'static> {
-        Name(match self {
-            Font::Sans => b"Helvetica",
-            Font::SansBold => b"Helvetica-Bold",
-            Font::Mono => b"Courier",
-            Font::MonoBold => b"Courier-Bold",
-        })
-    }
-
-    /// The advance width of one WinAnsi byte, in thousandths of an em.
-    fn advance(self, byte: u8) -> u16 {
-        let table = match self {
-            Font::Mono | Font::MonoBold => return 600,
-            Font::Sans => &HELVETICA,
-            Font::SansBold => &HELVETICA_BOLD,
-        };
-        let bold = self == Font::SansBold;
-        match byte {
-            32..=126 => table[usize::from(byte - 32)],
-            0x91 | 0x92 => {
-                if bold {
-                    278
-                } else {
-                    222
-                }
-            }
-            0x95 => 350,
-            0x96 => 556,
-            0x97 | 0x85 => 1000,
-            0xB7 => 278,
-            // Other letters: a generous width, so that wrapping errs on the safe side.
-            _ => 722,
-        }
-    }
-}
-
-/// Helvetica's advance widths of ASCII 32–126 (Adobe's AFM, WinAnsi's quotesingle and
-/// grave at 39 and 96).
-const HELVETICA: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
-    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
-    667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
-    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
-];
-
-/// Helvetica-Bold's advance widths of ASCII 32–126.
-const HELVETICA_BOLD: [u16; 95] = [
-    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667,
-    611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
-    667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556,
-    278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
-];
-
-/// Text as WinAnsiEncoding bytes, the encoding of the standard fonts.
-///
-/// ASCII and Latin-1 (U+00A0–U+00FF) map to themselves, and the typographic extras of
-/// WinAnsi (dashes, curly quotes, `…`, `•`, `€`, `™`, Œ, Š, Ž, Ÿ and their small forms) to
-/// their codes. Anything else, including control characters and every non-Latin
-/// script, prints as `?`: a key or custodian named in Greek or Chinese shows as question
-/// marks on the sheet. The machine-readable parts (QR codes and typed lines) are
-/// ASCII, and the recovery document inside keeps every name exactly.
-fn winansi(text: &str) -> Vec<u8> {
-    text.chars().map(winansi_byte).collect()
-}
-
-/// `text` with each character WinAnsi lacks as `?`: what the PDF shows, for the SVG.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if winansi_byte(c) == b'?' { '?' } else { c })
-        .collect()
-}
-
-/// One character's WinAnsi code, `?` when it has none.
-fn winansi_byte(c: char) -> u8 {
-    match c {
-        ' '..='~' | '\u{A0}'..='\u{FF}' => u8::try_from(u32::from(c)).unwrap_or(b'?'),
-        '€' => 0x80,
-        '‚' => 0x82,
-        'ƒ' => 0x83,
-        '„' => 0x84,
-        '…' => 0x85,
-        '†' => 0x86,
-        '‡' => 0x87,
-        'ˆ' => 0x88,
-        '‰' => 0x89,
-        'Š' => 0x8A,
-        '‹' => 0x8B,
-        'Œ' => 0x8C,
-        'Ž' => 0x8E,
-        '‘' => 0x91,
-        '’' => 0x92,
-        '“' => 0x93,
-        '”' => 0x94,
-        '•' => 0x95,
-        '–' => 0x96,
-        '—' => 0x97,
-        '˜' => 0x98,
-        '™' => 0x99,
-        'š' => 0x9A,
-        '›' => 0x9B,
-        'œ' => 0x9C,
-        'ž' => 0x9E,
-        'Ÿ' => 0x9F,
-        _ => b'?',
-    }
-}
-
-/// How text is set: font, size, gray level (0 black) and line height, in points.
-#[derive(Debug, Clone, Copy)]
-struct Style {
-    font: Font,
-    size: f32,
-    gray: f32,
-    leading: f32,
-}
-
-impl Style {
-    const fn new(font: Font, size: f32, leading: f32) -> Style {
-        Style {
-            font,
-            size,
-            gray: 0.0,
-            leading,
-        }
-    }
-
-    const fn gray(self, gray: f32) -> Style {
-        Style { gray, ..self }
-    }
-
-    /// The width of `text`, in points.
-    fn width(self, text: &str) -> f32 {
-        let units: u32 = winansi(text)
-            .iter()
-            .map(|b| u32::from(self.font.advance(*b)))
-            .sum();
-        units as f32 * self.size / 1000.0
-    }
-}
-
-const TITLE: Style = Style::new(Font::SansBold, 20.0, 26.0);
+/// The sheet's kind under the title.
 const KIND: Style = Style::new(Font::SansBold, 13.0, 19.0);
-const HEADING: Style = Style::new(Font::SansBold, 11.5, 17.0);
-const BODY: Style = Style::new(Font::Sans, 9.5, 13.0);
-const BODY_BOLD: Style = Style::new(Font::SansBold, 9.5, 13.0);
-const LABEL: Style = Style::new(Font::Sans, 8.5, 12.0).gray(0.35);
-const VALUE: Style = Style::new(Font::SansBold, 9.5, 12.0);
+/// The kit id.
 const ID: Style = Style::new(Font::MonoBold, 10.0, 12.0);
-const MONO: Style = Style::new(Font::Mono, 8.5, 11.0);
-const COMMAND: Style = Style::new(Font::Mono, 8.5, 11.0);
+/// A share word, and its number beside it.
 const WORD: Style = Style::new(Font::MonoBold, 13.5, 21.0);
 const WORD_NUMBER: Style = Style::new(Font::Sans, 8.5, 21.0).gray(0.4);
+/// A typed line of the payload.
 const TYPED: Style = Style::new(Font::Mono, 10.0, 13.0);
 /// The instructions page for heirs: a little tighter, so that it fits one page.
 const HEIRS: Style = Style::new(Font::Sans, 9.0, 12.0);
 const HEIRS_BOLD: Style = Style::new(Font::SansBold, 9.0, 12.0);
 const HEIRS_HEADING: Style = Style::new(Font::SansBold, 10.5, 15.0);
-const CAPTION: Style = Style::new(Font::Sans, 8.0, 10.5).gray(0.3);
-const FOOTER: Style = Style::new(Font::Sans, 8.0, 10.0).gray(0.35);
-
-/// `text` in lines no wider than `max` points: words are kept whole when they fit a
-/// line, and broken between characters when they do not (long fingerprints).
-fn wrap(style: Style, text: &str, max: f32) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut current = String::new();
-    for word in text.split_whitespace() {
-        let joined = if current.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{current} {word}")
-        };
-        if style.width(&joined) <= max {
-            current = joined;
-            continue;
-        }
-        if !current.is_empty() {
-            lines.push(std::mem::take(&mut current));
-        }
-        for c in word.chars() {
-            current.push(c);
-            if style.width(&current) > max && current.chars().count() > 1 {
-                current.pop();
-                lines.push(std::mem::take(&mut current));
-                current.push(c);
-            }
-        }
-    }
-    if !current.is_empty() || lines.is_empty() {
-        lines.push(current);
-    }
-    lines
-}
-
-/// `text` cut to `max` points, ending in `…` when it was cut.
-fn fit(style: Style, text: &str, max: f32) -> String {
-    if style.width(text) <= max {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    for c in text.chars() {
-        out.push(c);
-        if style.width(&format!("{out}…")) > max {
-            out.pop();
-            break;
-        }
-    }
-    format!("{}…", out.trim_end())
-}
-
-/// Sets one line of text with its baseline at `(x, baseline)`.
-fn show(content: &mut Canvas, style: Style, x: f32, baseline: f32, text: &str) {
-    let bytes = Zeroizing::new(winansi(text));
-    let shown = Zeroizing::new(printable(text));
-    content
-        .set_fill_gray(style.gray)
-        .text(
-            (style.font.resource(), style.font.svg()),
-            style.size,
-            (x, baseline),
-            &bytes,
-            &shown,
-        )
-        .set_fill_gray(0.0);
-}
-
-// ---------------------------------------------------------------------------------------
-// The layout cursor
-
-/// Pages being laid out, and the cursor: `y` is the top of the next line, in points
-/// from the bottom edge.
-struct Layout {
-    width: f32,
-    height: f32,
-    done: Vec<Canvas>,
-    page: Canvas,
-    /// Pages are recorded as SVG too.
-    svg: bool,
-    y: f32,
-    /// Nothing is on the current page yet.
-    fresh: bool,
-}
-
-impl Layout {
-    fn new(paper: Paper, svg: bool) -> Layout {
-        let (width, height) = paper.size_pt();
-        Layout {
-            width,
-            height,
-            done: Vec::new(),
-            page: Canvas::new(height, svg),
-            svg,
-            y: height - MARGIN_TOP,
-            fresh: true,
-        }
-    }
-
-    fn left(&self) -> f32 {
-        MARGIN_X
-    }
-
-    fn right(&self) -> f32 {
-        self.width - MARGIN_X
-    }
-
-    /// The width of the text column.
-    fn measure(&self) -> f32 {
-        self.right() - self.left()
-    }
-
-    /// Starts a new page (unless the current one is still empty).
-    fn new_page(&mut self) {
-        if self.fresh {
-            return;
-        }
-        let page = std::mem::replace(&mut self.page, Canvas::new(self.height, self.svg));
-        self.done.push(page);
-        self.y = self.height - MARGIN_TOP;
-        self.fresh = true;
-    }
-
-    /// Makes room for a block `height` points tall: a new page when it does not fit the
-    /// rest of this one. Returns whether a page was started.
-    fn ensure(&mut self, height: f32) -> bool {
-        if self.y - height < MARGIN_BOTTOM && !self.fresh {
-            self.new_page();
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Vertical space, dropped at the top of a page.
-    fn space(&mut self, height: f32) {
-        if !self.fresh {
-            self.y -= height;
-        }
-    }
-
-    /// The baseline of a line of `style` whose box starts at `top`.
-    fn baseline(style: Style, top: f32) -> f32 {
-        // Helvetica's caps rise 0.72 em and its descenders fall 0.21 em: centre that.
-        top - (style.leading - 0.93 * style.size) / 2.0 - 0.72 * style.size
-    }
-
-    /// Sets text at the cursor's line, at `x`, without moving the cursor.
-    fn put(&mut self, style: Style, x: f32, text: &str) {
-        let baseline = Layout::baseline(style, self.y);
-        show(&mut self.page, style, x, baseline, text);
-        self.fresh = false;
-    }
-
-    /// One line of text at `x`; the cursor moves down.
-    fn line(&mut self, style: Style, x: f32, text: &str) {
-        self.ensure(style.leading);
-        self.put(style, x, text);
-        self.y -= style.leading;
-    }
-
-    /// The height of [`Layout::paragraph`]'s lines.
-    fn paragraph_height(&self, style: Style, indent: f32, text: &str) -> f32 {
-        style.leading * wrap(style, text, self.measure() - indent).len() as f32
-    }
-
-    /// A wrapped paragraph, `indent` points in.
-    fn paragraph(&mut self, style: Style, indent: f32, text: &str) {
-        let x = self.left() + indent;
-        for line in wrap(style, text, self.measure() - indent) {
-            self.line(style, x, &line);
-        }
-    }
-
-    /// A section heading, kept on a page with the first `keep` points below it.
-    fn heading(&mut self, text: &str, keep: f32) {
-        self.heading_in(HEADING, text, keep);
-    }
-
-    /// A heading in `style`, with space above it in proportion.
-    fn heading_in(&mut self, style: Style, text: &str, keep: f32) {
-        self.space(style.size * 0.8);
-        self.ensure(style.leading + 2.0 + keep);
-        let x = self.left();
-        self.line(style, x, text);
-        self.space(2.0);
-    }
-
-    /// A label in the left column and its wrapped value beside it, kept together.
-    fn labelled(&mut self, indent: f32, label_width: f32, label: &str, value: Style, text: &str) {
-        self.row(indent, label_width, &[(label, value, text)]);
-    }
-
-    /// Labelled values side by side in equal columns, each wrapped in its own; the row is
-    /// kept together.
-    fn row(&mut self, indent: f32, label_width: f32, cells: &[(&str, Style, &str)]) {
-        let column = (self.measure() - indent) / cells.len().max(1) as f32;
-        let gutter = if cells.len() > 1 { 8.0 } else { 0.0 };
-        let wrapped: Vec<Vec<String>> = cells
-            .iter()
-            .map(|(_, value, text)| wrap(*value, text, column - label_width - gutter))
-            .collect();
-        let height = cells
-            .iter()
-            .zip(&wrapped)
-            .map(|((_, value, _), lines)| value.leading * lines.len() as f32)
-            .fold(0.0, f32::max);
-        self.ensure(height);
-        let top = self.y;
-        for (i, ((label, value, _), lines)) in cells.iter().zip(&wrapped).enumerate() {
-            let x = self.left() + indent + i as f32 * column;
-            let label_style = Style {
-                leading: value.leading,
-                ..LABEL
-            };
-            self.y = top;
-            self.put(label_style, x, label);
-            for line in lines {
-                self.put(*value, x + label_width, line);
-                self.y -= value.leading;
-            }
-        }
-        self.y = top - height;
-    }
-
-    /// A thin rule across the column.
-    fn rule(&mut self) {
-        self.space(6.0);
-        let (left, right, y) = (self.left(), self.right(), self.y);
-        self.page
-            .set_stroke_gray(0.6)
-            .set_line_width(0.5)
-            .move_to(left, y)
-            .line_to(right, y)
-            .stroke();
-        self.fresh = false;
-        self.y -= 6.0;
-    }
-
-    /// Commands in monospace on a light panel, `indent` points in.
-    fn commands(&mut self, indent: f32, commands: &[String]) {
-        let room = self.measure() - indent - 12.0;
-        let lines: Vec<String> = commands
-            .iter()
-            .flat_map(|c| {
-                if COMMAND.width(c) <= room {
-                    vec![c.clone()]
-                } else {
-                    wrap(COMMAND, c, room)
-                }
-            })
-            .collect();
-        let height = COMMAND.leading * lines.len() as f32 + 6.0;
-        self.space(2.0);
-        self.ensure(height);
-        let (x, y, w) = (self.left() + indent, self.y, self.measure() - indent);
-        self.page
-            .set_fill_gray(0.93)
-            .rect(x, y - height, w, height)
-            .fill_nonzero()
-            .set_fill_gray(0.0);
-        self.fresh = false;
-        self.y -= 3.0;
-        for line in &lines {
-            self.put(COMMAND, x + 6.0, line);
-            self.y -= COMMAND.leading;
-        }
-        self.y -= 5.0;
-    }
-
-    /// A numbered step: its text, then its commands.
-    fn step(&mut self, style: Style, number: usize, text: &str, commands: &[String]) {
-        const HANG: f32 = 16.0;
-        let lines = wrap(style, text, self.measure() - HANG);
-        let first = style.leading + if commands.is_empty() { 0.0 } else { 20.0 };
-        self.ensure(first.max(style.leading * lines.len().min(3) as f32));
-        let x = self.left();
-        let bold = Style {
-            font: Font::SansBold,
-            ..style
-        };
-        self.put(bold, x, &format!("{number}."));
-        for line in &lines {
-            self.line(style, x + HANG, line);
-        }
-        if !commands.is_empty() {
-            self.commands(HANG, commands);
-        }
-        self.space(3.0);
-    }
-
-    /// The finished pages.
-    fn finish(mut self) -> Vec<Canvas> {
-        if !self.fresh || self.done.is_empty() {
-            self.done.push(self.page);
-        }
-        self.done
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // QR codes
@@ -1508,16 +976,6 @@ fn vault_heirs_page(l: &mut Layout, sheet: &Sheet, threshold: u8) {
 
 /// The footer of one page: who and what it belongs to, and its place in the sheet.
 fn footer(page: &mut Canvas, paper: Paper, sheet: &Sheet, number: usize, count: usize) {
-    let (width, _) = paper.size_pt();
-    let (left, right) = (MARGIN_X, width - MARGIN_X);
-    page.set_stroke_gray(0.6)
-        .set_line_width(0.5)
-        .move_to(left, FOOTER_Y + 12.0)
-        .line_to(right, FOOTER_Y + 12.0)
-        .stroke();
-    let place = format!("page {number} of {count}");
-    let place_width = FOOTER.width(&place);
-    show(page, FOOTER, right - place_width, FOOTER_Y, &place);
     let mut about = format!(
         "Keywarden recovery kit {} · generation {}",
         sheet.kit, sheet.generation
@@ -1530,8 +988,7 @@ fn footer(page: &mut Canvas, paper: Paper, sheet: &Sheet, number: usize, count: 
     if let Some(custodian) = &sheet.custodian {
         about.push_str(&format!(" · custodian {custodian}"));
     }
-    let about = fit(FOOTER, &about, right - left - place_width - 24.0);
-    show(page, FOOTER, left, FOOTER_Y, &about);
+    layout::footer(page, paper, &about, number, count);
 }
 
 #[cfg(test)]
@@ -1562,34 +1019,6 @@ mod tests {
             share,
             payload: payload(3000),
         }
-    }
-
-    #[test]
-    fn winansi_maps_latin1_and_the_extras_and_nothing_else() {
-        assert_eq!(winansi("Az09 ~"), b"Az09 ~");
-        assert_eq!(winansi("é ß ÿ\u{A0}"), [0xE9, b' ', 0xDF, b' ', 0xFF, 0xA0]);
-        assert_eq!(winansi("—–·’…€"), [0x97, 0x96, 0xB7, 0x92, 0x85, 0x80]);
-        assert_eq!(winansi("Ωκ中\n\t\u{7F}\u{80}"), b"???????");
-        assert_eq!(winansi("Ž ž Ÿ"), [0x8E, b' ', 0x9E, b' ', 0x9F]);
-    }
-
-    #[test]
-    fn wrapped_lines_fit_and_keep_every_character() {
-        let text = "spki-sha256 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef \
-                    and some words";
-        for style in [BODY, BODY_BOLD, MONO, HEADING] {
-            let lines = wrap(style, text, 120.0);
-            assert!(lines.len() > 2);
-            assert!(lines.iter().all(|l| style.width(l) <= 120.0), "{lines:?}");
-            let joined: String = lines.concat();
-            assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
-        }
-        assert_eq!(wrap(BODY, "", 100.0), vec![String::new()]);
-        // Courier is 0.6 em a character; Helvetica's W is 0.944 em.
-        assert!((MONO.width("abcde") - 5.0 * 0.6 * MONO.size).abs() < 1e-3);
-        assert!((BODY.width("W") - 0.944 * BODY.size).abs() < 1e-3);
-        let cut = fit(FOOTER, &"x".repeat(500), 100.0);
-        assert!(FOOTER.width(&cut) <= 100.0 && cut.ends_with('…'));
     }
 
     #[test]
@@ -1663,7 +1092,7 @@ mod tests {
             .max()
             .unwrap();
         for paper in [Paper::A4, Paper::Letter] {
-            let measure = paper.size_pt().0 - 2.0 * MARGIN_X;
+            let measure = paper.size_pt().0 - 2.0 * layout::MARGIN_X;
             let cell = (measure - 8.0 * (MAX_CODE_COLUMNS - 1) as f32) / MAX_CODE_COLUMNS as f32;
             // Two codes a row, each module at least 0.64 mm.
             assert!(cell / widest as f32 >= MIN_MODULE, "{paper}: {widest}");

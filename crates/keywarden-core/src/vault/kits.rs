@@ -17,8 +17,9 @@ use crate::keyslot::{Keyslot, KeyslotKind, recovery_passphrase};
 use crate::kit::register::{
     Custody, KitKey, KitKind, KitRecord, KitStatus, REGISTER_ROW, RegisterV1, next_generation,
 };
-use crate::kit::sheet::{Paper, Sheet, SheetKey, SheetKind};
+use crate::kit::sheet::{Sheet, SheetKey, SheetKind};
 use crate::kit::{KitDocument, KitEntry, KitError, KitId, envelope, pdf, slip39};
+use crate::print::Paper;
 use crate::secret::{KeyFile, Passphrase};
 use crate::state::KeyState;
 

@@ -29,8 +29,9 @@ use std::process::Command;
 
 use keywarden_core::kit::KitId;
 use keywarden_core::kit::pdf::render;
-use keywarden_core::kit::sheet::{Paper, Sheet, SheetKey, SheetKind};
+use keywarden_core::kit::sheet::{Sheet, SheetKey, SheetKind};
 use keywarden_core::kit::slip39::Share;
+use keywarden_core::print::Paper;
 use zeroize::Zeroizing;
 
 /// Resolution of the goldens: enough to see every line of text and each code's place,

@@ -15,8 +15,9 @@ use std::process::Command;
 use keywarden_core::kit::chunk::Assembler;
 use keywarden_core::kit::envelope::{self, Key, Lock};
 use keywarden_core::kit::pdf::render;
-use keywarden_core::kit::sheet::{Paper, Sheet, SheetKey, SheetKind};
+use keywarden_core::kit::sheet::{Sheet, SheetKey, SheetKind};
 use keywarden_core::kit::{KitId, slip39, typed};
+use keywarden_core::print::Paper;
 use zeroize::Zeroizing;
 
 /// A recovery document about as long as one RSA-4096 key's: its sealed payload is about

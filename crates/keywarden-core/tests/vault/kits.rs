@@ -5,8 +5,8 @@
 use keywarden_core::kit::chunk::{self, MAX_CHUNK_CHARS};
 use keywarden_core::kit::recovery::Recovery;
 use keywarden_core::kit::register::{KitKind, KitStatus};
-use keywarden_core::kit::sheet::Paper;
 use keywarden_core::kit::{KitError, typed};
+use keywarden_core::print::Paper;
 use keywarden_core::vault::{KitLock, KitRequest, PreparedKit, Restored};
 use keywarden_core::{Action, Algorithm, AuditFilter, KeyId, KeyState, RecordError, UnlockedVault};
 use zeroize::Zeroizing;

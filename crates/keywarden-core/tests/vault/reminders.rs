@@ -444,7 +444,7 @@ fn an_unlock_rewrites_the_plaintext_copy_only_when_it_differs() {
 fn a_current_kit_is_due_for_a_drill_until_it_is_drilled_or_superseded() {
     use keywarden_core::kit::chunk::{self, MAX_CHUNK_CHARS};
     use keywarden_core::kit::recovery::Recovery;
-    use keywarden_core::kit::sheet::Paper;
+    use keywarden_core::print::Paper;
     use keywarden_core::reminder::DueSubject;
     use keywarden_core::vault::{KitLock, KitRequest};
 

@@ -5,7 +5,7 @@
 use keywarden_core::kit::KitError;
 use keywarden_core::kit::recovery::Recovery;
 use keywarden_core::kit::register::{KitKind, KitStatus};
-use keywarden_core::kit::sheet::Paper;
+use keywarden_core::print::Paper;
 use keywarden_core::vault::{KitLock, KitRequest, PreparedKit};
 use keywarden_core::{
     Action, Algorithm, AuditFilter, ChangePassphraseError, KeyFile, Outcome, RecordError,

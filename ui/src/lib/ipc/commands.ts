@@ -37,7 +37,9 @@ import type {
   Policy,
   PublicExport,
   PublicExportRequest,
+  Paper,
   Purpose,
+  ReportFormat,
   RevealedSecret,
   RevealRequest,
   SecretExport,
@@ -239,11 +241,16 @@ export const calendarExport = (path: string, naming: CalendarNaming, overwrite =
   call<CalendarExport>('calendar_export', { path, naming, overwrite });
 
 /**
- * Writes the key-management review report (one printable HTML file) at `path` (mode 0600).
- * `unusedDays` null: the default window of 90 days. Audited.
+ * Writes the key-management review report at `path` (mode 0600): one printable HTML file, or
+ * a PDF on `paper`. `unusedDays` null: the default window of 90 days. Audited.
  */
-export const reportExport = (path: string, unusedDays: number | null = null, overwrite = false) =>
-  call<ReportExport>('report_export', { path, unusedDays, overwrite });
+export const reportExport = (
+  path: string,
+  format: ReportFormat = 'html',
+  paper: Paper = 'a4',
+  unusedDays: number | null = null,
+  overwrite = false,
+) => call<ReportExport>('report_export', { path, format, paper, unusedDays, overwrite });
 
 /** Puts off the reminders of one of a key's due dates until `until` (RFC 3339), with a reason. Audited. */
 export const reminderSnooze = (id: string, kind: DueKind, until: string, reason: string) =>

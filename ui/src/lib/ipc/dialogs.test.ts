@@ -46,7 +46,7 @@ describe('dialogs', () => {
 
   it('saves the review report as HTML, starting at the suggested name', async () => {
     vi.mocked(save).mockResolvedValue('/home/a/review');
-    await expect(pickReportLocation('key-review-2027-03-01.html')).resolves.toBe('/home/a/review.html');
+    await expect(pickReportLocation('key-review-2027-03-01.html', 'html')).resolves.toBe('/home/a/review.html');
     expect(save).toHaveBeenCalledWith(
       expect.objectContaining({
         defaultPath: 'key-review-2027-03-01.html',
@@ -54,9 +54,19 @@ describe('dialogs', () => {
       }),
     );
     vi.mocked(save).mockResolvedValue('/home/a/Review.HTM');
-    await expect(pickReportLocation('r.html')).resolves.toBe('/home/a/Review.HTM');
+    await expect(pickReportLocation('r.html', 'html')).resolves.toBe('/home/a/Review.HTM');
     vi.mocked(save).mockResolvedValue(null);
-    await expect(pickReportLocation('r.html')).resolves.toBeNull();
+    await expect(pickReportLocation('r.html', 'html')).resolves.toBeNull();
+  });
+
+  it('saves a PDF report as .pdf', async () => {
+    vi.mocked(save).mockResolvedValue('/home/a/review');
+    await expect(pickReportLocation('key-review-2027-03-01.pdf', 'pdf')).resolves.toBe('/home/a/review.pdf');
+    expect(save).toHaveBeenLastCalledWith(
+      expect.objectContaining({ filters: [{ name: 'PDF document', extensions: ['pdf'] }] }),
+    );
+    vi.mocked(save).mockResolvedValue('/home/a/Review.PDF');
+    await expect(pickReportLocation('r.pdf', 'pdf')).resolves.toBe('/home/a/Review.PDF');
   });
 
   it('picks any single file as a key file', async () => {

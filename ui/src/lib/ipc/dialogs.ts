@@ -1,6 +1,7 @@
 // Native file pickers. Each resolves with a path, or null when the person cancels.
 import { open, save } from '@tauri-apps/plugin-dialog';
 import { IpcError } from './error';
+import type { ReportFormat } from './types';
 
 export const VAULT_EXTENSION = 'keywarden';
 
@@ -60,17 +61,22 @@ export async function pickCalendarLocation(defaultPath: string): Promise<string 
 }
 
 /** Asks where to save the key-management review report; adds `.html` when the dialog did not. */
-export async function pickReportLocation(defaultPath: string): Promise<string | null> {
+export async function pickReportLocation(defaultPath: string, format: ReportFormat): Promise<string | null> {
+  const filter =
+    format === 'pdf'
+      ? { name: 'PDF document', extensions: ['pdf'] }
+      : { name: 'HTML document', extensions: ['html', 'htm'] };
   const path = await pick(() =>
     save({
       title: 'Save the key-management review report',
       defaultPath,
-      filters: [{ name: 'HTML document', extensions: ['html', 'htm'] }],
+      filters: [filter],
       canCreateDirectories: true,
     }),
   );
-  if (path === null || /\.html?$/i.test(path)) return path;
-  return `${path}.html`;
+  const extension = format === 'pdf' ? /\.pdf$/i : /\.html?$/i;
+  if (path === null || extension.test(path)) return path;
+  return `${path}.${format}`;
 }
 
 /** Asks for the folder to save a recovery kit in. */

@@ -429,6 +429,9 @@ export interface CalendarExport {
   names: boolean;
 }
 
+/** What a review report is written as: one self-contained HTML file, or a PDF. */
+export type ReportFormat = 'html' | 'pdf';
+
 /** What `report_export` wrote: the file and the numbers of the review report's summary. */
 export interface ReportExport {
   path: string;

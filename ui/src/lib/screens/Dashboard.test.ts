@@ -275,6 +275,8 @@ describe('Dashboard', () => {
       },
     });
     await user.click(screen.getByTestId('report-open'));
+    await user.click(screen.getByTestId('report-format-html'));
+    expect(screen.queryByTestId('report-paper-a4')).not.toBeInTheDocument();
     const days = screen.getByTestId('report-unused-days');
     expect(days).toHaveValue(90);
     await user.clear(days);
@@ -296,8 +298,8 @@ describe('Dashboard', () => {
     );
     expect(screen.queryByTestId('report-audit-broken')).not.toBeInTheDocument();
     expect(callsTo('report_export')).toEqual([
-      { path: '/home/a/review.html', unusedDays: 30, overwrite: false },
-      { path: '/home/a/review.html', unusedDays: 30, overwrite: true },
+      { path: '/home/a/review.html', format: 'html', paper: 'letter', unusedDays: 30, overwrite: false },
+      { path: '/home/a/review.html', format: 'html', paper: 'letter', unusedDays: 30, overwrite: true },
     ]);
   });
 
@@ -312,6 +314,13 @@ describe('Dashboard', () => {
     expect(callsTo('report_export')).toEqual([]);
     await user.type(screen.getByTestId('report-path'), '/home/a/typed.html');
     expect(screen.getByTestId('report-save')).toBeEnabled();
+    // A PDF by default; choosing a format gives the path its extension.
+    expect(screen.getByTestId('report-format-pdf')).toBeChecked();
+    await user.click(screen.getByTestId('report-format-pdf'));
+    await user.click(screen.getByTestId('report-format-html'));
+    expect(screen.getByTestId('report-path')).toHaveValue('/home/a/typed.html');
+    await user.click(screen.getByTestId('report-format-pdf'));
+    expect(screen.getByTestId('report-path')).toHaveValue('/home/a/typed.pdf');
     await user.clear(screen.getByTestId('report-unused-days'));
     await user.type(screen.getByTestId('report-unused-days'), '0');
     expect(screen.getByTestId('report-save')).toBeDisabled();
@@ -328,7 +337,8 @@ describe('Dashboard', () => {
     });
     await user.click(screen.getByTestId('report-open'));
     await user.clear(screen.getByTestId('report-unused-days'));
-    await user.type(screen.getByTestId('report-path'), '  /home/a/key-review.html ');
+    await user.type(screen.getByTestId('report-path'), '  /home/a/key-review.pdf ');
+    await user.click(screen.getByTestId('report-paper-a4'));
     await user.click(screen.getByTestId('report-save'));
     expect(await screen.findByTestId('report-error')).toHaveTextContent('permission denied');
     refuse = false;
@@ -337,8 +347,8 @@ describe('Dashboard', () => {
     expect(screen.getByTestId('report-written')).toHaveTextContent('audit log not intact');
     // Left empty, the window is the shell's default.
     expect(callsTo('report_export')).toEqual([
-      { path: '/home/a/key-review.html', unusedDays: null, overwrite: false },
-      { path: '/home/a/key-review.html', unusedDays: null, overwrite: false },
+      { path: '/home/a/key-review.pdf', format: 'pdf', paper: 'a4', unusedDays: null, overwrite: false },
+      { path: '/home/a/key-review.pdf', format: 'pdf', paper: 'a4', unusedDays: null, overwrite: false },
     ]);
     await user.click(screen.getByTestId('report-done'));
     expect(screen.queryByTestId('report-dialog')).not.toBeInTheDocument();
@@ -355,13 +365,15 @@ describe('Dashboard', () => {
       },
     });
     await user.click(screen.getByTestId('report-open'));
-    await user.type(screen.getByTestId('report-path'), '/home/a/review.html');
+    await user.type(screen.getByTestId('report-path'), '/home/a/review.pdf');
     await user.click(screen.getByTestId('report-save'));
-    expect(await screen.findByRole('alertdialog')).toHaveTextContent('/home/a/review.html already exists.');
+    expect(await screen.findByRole('alertdialog')).toHaveTextContent('/home/a/review.pdf already exists.');
     await user.click(screen.getByTestId('confirm-cancel'));
     expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
     expect(screen.queryByTestId('report-written')).not.toBeInTheDocument();
-    expect(callsTo('report_export')).toEqual([{ path: '/home/a/review.html', unusedDays: 90, overwrite: false }]);
+    expect(callsTo('report_export')).toEqual([
+      { path: '/home/a/review.pdf', format: 'pdf', paper: 'letter', unusedDays: 90, overwrite: false },
+    ]);
     await user.click(screen.getByTestId('report-save'));
     await user.click(await screen.findByRole('button', { name: 'Replace it' }));
     await vi.waitFor(() => expect(callsTo('report_export')).toHaveLength(3));
@@ -370,11 +382,11 @@ describe('Dashboard', () => {
     expect(screen.getByTestId('report-path')).toBeDisabled();
     expect(screen.getByTestId('report-unused-days')).toBeDisabled();
     finish();
-    expect(await screen.findByTestId('report-written')).toHaveTextContent('Wrote /home/a/review.html: 12 keys');
+    expect(await screen.findByTestId('report-written')).toHaveTextContent('Wrote /home/a/review.pdf: 12 keys');
     expect(callsTo('report_export')).toEqual([
-      { path: '/home/a/review.html', unusedDays: 90, overwrite: false },
-      { path: '/home/a/review.html', unusedDays: 90, overwrite: false },
-      { path: '/home/a/review.html', unusedDays: 90, overwrite: true },
+      { path: '/home/a/review.pdf', format: 'pdf', paper: 'letter', unusedDays: 90, overwrite: false },
+      { path: '/home/a/review.pdf', format: 'pdf', paper: 'letter', unusedDays: 90, overwrite: false },
+      { path: '/home/a/review.pdf', format: 'pdf', paper: 'letter', unusedDays: 90, overwrite: true },
     ]);
   });
 

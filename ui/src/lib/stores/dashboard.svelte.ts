@@ -10,7 +10,9 @@ import {
   type DueItem,
   type DueKind,
   type KeyState,
+  type Paper,
   type ReportExport,
+  type ReportFormat,
 } from '$lib/ipc';
 import type { VaultStore } from './vault.svelte';
 
@@ -135,8 +137,16 @@ export function calendarFileName(now: Date = new Date()): string {
 }
 
 /** A file name to suggest for the review report: `key-review-2027-03-01.html`. */
-export function reportFileName(now: Date = new Date()): string {
-  return `key-review-${localDay(now)}.html`;
+export function reportFileName(format: ReportFormat, now: Date = new Date()): string {
+  return `key-review-${localDay(now)}.${format}`;
+}
+
+/** `path` with the extension of `format` in place of a report's other one (or none yet). */
+export function withReportExtension(path: string, format: ReportFormat): string {
+  const trimmed = path.trim();
+  if (trimmed === '') return path;
+  const bare = trimmed.replace(/\.(html?|pdf)$/i, '');
+  return `${bare}.${format}`;
 }
 
 /**
@@ -199,9 +209,18 @@ export class DashboardStore {
     return done;
   }
 
-  /** Writes the review report to `path`; `unusedDays` null: 90. `file_exists` unless `overwrite`. */
-  async exportReport(path: string, unusedDays: number | null = null, overwrite = false): Promise<ReportExport> {
-    const done = await this.vault.run(() => ipc.reportExport(path, unusedDays, overwrite));
+  /**
+   * Writes the review report to `path` as `format` (a PDF on `paper`); `unusedDays` null: 90.
+   * `file_exists` unless `overwrite`.
+   */
+  async exportReport(
+    path: string,
+    format: ReportFormat,
+    paper: Paper,
+    unusedDays: number | null = null,
+    overwrite = false,
+  ): Promise<ReportExport> {
+    const done = await this.vault.run(() => ipc.reportExport(path, format, paper, unusedDays, overwrite));
     // The export is in the audit log: the recent entries changed.
     void this.load();
     return done;

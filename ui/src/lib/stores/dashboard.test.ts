@@ -10,6 +10,7 @@ import {
   dayStartInstant,
   latestSnooze,
   reportFileName,
+  withReportExtension,
   reportSummary,
   snoozeBounds,
   stateCounts,
@@ -74,7 +75,13 @@ describe('dashboard items', () => {
       { state: 'compromised', count: 1 },
     ]);
     expect(calendarFileName(new Date(2027, 2, 1))).toBe('keywarden-due-2027-03-01.ics');
-    expect(reportFileName(new Date(2027, 2, 1))).toBe('key-review-2027-03-01.html');
+    expect(reportFileName('html', new Date(2027, 2, 1))).toBe('key-review-2027-03-01.html');
+    expect(reportFileName('pdf', new Date(2027, 2, 1))).toBe('key-review-2027-03-01.pdf');
+    expect(withReportExtension('/home/a/review.html', 'pdf')).toBe('/home/a/review.pdf');
+    expect(withReportExtension('/home/a/Review.HTM', 'pdf')).toBe('/home/a/Review.pdf');
+    expect(withReportExtension('/home/a/review.PDF', 'html')).toBe('/home/a/review.html');
+    expect(withReportExtension('/home/a/review', 'pdf')).toBe('/home/a/review.pdf');
+    expect(withReportExtension('', 'pdf')).toBe('');
     expect(zoneLabel('Etc/UTC')).toBe('UTC');
     expect(zoneLabel('Europe/Berlin')).toBe('Europe/Berlin');
   });
@@ -159,9 +166,11 @@ describe('the review report', () => {
   it('is written with the unused window, and the dashboard reloads to show the export', async () => {
     const { store } = await setup();
     answer({ report_export: () => written, dashboard: () => dashboard() });
-    const done = await store.exportReport('/home/a/key-review.html', 30);
+    const done = await store.exportReport('/home/a/key-review.pdf', 'pdf', 'letter', 30);
     expect(done).toEqual(written);
-    expect(callsTo('report_export')).toEqual([{ path: '/home/a/key-review.html', unusedDays: 30, overwrite: false }]);
+    expect(callsTo('report_export')).toEqual([
+      { path: '/home/a/key-review.pdf', format: 'pdf', paper: 'letter', unusedDays: 30, overwrite: false },
+    ]);
     await vi.waitFor(() => expect(callsTo('dashboard')).toHaveLength(1));
   });
 
@@ -174,11 +183,13 @@ describe('the review report', () => {
       },
       dashboard: () => dashboard(),
     });
-    await expect(store.exportReport('/home/a/key-review.html')).rejects.toMatchObject({ code: 'file_exists' });
-    await expect(store.exportReport('/home/a/key-review.html', null, true)).resolves.toEqual(written);
+    await expect(store.exportReport('/home/a/key-review.html', 'html', 'a4')).rejects.toMatchObject({
+      code: 'file_exists',
+    });
+    await expect(store.exportReport('/home/a/key-review.html', 'html', 'a4', null, true)).resolves.toEqual(written);
     expect(callsTo('report_export')).toEqual([
-      { path: '/home/a/key-review.html', unusedDays: null, overwrite: false },
-      { path: '/home/a/key-review.html', unusedDays: null, overwrite: true },
+      { path: '/home/a/key-review.html', format: 'html', paper: 'a4', unusedDays: null, overwrite: false },
+      { path: '/home/a/key-review.html', format: 'html', paper: 'a4', unusedDays: null, overwrite: true },
     ]);
   });
 });

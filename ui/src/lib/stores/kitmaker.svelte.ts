@@ -92,6 +92,12 @@ export function recipientProblem(recipient: string): string | null {
 }
 
 /** The paper people around here use: Letter in the US and Canada, else A4. */
+/** The paper sizes a kit or a report prints on: value, name, size. */
+export const PAPERS: [Paper, string, string][] = [
+  ['a4', 'A4', '210 × 297 mm'],
+  ['letter', 'Letter', '8.5 × 11 in'],
+];
+
 export function localPaper(locale: string = typeof navigator === 'undefined' ? 'en' : navigator.language): Paper {
   return /-(US|CA|MX|PH)\b/i.test(locale) ? 'letter' : 'a4';
 }

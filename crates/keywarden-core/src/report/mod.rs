@@ -1,6 +1,6 @@
 //! The key-management review report: the agenda of a regular review of the vault's keys,
 //! gathered from an unlocked vault at its clock's now and rendered as one self-contained,
-//! printable HTML document.
+//! printable HTML document (`html.rs`) or as PDF (`pdf.rs`).
 //!
 //! The document has no scripts and loads nothing: no URLs, no fonts, no images; its CSS
 //! is inline, with `@page` and `@media print` rules for A4 and US Letter alike, and a
@@ -11,7 +11,8 @@
 //!
 //! What it reveals, and how stable it is, is in `docs/reports.md`.
 
-use std::fmt::Write as _;
+mod html;
+mod pdf;
 
 use jiff::tz::TimeZone;
 
@@ -23,6 +24,8 @@ use crate::key::{KeyId, KeyRecord};
 use crate::kit::KitId;
 use crate::kit::register::{KitKind, KitRecord, KitStatus};
 use crate::policy::{Finding, Severity};
+use crate::print::Paper;
+pub use crate::print::TooManyPages;
 use crate::reminder::{DueItem, DueKind, Urgency};
 use crate::state::KeyState;
 use crate::vault::UnlockedVault;
@@ -288,572 +291,258 @@ impl ReviewReport {
         }
     }
 
-    /// The report as one HTML document (UTF-8, `<!DOCTYPE html>`), the same bytes for
-    /// the same report.
-    pub fn to_html(&self) -> String {
-        let mut h = Html::default();
-        let title = format!(
+    /// The report as a document in `format`: the same bytes for the same report.
+    ///
+    /// # Errors
+    /// [`TooManyPages`] for a PDF of more pages than a PDF can count (which no vault
+    /// comes near: it takes hundreds of millions of keys).
+    pub fn render(&self, format: Format) -> Result<Vec<u8>, TooManyPages> {
+        match format {
+            Format::Html => Ok(self.to_html().into_bytes()),
+            Format::Pdf(paper) => self.to_pdf(paper),
+        }
+    }
+
+    /// The report's title: what, which vault, which day.
+    fn title(&self) -> String {
+        format!(
             "Key-management review: {}, {}",
             self.vault_file,
             self.day(self.generated_at)
-        );
-        h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-        h.raw(
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-             style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">\n",
-        );
-        h.raw("<meta name=\"referrer\" content=\"no-referrer\">\n");
-        h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        let _ = writeln!(
-            h.0,
-            "<meta name=\"generator\" content=\"Keywarden {}\">",
-            env!("CARGO_PKG_VERSION")
-        );
-        h.raw("<title>");
-        h.text(&title);
-        h.raw("</title>\n<style>\n");
-        h.raw(CSS);
-        h.raw("</style>\n</head>\n<body>\n");
-        self.header(&mut h);
-        self.summary_section(&mut h);
-        self.inventory(&mut h);
-        self.counts(&mut h);
-        self.due_section(&mut h);
-        self.findings_section(&mut h);
-        self.unused_section(&mut h);
-        self.escrow_section(&mut h);
-        self.audit_section(&mut h);
-        h.raw(SIGN_OFF);
-        h.raw("</body>\n</html>\n");
-        h.0
+        )
     }
 
-    fn header(&self, h: &mut Html) {
-        h.raw("<header id=\"header\">\n<h1>Key-management review</h1>\n");
-        h.raw(
-            "<p class=\"confidential\"><strong>Confidential.</strong> This report names \
-             keys, their owners and custodians, and what is due. It holds no key material. \
-             Keep it, and every printout, with the review's records.</p>\n",
-        );
-        h.raw("<table class=\"facts\">\n<tbody>\n");
-        h.raw("<tr><th scope=\"row\">Generated</th><td>");
-        self.when(h, self.generated_at);
-        h.raw("</td></tr>\n");
-        h.fact("Time zone", &self.time_zone_name(), false);
-        h.fact("Vault file", &self.vault_file, true);
-        h.fact("Vault id", &self.vault_id, true);
-        h.fact("Prepared by", &self.actor, false);
-        h.fact(
-            "Reminder thresholds",
-            &format!("{} days before a due date", join_days(&self.thresholds)),
-            false,
-        );
-        h.raw("</tbody>\n</table>\n</header>\n");
+    /// The facts of the header after when it was generated: label, value, and whether
+    /// the value is an identifier (set in monospace).
+    fn facts(&self) -> [(&'static str, String, bool); 5] {
+        [
+            ("Time zone", self.time_zone_name(), false),
+            ("Vault file", self.vault_file.clone(), true),
+            ("Vault id", self.vault_id.clone(), true),
+            ("Prepared by", self.actor.clone(), false),
+            (
+                "Reminder thresholds",
+                format!("{} days before a due date", join_days(&self.thresholds)),
+                false,
+            ),
+        ]
     }
 
-    fn summary_section(&self, h: &mut Html) {
+    /// The summary's numbers: a stable name, a label, the value.
+    fn summary_rows(&self) -> [(&'static str, String, String); 10] {
         let s = self.summary();
-        h.section("summary", "Summary");
-        h.raw("<dl class=\"summary\">\n");
         let audit = if s.audit_intact {
-            "intact".to_owned()
+            "intact"
         } else {
-            "NOT INTACT".to_owned()
+            "NOT INTACT"
         };
-        let due_label = format!("Due within {} days", self.due_within_days);
-        let unused_label = format!("Unused for {} days", self.unused_days);
-        let rows: [(&str, &str, String); 10] = [
-            ("keys", "Keys", s.keys.to_string()),
-            ("active", "Active", s.active.to_string()),
-            ("overdue", "Overdue", s.overdue.to_string()),
-            ("due-soon", &due_label, s.due_soon.to_string()),
-            ("violations", "Policy violations", s.violations.to_string()),
-            ("warnings", "Policy warnings", s.warnings.to_string()),
-            ("unused", &unused_label, s.unused.to_string()),
+        [
+            ("keys", "Keys".to_owned(), s.keys.to_string()),
+            ("active", "Active".to_owned(), s.active.to_string()),
+            ("overdue", "Overdue".to_owned(), s.overdue.to_string()),
+            (
+                "due-soon",
+                format!("Due within {} days", self.due_within_days),
+                s.due_soon.to_string(),
+            ),
+            (
+                "violations",
+                "Policy violations".to_owned(),
+                s.violations.to_string(),
+            ),
+            (
+                "warnings",
+                "Policy warnings".to_owned(),
+                s.warnings.to_string(),
+            ),
+            (
+                "unused",
+                format!("Unused for {} days", self.unused_days),
+                s.unused.to_string(),
+            ),
             (
                 "unescrowed",
-                "Keys with no current kit",
+                "Keys with no current kit".to_owned(),
                 s.unescrowed.to_string(),
             ),
             (
                 "audit-entries",
-                "Audit entries",
+                "Audit entries".to_owned(),
                 s.audit_entries.to_string(),
             ),
-            ("audit", "Audit log", audit),
-        ];
-        for (id, label, value) in &rows {
-            let _ = write!(h.0, "<div><dt>");
-            h.text(label);
-            let _ = write!(h.0, "</dt><dd data-count=\"{id}\">");
-            h.text(value);
-            h.raw("</dd></div>\n");
-        }
-        h.raw("</dl>\n</section>\n");
+            ("audit", "Audit log".to_owned(), audit.to_owned()),
+        ]
     }
 
-    fn inventory(&self, h: &mut Html) {
-        h.section("inventory", "Inventory");
-        if self.keys.is_empty() {
-            h.raw("<p class=\"empty\">The vault holds no keys.</p>\n</section>\n");
-            return;
-        }
-        h.raw("<table class=\"inventory\">\n<thead><tr>");
-        for head in [
-            "Name",
-            "Algorithm",
-            "Purpose",
-            "State",
-            "Owner",
-            "Custodians",
-            "Version",
-            "Fingerprint",
-            "Created",
-            "Last rotated",
-            "Next due",
-        ] {
-            let _ = write!(h.0, "<th scope=\"col\">{head}</th>");
-        }
-        h.raw("</tr></thead>\n<tbody>\n");
-        for k in &self.keys {
-            let r = &k.record;
-            let _ = write!(h.0, "<tr data-id=\"{}\"><td>", r.id);
-            h.text(&r.name);
-            let _ = write!(h.0, "<br><span class=\"mono id\">{}</span></td>", r.id);
-            let _ = write!(
-                h.0,
-                "<td>{}</td><td>{}</td><td>{}</td><td>",
-                r.algorithm.id(),
-                r.purpose.id(),
-                r.state.id()
-            );
-            h.text_or_none(&r.owner);
-            h.raw("</td><td>");
-            h.text_or_none(&r.custodians.join(", "));
-            let _ = write!(
-                h.0,
-                "</td><td class=\"num\">{}</td><td class=\"mono\">",
-                r.current_version
-            );
-            h.text_or_none(r.fingerprint());
-            h.raw("</td><td>");
-            self.date(h, Some(r.created_at));
-            h.raw("</td><td>");
-            self.date(h, r.rotated_at);
-            h.raw("</td><td>");
-            match k.next_due {
-                Some((kind, at)) => {
-                    self.date(h, Some(at));
-                    let _ = write!(h.0, " <span class=\"kind\">{}</span>", kind.id());
-                }
-                None => h.raw(NONE),
-            }
-            h.raw("</td></tr>\n");
-        }
-        h.raw("</tbody>\n</table>\n</section>\n");
-    }
-
-    fn counts(&self, h: &mut Html) {
-        h.section("by-state", "Keys by state");
-        count_table(
-            h,
-            "State",
-            self.by_state().into_iter().map(|(s, n)| (s.id(), n)),
-        );
-        h.raw("</section>\n");
-        h.section("by-purpose", "Keys by purpose");
-        count_table(
-            h,
-            "Purpose",
-            self.by_purpose().into_iter().map(|(p, n)| (p.id(), n)),
-        );
-        h.raw("</section>\n");
-    }
-
-    fn due_section(&self, h: &mut Html) {
-        h.section("due", "Due and overdue");
-        let _ = writeln!(
-            h.0,
-            "<p>Overdue dates, and dates within {} days (the largest reminder threshold), \
-             overdue first. Days are calendar days in {}.</p>",
+    /// The due section's opening sentence.
+    fn due_intro(&self) -> String {
+        format!(
+            "Overdue dates, and dates within {} days (the largest reminder threshold), \
+             overdue first. Days are calendar days in {}.",
             self.due_within_days,
-            escape(&self.time_zone_name())
-        );
-        if self.due.is_empty() {
-            h.raw(
-                "<p class=\"empty\">Nothing is overdue or due within the window.</p>\n</section>\n",
-            );
-            return;
-        }
-        h.raw(
-            "<table>\n<thead><tr><th scope=\"col\">Status</th><th scope=\"col\">What</th>\
-             <th scope=\"col\">Due</th><th scope=\"col\">Key or kit</th><th scope=\"col\">Note</th>\
-             </tr></thead>\n<tbody>\n",
-        );
-        for item in &self.due {
-            let (class, status) = match item.urgency {
-                Urgency::Overdue { days: 0 } => ("overdue", "OVERDUE since today".to_owned()),
-                Urgency::Overdue { days } => {
-                    ("overdue", format!("OVERDUE by {days} {}", unit(days)))
-                }
-                Urgency::Soon { days_left: 0, .. } => ("soon", "due today".to_owned()),
-                Urgency::Soon { days_left, .. } | Urgency::Later { days_left } => {
-                    ("soon", format!("due in {days_left} {}", unit(days_left)))
-                }
-            };
-            let _ = write!(
-                h.0,
-                "<tr data-id=\"{}\" data-kind=\"{}\" class=\"{class}\"><td>{status}</td><td>{}</td><td>",
-                item.subject,
-                item.kind.id(),
-                item.kind.id()
-            );
-            self.when(h, item.due_at);
-            h.raw("</td><td>");
-            h.text(&item.name);
-            let _ = write!(
-                h.0,
-                "<br><span class=\"mono id\">{}</span></td><td>",
-                item.subject
-            );
-            let mut notes = Vec::new();
-            if let Some(z) = &item.snooze {
-                notes.push((
-                    format!("Reminder snoozed until {} by ", self.day(z.until)),
-                    z.actor.clone(),
-                    z.reason.clone(),
-                ));
-            }
-            if item.kind == DueKind::Destruction
-                && let Some(d) = self
-                    .keys
-                    .iter()
-                    .find(|k| Some(k.record.id) == item.subject.key())
-                    .and_then(|k| k.record.destruction.as_ref())
-            {
-                notes.push((
-                    format!("Scheduled on {} by ", self.day(d.scheduled_at)),
-                    d.actor.clone(),
-                    d.reason.clone(),
-                ));
-            }
-            if notes.is_empty() {
-                h.raw(NONE);
-            }
-            for (i, (lead, who, why)) in notes.iter().enumerate() {
-                if i > 0 {
-                    h.raw("<br>");
-                }
-                h.text(lead);
-                h.text(who);
-                h.raw(": ");
-                h.text(why);
-            }
-            h.raw("</td></tr>\n");
-        }
-        h.raw("</tbody>\n</table>\n</section>\n");
+            self.time_zone_name()
+        )
     }
 
-    fn findings_section(&self, h: &mut Html) {
-        h.section("findings", "Policy violations and warnings");
-        let flagged: Vec<&InventoryEntry> = self
-            .keys
-            .iter()
-            .filter(|k| !k.findings.is_empty())
-            .collect();
-        if flagged.is_empty() {
-            h.raw(
-                "<p class=\"empty\">No key breaks the policy or has a warning.</p>\n</section>\n",
-            );
-            return;
-        }
-        h.raw(
-            "<table>\n<thead><tr><th scope=\"col\">Key</th><th scope=\"col\">Severity</th>\
-             <th scope=\"col\">Code</th><th scope=\"col\">Finding</th></tr></thead>\n<tbody>\n",
-        );
-        for k in flagged {
-            let mut findings: Vec<&Finding> = k.findings.iter().collect();
-            findings.sort_by_key(|f| f.severity == Severity::Warning);
-            for f in findings {
-                let severity = match f.severity {
-                    Severity::Violation => "violation",
-                    Severity::Warning => "warning",
-                };
-                let _ = write!(
-                    h.0,
-                    "<tr data-id=\"{}\" class=\"{severity}\"><td>",
-                    k.record.id
-                );
-                h.text(&k.record.name);
-                let _ = write!(h.0, "</td><td>{severity}</td><td class=\"mono\">");
-                h.text(f.code);
-                h.raw("</td><td>");
-                h.text(&f.message);
-                h.raw("</td></tr>\n");
-            }
-        }
-        h.raw("</tbody>\n</table>\n</section>\n");
-    }
-
-    fn unused_section(&self, h: &mut Html) {
-        h.section("unused", "Unused keys");
-        let _ = writeln!(
-            h.0,
-            "<p>Keys, not destroyed, that nobody has revealed, exported or rotated for {} \
-             days or more since they were made: is each still needed?</p>",
+    /// The unused section's opening sentence.
+    fn unused_intro(&self) -> String {
+        format!(
+            "Keys, not destroyed, that nobody has revealed, exported or rotated for {} \
+             days or more since they were made: is each still needed?",
             self.unused_days
-        );
-        if self.unused.is_empty() {
-            h.raw("<p class=\"empty\">No key is unused for that long.</p>\n</section>\n");
-            return;
-        }
-        h.raw(
-            "<table>\n<thead><tr><th scope=\"col\">Key</th><th scope=\"col\">State</th>\
-             <th scope=\"col\">Owner</th><th scope=\"col\">Last used</th></tr></thead>\n<tbody>\n",
-        );
-        for u in &self.unused {
-            let _ = write!(h.0, "<tr data-id=\"{}\"><td>", u.id);
-            h.text(&u.name);
-            let _ = write!(h.0, "</td><td>{}</td><td>", u.state.id());
-            h.text_or_none(&u.owner);
-            h.raw("</td><td>");
-            self.date(h, Some(u.last_used_at));
-            h.raw("</td></tr>\n");
-        }
-        h.raw("</tbody>\n</table>\n</section>\n");
+        )
     }
 
-    fn escrow_section(&self, h: &mut Html) {
-        h.section("escrow", "Escrow coverage");
-        h.raw(
-            "<p>Keys in use (active, suspended, deactivated) and the current recovery kits \
-             that hold them. A key with none has no copy on paper: it is lost with the \
-             vault, and a superseded or void kit must be replaced.</p>\n",
-        );
-        match &self.vault_kit {
-            Some(kit) => {
-                let _ = write!(
-                    h.0,
-                    "<p data-vault-kit=\"{}\">Vault recovery kit: {}, generation {}, made ",
-                    kit.id, kit.id, kit.generation
-                );
-                self.date(h, Some(kit.made_at));
-                h.raw(", last drilled ");
-                self.date(h, kit.last_drill);
-                h.raw(".</p>\n");
-            }
-            None => h.raw(
-                "<p data-vault-kit=\"\">Vault recovery kit: <strong>none</strong>. A lost \
-                 passphrase or key file loses the whole vault.</p>\n",
-            ),
+    /// The notes of a due item: a snoozed reminder, a scheduled destruction.
+    fn due_notes(&self, item: &DueItem) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some(z) = &item.snooze {
+            notes.push(format!(
+                "Reminder snoozed until {} by {}: {}",
+                self.day(z.until),
+                z.actor,
+                z.reason
+            ));
         }
-        if self.escrow.is_empty() {
-            h.raw("<p class=\"empty\">No key is in use.</p>\n</section>\n");
-            return;
+        if item.kind == DueKind::Destruction
+            && let Some(d) = self
+                .keys
+                .iter()
+                .find(|k| Some(k.record.id) == item.subject.key())
+                .and_then(|k| k.record.destruction.as_ref())
+        {
+            notes.push(format!(
+                "Scheduled on {} by {}: {}",
+                self.day(d.scheduled_at),
+                d.actor,
+                d.reason
+            ));
         }
-        h.raw(
-            "<table>\n<thead><tr><th scope=\"col\">Key</th><th scope=\"col\">State</th>\
-             <th scope=\"col\">Current kits</th><th scope=\"col\">Note</th></tr></thead>\n\
-             <tbody>\n",
-        );
-        for e in &self.escrow {
-            let _ = write!(
-                h.0,
-                "<tr data-id=\"{}\" data-kits=\"{}\"><td>",
-                e.id,
-                e.current.len()
-            );
-            h.text(&e.name);
-            let _ = write!(h.0, "</td><td>{}</td><td>", e.state.id());
-            let current: Vec<String> = e.current.iter().map(ToString::to_string).collect();
-            h.text_or_none(&current.join(", "));
-            h.raw("</td><td>");
-            match &e.replaced {
-                Some((kit, status)) => {
-                    let _ = write!(h.0, "<strong>{kit} is {}</strong>", status.id());
-                    if let KitStatus::Superseded { reason, .. } | KitStatus::Void { reason, .. } =
-                        status
-                    {
-                        h.raw(": ");
-                        h.text(reason);
-                    }
-                    h.raw("; make a new kit");
-                }
-                None if e.current.is_empty() => h.raw("<strong>Never put in a kit</strong>"),
-                None => {}
-            }
-            h.raw("</td></tr>\n");
-        }
-        h.raw("</tbody>\n</table>\n</section>\n");
+        notes
     }
 
-    fn audit_section(&self, h: &mut Html) {
-        h.section("audit", "Audit log");
+    /// Whether the audit log is intact, its headline and what follows it.
+    fn audit_status(&self) -> (bool, &'static str, String) {
         let n = self.audit.entries;
+        let entries = if n == 1 { "entry" } else { "entries" };
         if self.audit.is_intact() {
-            let _ = writeln!(
-                h.0,
-                "<p class=\"intact\" data-intact=\"true\">Intact: {n} {}, each sealed and \
-                 chained to the one before, and the sealed head names the newest.</p>",
-                if n == 1 { "entry" } else { "entries" }
-            );
+            (
+                true,
+                "Intact:",
+                format!(
+                    "{n} {entries}, each sealed and chained to the one before, and the sealed \
+                     head names the newest."
+                ),
+            )
         } else {
-            let _ = writeln!(
-                h.0,
-                "<p class=\"tampered\" data-intact=\"false\"><strong>NOT INTACT:</strong> \
-                 {n} {}; the check found {} {}. Investigate before relying on the log.</p>\n<ul>",
-                if n == 1 { "entry" } else { "entries" },
-                self.audit.problems.len(),
-                if self.audit.problems.len() == 1 {
-                    "problem"
-                } else {
-                    "problems"
-                }
-            );
-            for p in &self.audit.problems {
-                h.raw("<li>");
-                h.text(&p.to_string());
-                h.raw("</li>\n");
-            }
-            h.raw("</ul>\n");
-        }
-        h.raw("</section>\n");
-    }
-
-    /// A date and time in the report's zone, with the instant in UTC for machines.
-    fn when(&self, h: &mut Html, t: Timestamp) {
-        let local = t.to_zoned(self.time_zone.clone());
-        let _ = write!(h.0, "<time datetime=\"{t:.0}\">");
-        h.text(&local.strftime("%Y-%m-%d %H:%M %Z").to_string());
-        h.raw("</time>");
-    }
-
-    /// A day in the report's zone, or a dash.
-    fn date(&self, h: &mut Html, t: Option<Timestamp>) {
-        match t {
-            Some(t) => {
-                let _ = write!(h.0, "<time datetime=\"{t:.0}\">{}</time>", self.day(t));
-            }
-            None => h.raw(NONE),
+            let p = self.audit.problems.len();
+            (
+                false,
+                "NOT INTACT:",
+                format!(
+                    "{n} {entries}; the check found {p} {}. Investigate before relying on \
+                     the log.",
+                    if p == 1 { "problem" } else { "problems" }
+                ),
+            )
         }
     }
 
+    /// A day in the report's zone.
     fn day(&self, t: Timestamp) -> String {
         t.to_zoned(self.time_zone.clone())
             .strftime("%Y-%m-%d")
             .to_string()
+    }
+
+    /// A date and time in the report's zone, with the zone's abbreviation.
+    fn local_time(&self, t: Timestamp) -> String {
+        t.to_zoned(self.time_zone.clone())
+            .strftime("%Y-%m-%d %H:%M %Z")
+            .to_string()
+    }
+}
+
+/// What a report is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One self-contained HTML document, printed from a browser.
+    Html,
+    /// A PDF document on the given paper.
+    Pdf(Paper),
+}
+
+impl std::fmt::Display for Format {
+    /// `HTML`, or `PDF on a4` (or `letter`), as the audit log records it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Format::Html => f.write_str("HTML"),
+            Format::Pdf(paper) => write!(f, "PDF on {paper}"),
+        }
     }
 }
 
 /// What a cell shows for a value that is not there.
 const NONE: &str = "—";
 
-/// Lines for the review's signatures, at the end of the printout.
-const SIGN_OFF: &str = "<section id=\"sign-off\">\n<h2>Review</h2>\n\
-<table class=\"sign-off\">\n<tbody>\n\
-<tr><th scope=\"row\">Reviewed by</th><td></td></tr>\n\
-<tr><th scope=\"row\">Date</th><td></td></tr>\n\
-<tr><th scope=\"row\">Actions agreed</th><td class=\"tall\"></td></tr>\n\
-<tr><th scope=\"row\">Signature</th><td></td></tr>\n\
-</tbody>\n</table>\n</section>\n";
+/// The notice at the top of the report.
+const CONFIDENTIAL: (&str, &str) = (
+    "Confidential.",
+    "This report names keys, their owners and custodians, and what is due. It holds no \
+     key material. Keep it, and every printout, with the review's records.",
+);
 
-/// The report's style: system fonts only, and print rules that fit A4 (210 mm) and US
-/// Letter (216 mm) alike: the page size is left to the printer, the margins fit both.
-const CSS: &str = "\
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-body { font: 10pt/1.35 system-ui, -apple-system, \"Segoe UI\", Roboto, \"Helvetica Neue\", Arial, sans-serif;
-  color: #111; background: #fff; margin: 1.5em auto; max-width: 75em; padding: 0 1em; }
-h1 { font-size: 17pt; margin: 0 0 .3em; }
-h2 { font-size: 12.5pt; margin: 1.3em 0 .4em; padding-bottom: .1em; border-bottom: 1px solid #888;
-  break-after: avoid; page-break-after: avoid; }
-p { margin: .3em 0 .6em; }
-table { border-collapse: collapse; width: 100%; margin: .3em 0 .8em; }
-th, td { border: 1px solid #aaa; padding: .2em .35em; text-align: left; vertical-align: top; }
-th { background: #eee; font-weight: 600; }
-thead { display: table-header-group; }
-tr { break-inside: avoid; page-break-inside: avoid; }
-table.facts { width: auto; }
-table.facts th { width: 11em; }
-table.counts { width: auto; min-width: 18em; }
-.num { text-align: right; }
-.mono { font-family: ui-monospace, \"SFMono-Regular\", Menlo, Consolas, \"Liberation Mono\", monospace;
-  font-size: .88em; overflow-wrap: anywhere; word-break: break-all; }
-.id { color: #444; }
-.kind { color: #444; font-size: .9em; }
-.inventory { font-size: .92em; }
-.confidential { border: 1.5pt solid #111; padding: .35em .5em; }
-.overdue td:first-child, .violation td:nth-child(2), .tampered { font-weight: 700; }
-.empty { font-style: italic; color: #444; }
-dl.summary { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: .3em 1em; margin: .3em 0; }
-dl.summary div { border: 1px solid #aaa; padding: .25em .45em; }
-dl.summary dt { font-size: .9em; color: #333; }
-dl.summary dd { margin: 0; font-size: 13pt; font-weight: 700; }
-.sign-off td { height: 2.2em; }
-.sign-off td.tall { height: 7em; }
-@page { margin: 14mm 12mm 16mm 12mm; }
-@media print {
-  body { margin: 0; padding: 0; max-width: none; font-size: 8.5pt; }
-  .inventory { font-size: 7.5pt; }
-  th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  section { break-inside: auto; }
-  #sign-off { break-inside: avoid; page-break-inside: avoid; }
-}
-";
+/// The escrow section's opening sentence.
+const ESCROW_INTRO: &str = "Keys in use (active, suspended, deactivated) and the current \
+     recovery kits that hold them. A key with none has no copy on paper: it is lost with \
+     the vault, and a superseded or void kit must be replaced.";
 
-/// The document being written.
-#[derive(Default)]
-struct Html(String);
+/// The lines of the review's sign-off, each with the room it leaves for writing, in lines.
+const SIGN_OFF: [(&str, u8); 4] = [
+    ("Reviewed by", 1),
+    ("Date", 1),
+    ("Actions agreed", 3),
+    ("Signature", 1),
+];
 
-impl Html {
-    /// Markup written by this module, never vault text.
-    fn raw(&mut self, markup: &str) {
-        self.0.push_str(markup);
-    }
-
-    /// Text, escaped.
-    fn text(&mut self, text: &str) {
-        self.0.push_str(&escape(text));
-    }
-
-    /// Text, escaped, or a dash when empty.
-    fn text_or_none(&mut self, text: &str) {
-        if text.trim().is_empty() {
-            self.raw(NONE);
-        } else {
-            self.text(text);
+/// How an urgency reads, and whether it is overdue.
+fn due_status(urgency: Urgency) -> (bool, String) {
+    match urgency {
+        Urgency::Overdue { days: 0 } => (true, "OVERDUE since today".to_owned()),
+        Urgency::Overdue { days } => (true, format!("OVERDUE by {days} {}", unit(days))),
+        Urgency::Soon { days_left: 0, .. } => (false, "due today".to_owned()),
+        Urgency::Soon { days_left, .. } | Urgency::Later { days_left } => {
+            (false, format!("due in {days_left} {}", unit(days_left)))
         }
     }
+}
 
-    /// A header fact: a row of the table at the top.
-    fn fact(&mut self, label: &str, value: &str, mono: bool) {
-        let _ = write!(self.0, "<tr><th scope=\"row\">{label}</th><td");
-        self.raw(if mono { " class=\"mono\">" } else { ">" });
-        self.text_or_none(value);
-        self.raw("</td></tr>\n");
-    }
-
-    /// Opens a section with its heading; the caller closes it.
-    fn section(&mut self, id: &str, title: &str) {
-        let _ = writeln!(self.0, "<section id=\"{id}\">\n<h2>{title}</h2>");
+/// What the escrow section notes of a key: the part in bold, and the rest.
+fn escrow_note(e: &EscrowEntry) -> Option<(String, String)> {
+    match &e.replaced {
+        Some((kit, status)) => {
+            let reason = match status {
+                KitStatus::Superseded { reason, .. } | KitStatus::Void { reason, .. } => {
+                    format!(": {reason}")
+                }
+                _ => String::new(),
+            };
+            Some((
+                format!("{kit} is {}", status.id()),
+                format!("{reason}; make a new kit"),
+            ))
+        }
+        None if e.current.is_empty() => Some(("Never put in a kit".to_owned(), String::new())),
+        None => None,
     }
 }
 
-/// A two-column table of counts.
-fn count_table<'a>(h: &mut Html, what: &str, rows: impl Iterator<Item = (&'a str, usize)>) {
-    let _ = write!(
-        h.0,
-        "<table class=\"counts\">\n<thead><tr><th scope=\"col\">{what}</th>\
-         <th scope=\"col\" class=\"num\">Keys</th></tr></thead>\n<tbody>\n"
-    );
-    for (id, n) in rows {
-        let _ = writeln!(
-            h.0,
-            "<tr data-{}=\"{id}\"><td>{id}</td><td class=\"num\">{n}</td></tr>",
-            what.to_lowercase()
-        );
+/// The kinds of policy finding, as the report names them.
+fn severity_name(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Violation => "violation",
+        Severity::Warning => "warning",
     }
-    h.raw("</tbody>\n</table>\n");
 }
 
 fn unit(days: i64) -> &'static str {
@@ -865,41 +554,6 @@ fn join_days(days: &[u32]) -> String {
         .map(u32::to_string)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Vault text for HTML text and attribute values: `& < > " '` as character references;
-/// control characters other than line breaks and tabs, Unicode noncharacters and the
-/// bidirectional formatting characters (which could reorder what is shown) as visible
-/// `\u{…}` escapes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() || is_bidi_control(c) || is_noncharacter(c) => {
-                let _ = write!(out, "{}", c.escape_unicode());
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The characters of Unicode's bidirectional algorithm that change the order text is
-/// shown in (embeddings, overrides, isolates and marks).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Unicode noncharacters, which HTML parsers report as errors.
-fn is_noncharacter(c: char) -> bool {
-    let n = u32::from(c);
-    (0xfdd0..=0xfdef).contains(&n) || n & 0xfffe == 0xfffe
 }
 
 #[cfg(test)]
@@ -1004,6 +658,76 @@ mod tests {
     }
 
     #[test]
+    fn the_pdf_has_every_section_on_the_paper_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let (vault, _) = vault(dir.path());
+        let report = ReviewReport::gather(&vault, 30).unwrap();
+        let a4 = report.to_pdf(Paper::A4).unwrap();
+        assert_eq!(a4, report.to_pdf(Paper::A4).unwrap());
+        assert_eq!(report.render(Format::Pdf(Paper::A4)).unwrap(), a4);
+        assert_eq!(
+            report.render(Format::Html).unwrap(),
+            report.to_html().into_bytes()
+        );
+        let text = String::from_utf8_lossy(&a4);
+        assert!(text.starts_with("%PDF-"));
+        assert!(text.contains("/MediaBox [0 0 595.28 841.89]"));
+        assert!(text.contains("/Title (Key-management review: team.keywarden, 2026-12-12)"));
+        for heading in [
+            "Key-management review",
+            "Summary",
+            "Inventory",
+            "Keys by state",
+            "Keys by purpose",
+            "Due and overdue",
+            "Policy violations and warnings",
+            "Unused keys",
+            "Escrow coverage",
+            "Audit log",
+            "Review",
+            "Never put in a kit",
+            "OVERDUE by 10 days",
+        ] {
+            assert!(text.contains(&format!("({heading}) Tj")), "{heading}");
+        }
+        assert!(!text.contains("never shown"));
+        assert!(!text.contains("/JavaScript") && !text.contains("/URI"));
+        let letter = report.to_pdf(Paper::Letter).unwrap();
+        assert!(String::from_utf8_lossy(&letter).contains("/MediaBox [0 0 612 792]"));
+        assert_eq!(Format::Pdf(Paper::Letter).to_string(), "PDF on letter");
+        assert_eq!(Format::Html.to_string(), "HTML");
+    }
+
+    #[test]
+    fn a_long_inventory_runs_onto_pages_that_repeat_the_headings() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut vault, _) = vault(dir.path());
+        for i in 0..120 {
+            // Bidirectional formatting characters print as "?": they cannot reorder a page.
+            let name = format!("key {i:03} \u{202e}gnp.exe\u{2066}");
+            vault
+                .generate_key(NewKey::new(&name, Algorithm::Aes256))
+                .unwrap();
+        }
+        let pdf = ReviewReport::gather(&vault, 30)
+            .unwrap()
+            .to_pdf(Paper::A4)
+            .unwrap();
+        let text = String::from_utf8_lossy(&pdf);
+        let count: usize = text
+            .split("/Count ")
+            .nth(1)
+            .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        assert!(count >= 5, "{count} pages");
+        // The inventory's headings on each page it spans: at least four.
+        assert!(text.matches("(Fingerprint) Tj").count() >= 4);
+        assert!(text.contains("(key 000 ?gnp.exe?) Tj"), "{}", &text[..2000]);
+        assert!(text.contains(&format!("(page {count} of {count}) Tj")));
+    }
+
+    #[test]
     fn hostile_vault_text_is_escaped_everywhere() {
         let dir = tempfile::tempdir().unwrap();
         let (vault, _) = vault(dir.path());
@@ -1019,7 +743,7 @@ mod tests {
         assert!(html.contains("&lt;/td&gt;&lt;script&gt;bad()&lt;/script&gt;"));
         assert!(!html.contains("never shown"));
         assert_eq!(
-            escape("a\u{1b}[2J\u{202e}b\u{fffe}\n"),
+            html::escape("a\u{1b}[2J\u{202e}b\u{fffe}\n"),
             "a\\u{1b}[2J\\u{202e}b\\u{fffe}\n"
         );
     }
@@ -1170,7 +894,7 @@ mod tests {
 
     #[test]
     fn escrow_coverage_lists_keys_by_their_current_kits() {
-        use crate::kit::sheet::Paper;
+        use crate::print::Paper;
         use crate::vault::{KitLock, KitRequest};
         let dir = tempfile::tempdir().unwrap();
         let (mut vault, _) = vault(dir.path());

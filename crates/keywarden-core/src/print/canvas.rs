@@ -1,7 +1,7 @@
-//! One page of a sheet as it is drawn: the few operations a sheet uses (gray fills and
+//! One page as it is drawn: the few operations printed pages use (gray fills and
 //! strokes, rectangles, lines, a line of text, a QR code's modules), written as a PDF
-//! content stream and, for the app's preview, also as SVG, so that the preview is the
-//! printed page and not a second layout. Coordinates are PDF points from the bottom-left
+//! content stream and, for the app's preview of a kit sheet, also as SVG, so that the
+//! preview is the printed page and not a second layout. Coordinates are PDF points from the bottom-left
 //! corner; the SVG flips them.
 
 use std::fmt::Write as _;
@@ -10,7 +10,7 @@ use pdf_writer::{Content, Name, Str};
 use zeroize::Zeroizing;
 
 /// A page being drawn.
-pub(super) struct Canvas {
+pub(crate) struct Canvas {
     pdf: Content,
     /// The SVG elements so far (`None`: PDF only).
     svg: Option<Zeroizing<String>>,
@@ -24,7 +24,7 @@ pub(super) struct Canvas {
 
 impl Canvas {
     /// An empty page `height` points tall; `svg` also records it as SVG.
-    pub(super) fn new(height: f32, svg: bool) -> Canvas {
+    pub(crate) fn new(height: f32, svg: bool) -> Canvas {
         Canvas {
             pdf: Content::new(),
             svg: svg.then(|| Zeroizing::new(String::new())),
@@ -37,28 +37,28 @@ impl Canvas {
     }
 
     /// Sets the fill gray (0 black, 1 white).
-    pub(super) fn set_fill_gray(&mut self, gray: f32) -> &mut Self {
+    pub(crate) fn set_fill_gray(&mut self, gray: f32) -> &mut Self {
         self.pdf.set_fill_gray(gray);
         self.fill = gray;
         self
     }
 
     /// Sets the stroke gray.
-    pub(super) fn set_stroke_gray(&mut self, gray: f32) -> &mut Self {
+    pub(crate) fn set_stroke_gray(&mut self, gray: f32) -> &mut Self {
         self.pdf.set_stroke_gray(gray);
         self.stroke = gray;
         self
     }
 
     /// Sets the stroke width in points.
-    pub(super) fn set_line_width(&mut self, width: f32) -> &mut Self {
+    pub(crate) fn set_line_width(&mut self, width: f32) -> &mut Self {
         self.pdf.set_line_width(width);
         self.line_width = width;
         self
     }
 
     /// Starts a subpath at `(x, y)`.
-    pub(super) fn move_to(&mut self, x: f32, y: f32) -> &mut Self {
+    pub(crate) fn move_to(&mut self, x: f32, y: f32) -> &mut Self {
         self.pdf.move_to(x, y);
         if self.svg.is_some() {
             let _ = write!(self.path, "M{x:.2} {:.2}", self.height - y);
@@ -67,7 +67,7 @@ impl Canvas {
     }
 
     /// A straight line to `(x, y)`.
-    pub(super) fn line_to(&mut self, x: f32, y: f32) -> &mut Self {
+    pub(crate) fn line_to(&mut self, x: f32, y: f32) -> &mut Self {
         self.pdf.line_to(x, y);
         if self.svg.is_some() {
             let _ = write!(self.path, "L{x:.2} {:.2}", self.height - y);
@@ -76,7 +76,7 @@ impl Canvas {
     }
 
     /// A rectangle with its bottom-left corner at `(x, y)`.
-    pub(super) fn rect(&mut self, x: f32, y: f32, width: f32, height: f32) -> &mut Self {
+    pub(crate) fn rect(&mut self, x: f32, y: f32, width: f32, height: f32) -> &mut Self {
         self.pdf.rect(x, y, width, height);
         if self.svg.is_some() {
             let top = self.height - y - height;
@@ -90,7 +90,7 @@ impl Canvas {
     }
 
     /// Strokes the path.
-    pub(super) fn stroke(&mut self) -> &mut Self {
+    pub(crate) fn stroke(&mut self) -> &mut Self {
         self.pdf.stroke();
         let (gray, width) = (self.stroke, self.line_width);
         self.draw_path(&format!(
@@ -101,7 +101,7 @@ impl Canvas {
     }
 
     /// Fills the path (nonzero winding).
-    pub(super) fn fill_nonzero(&mut self) -> &mut Self {
+    pub(crate) fn fill_nonzero(&mut self) -> &mut Self {
         self.pdf.fill_nonzero();
         let gray = self.fill;
         self.draw_path(&format!("fill=\"{}\"", rgb(gray)));
@@ -118,7 +118,7 @@ impl Canvas {
     /// One line of text in `font` (its PDF resource name and its SVG font attributes) at
     /// `size`, baseline at `(x, baseline)`, in the current fill gray. `winansi` is the
     /// text in WinAnsi for the PDF; `text` is the same text for the SVG.
-    pub(super) fn text(
+    pub(crate) fn text(
         &mut self,
         font: (Name<'_>, &str),
         size: f32,
@@ -147,7 +147,7 @@ impl Canvas {
 
     /// Dark QR modules as runs `(row, first column, length)`, one module `module` points
     /// wide, the symbol's top-left module at `(x, top)`; all filled black as one path.
-    pub(super) fn modules(
+    pub(crate) fn modules(
         &mut self,
         (x, top): (f32, f32),
         module: f32,
@@ -177,13 +177,13 @@ impl Canvas {
     }
 
     /// The PDF content stream.
-    pub(super) fn into_pdf(self) -> Vec<u8> {
+    pub(crate) fn into_pdf(self) -> Vec<u8> {
         self.pdf.finish().into_vec()
     }
 
     /// The page as a standalone SVG document `width` points wide, on white (empty
     /// unless the canvas records SVG).
-    pub(super) fn into_svg(self, width: f32) -> Zeroizing<String> {
+    pub(crate) fn into_svg(self, width: f32) -> Zeroizing<String> {
         let body = self.svg.unwrap_or_default();
         let mut out = Zeroizing::new(String::with_capacity(body.len() + 256));
         let height = self.height;
