@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "vault_close",
     "vault_change_passphrase",
     "settings_set_auto_lock",
+    "settings_set_clipboard_clear",
     "settings_autostart",
     "settings_set_autostart",
     "activity",

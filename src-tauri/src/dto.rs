@@ -51,6 +51,8 @@ pub struct VaultStatus {
     pub keyfile_required: Option<bool>,
     /// Minutes without activity before the vault locks itself; known once unlocked.
     pub auto_lock_minutes: Option<u32>,
+    /// Seconds a copied secret stays on the clipboard; known once unlocked.
+    pub clipboard_clear_seconds: Option<u32>,
     /// Whether the selected vault has a current vault recovery kit (a recovery keyslot).
     pub recovery_kit: Option<bool>,
 }
@@ -982,6 +984,7 @@ mod tests {
             default_vault_exists: true,
             keyfile_required: Some(false),
             auto_lock_minutes: None,
+            clipboard_clear_seconds: None,
             recovery_kit: Some(true),
         };
         assert_eq!(
@@ -993,6 +996,7 @@ mod tests {
                 "defaultVaultExists": true,
                 "keyfileRequired": false,
                 "autoLockMinutes": null,
+                "clipboardClearSeconds": null,
                 "recoveryKit": true,
             })
         );

@@ -84,6 +84,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::vault::vault_close,
             commands::vault::vault_change_passphrase,
             commands::vault::settings_set_auto_lock,
+            commands::vault::settings_set_clipboard_clear,
             commands::vault::settings_autostart,
             commands::vault::settings_set_autostart,
             commands::vault::activity,

@@ -22,6 +22,7 @@ use crate::error::{ErrorCode, IpcError};
 use crate::session::Session;
 use keywarden_core::kit::recovery::Recovery;
 use keywarden_core::reminder::Reminders;
+use keywarden_core::settings::Settings;
 
 /// The environment variable that names the vault file to use instead of the default.
 pub const VAULT_ENV: &str = "KEYWARDEN_VAULT";
@@ -375,7 +376,7 @@ impl AppState {
 
     /// The status of `vault`.
     pub(crate) fn status_of(&self, vault: &Vault) -> VaultStatus {
-        let (state, keyfile_required, auto_lock_minutes) = match vault {
+        let (state, keyfile_required, settings) = match vault {
             Vault::Closed => (VaultState::Closed, None, None),
             Vault::Locked {
                 keyfile_required, ..
@@ -387,7 +388,7 @@ impl AppState {
             } => (
                 VaultState::Unlocked,
                 Some(*keyfile_required),
-                Some(vault.settings().auto_lock_minutes),
+                Some(vault.settings()),
             ),
         };
         VaultStatus {
@@ -400,7 +401,8 @@ impl AppState {
                 .unwrap_or_default(),
             default_vault_exists: self.default_path.as_deref().is_some_and(Path::exists),
             keyfile_required,
-            auto_lock_minutes,
+            auto_lock_minutes: settings.map(|s| s.auto_lock_minutes),
+            clipboard_clear_seconds: settings.map(|s| s.clipboard_clear_seconds),
             recovery_kit: match vault {
                 Vault::Locked { vault, .. } => vault.has_recovery_kit().ok(),
                 Vault::Unlocked { vault, .. } => Some(vault.has_recovery_kit()),
@@ -576,13 +578,15 @@ impl AppState {
         Ok(())
     }
 
-    /// Sets the idle time after which the vault locks itself.
-    pub(crate) async fn set_auto_lock(&self, minutes: u32) -> Result<VaultStatus, IpcError> {
+    /// Changes the vault's preferences with `change`; the others stay as they are.
+    pub(crate) async fn update_settings(
+        &self,
+        change: impl FnOnce(&mut Settings),
+    ) -> Result<VaultStatus, IpcError> {
         let mut vault = self.vault.lock().await;
         let unlocked = vault.unlocked_mut()?;
-        // The other settings, should there be any, stay as they are.
         let mut settings = unlocked.settings();
-        settings.auto_lock_minutes = minutes;
+        change(&mut settings);
         unlocked.set_settings(settings)?;
         Ok(self.status_of(&vault))
     }

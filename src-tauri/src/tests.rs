@@ -173,6 +173,7 @@ fn starts_closed_when_there_is_no_default_vault() {
             "defaultVaultExists": false,
             "keyfileRequired": null,
             "autoLockMinutes": null,
+            "clipboardClearSeconds": null,
             "recoveryKit": null,
         })
     );
@@ -376,6 +377,10 @@ fn bad_arguments_are_invalid_input_and_change_nothing() {
         ("settings_set_auto_lock", json!({"minutes": 2.5})),
         ("settings_set_auto_lock", json!({"minutes": "ten"})),
         ("settings_set_auto_lock", json!({})),
+        ("settings_set_clipboard_clear", json!({"seconds": 4})),
+        ("settings_set_clipboard_clear", json!({"seconds": 601})),
+        ("settings_set_clipboard_clear", json!({"seconds": 1.5})),
+        ("settings_set_clipboard_clear", json!({})),
         ("vault_select", json!({"path": 42})),
         ("vault_select", json!({"path": ""})),
         ("vault_select", json!({"path": "relative/v.keywarden"})),
@@ -715,6 +720,39 @@ fn the_vault_locks_itself_when_idle() {
         json!({"passphrase": PASS, "keyfilePath": null}),
     );
     assert_eq!(status["autoLockMinutes"], 2);
+}
+
+#[test]
+fn the_clipboard_wait_is_a_setting_of_the_vault() {
+    let h = Harness::new();
+    let status = h.create("v.keywarden", None);
+    assert_eq!(status["clipboardClearSeconds"], 30);
+    h.ok("settings_set_auto_lock", json!({"minutes": 7}));
+    let status = h.ok("settings_set_clipboard_clear", json!({"seconds": 90}));
+    assert_eq!(
+        (
+            status["clipboardClearSeconds"].clone(),
+            status["autoLockMinutes"].clone()
+        ),
+        (json!(90), json!(7))
+    );
+    h.ok("vault_lock", json!({}));
+    assert_eq!(h.status()["clipboardClearSeconds"], Value::Null);
+    assert_eq!(
+        h.code("settings_set_clipboard_clear", json!({"seconds": 60})),
+        "locked"
+    );
+    let status = h.ok(
+        "vault_unlock",
+        json!({"passphrase": PASS, "keyfilePath": null}),
+    );
+    assert_eq!(status["clipboardClearSeconds"], 90);
+    let entries = h.ok("audit_list", json!({"action": "settings-changed"}));
+    let newest = entries.as_array().unwrap()[0].clone();
+    assert_eq!(
+        newest["detail"],
+        "auto-lock after 7 minutes, clipboard cleared after 90 seconds"
+    );
 }
 
 #[test]

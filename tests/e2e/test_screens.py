@@ -1,8 +1,11 @@
 """Screenshots of each screen, saved in tests/e2e/artifacts/ for people to look at.
 
-Nothing is compared with a reference: the test fails only when a screen cannot be
-reached. Files are numbered in the order a person meets the screens.
+Nothing is compared with a reference: the test fails when a screen cannot be reached,
+or when the clipboard wait set on the way is not the one a copied secret gets. Files
+are numbered in the order a person meets the screens.
 """
+
+import re
 
 from conftest import SLOW
 
@@ -66,11 +69,26 @@ def test_screenshots_of_each_screen(app):
     app.click("reason-confirm")
     app.gone("reason-dialog", SLOW)
     app.visible('[data-testid="key-state"][data-state="suspended"]')
+    # The clipboard wait is a setting of the vault: 7 s here, counted down after a copy
+    # and then wiped.
+    app.click("settings-open")
+    app.wait_screen("settings")
+    app.type("settings-clipboard", "7")
+    app.click("settings-clipboard-save")
+    assert "after 7 seconds" in app.visible("settings-clipboard-saved").text
+    app.click("settings-close")
+    app.wait_screen("home")
+    app.key_row("Backup encryption key").click()
+    app.visible("key-detail")
     app.click("key-reveal")
     app.type("reveal-passphrase", PASSPHRASE)
     app.click("reveal-submit")
     app.visible("reveal-secret", SLOW)
     shot("key-reveal")
+    app.click("reveal-copy")
+    countdown = app.visible("reveal-countdown").text
+    assert re.search(r"cleared in [5-7] s", countdown), countdown
+    app.gone("reveal-countdown", 15)
     app.click("reveal-close")
     app.gone("reveal-dialog")
     app.click("key-delete")

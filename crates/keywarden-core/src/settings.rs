@@ -16,6 +16,9 @@ pub struct Settings {
     /// Minutes without activity after which the app locks the vault.
     #[serde(default = "default_auto_lock")]
     pub auto_lock_minutes: u32,
+    /// Seconds after which the app empties the clipboard it copied a secret to.
+    #[serde(default = "default_clipboard_clear")]
+    pub clipboard_clear_seconds: u32,
 }
 
 /// The row name under which [`Settings`] are stored.
@@ -26,14 +29,26 @@ pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 5;
 /// Longest idle time a person may choose (one day).
 pub const MAX_AUTO_LOCK_MINUTES: u32 = 24 * 60;
 
+/// Default time a copied secret stays on the clipboard.
+pub const DEFAULT_CLIPBOARD_CLEAR_SECONDS: u32 = 30;
+/// Shortest time a person may choose: enough to paste once.
+pub const MIN_CLIPBOARD_CLEAR_SECONDS: u32 = 5;
+/// Longest time a person may choose (ten minutes): a secret is not left on the clipboard.
+pub const MAX_CLIPBOARD_CLEAR_SECONDS: u32 = 600;
+
 fn default_auto_lock() -> u32 {
     DEFAULT_AUTO_LOCK_MINUTES
+}
+
+fn default_clipboard_clear() -> u32 {
+    DEFAULT_CLIPBOARD_CLEAR_SECONDS
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             auto_lock_minutes: DEFAULT_AUTO_LOCK_MINUTES,
+            clipboard_clear_seconds: DEFAULT_CLIPBOARD_CLEAR_SECONDS,
         }
     }
 }
@@ -48,6 +63,15 @@ impl Settings {
             return Err(RecordError::Invalid {
                 field: "auto-lock minutes",
                 reason: format!("must be between 1 and {MAX_AUTO_LOCK_MINUTES}"),
+            });
+        }
+        let clipboard = MIN_CLIPBOARD_CLEAR_SECONDS..=MAX_CLIPBOARD_CLEAR_SECONDS;
+        if !clipboard.contains(&self.clipboard_clear_seconds) {
+            return Err(RecordError::Invalid {
+                field: "clipboard clear seconds",
+                reason: format!(
+                    "must be between {MIN_CLIPBOARD_CLEAR_SECONDS} and {MAX_CLIPBOARD_CLEAR_SECONDS}"
+                ),
             });
         }
         Ok(())

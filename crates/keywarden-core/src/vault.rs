@@ -1493,8 +1493,8 @@ impl UnlockedVault {
             .setting(SETTINGS_ROW, &self.keys.records)
             .seal(previous + 1, &settings)?;
         let entry = NewEntry::new(Action::SettingsChanged).detail(format!(
-            "auto-lock after {} minutes",
-            settings.auto_lock_minutes
+            "auto-lock after {} minutes, clipboard cleared after {} seconds",
+            settings.auto_lock_minutes, settings.clipboard_clear_seconds
         ));
         let next = self.commit(entry, |tx| {
             Ok(crate::settings::store(tx, SETTINGS_ROW, previous, &blob)?)

@@ -1,7 +1,9 @@
 //! Commands on the vault as a whole: select, create, unlock, recover with the vault
 //! recovery kit, lock, close, passphrase, auto-lock, and the activity heartbeat.
 
-use keywarden_core::settings::MAX_AUTO_LOCK_MINUTES;
+use keywarden_core::settings::{
+    MAX_AUTO_LOCK_MINUTES, MAX_CLIPBOARD_CLEAR_SECONDS, MIN_CLIPBOARD_CLEAR_SECONDS,
+};
 use tauri::State;
 use tauri::ipc::Request;
 use zeroize::Zeroizing;
@@ -212,7 +214,35 @@ pub async fn settings_set_auto_lock(
                 "Auto-lock minutes must be between 1 and {MAX_AUTO_LOCK_MINUTES}."
             ))
         })?;
-    state.set_auto_lock(minutes).await
+    state
+        .update_settings(|s| s.auto_lock_minutes = minutes)
+        .await
+}
+
+/// `settings_set_clipboard_clear`: seconds (5 to 600) after which the app empties the
+/// clipboard it copied a revealed secret to.
+///
+/// # Errors
+/// `invalid_input`, `locked`, `no_vault`, `io`.
+#[tauri::command]
+pub async fn settings_set_clipboard_clear(
+    state: State<'_, AppState>,
+    seconds: Arg<i64>,
+) -> Result<VaultStatus, IpcError> {
+    state.touch();
+    let range = MIN_CLIPBOARD_CLEAR_SECONDS..=MAX_CLIPBOARD_CLEAR_SECONDS;
+    let seconds = u32::try_from(seconds.0)
+        .ok()
+        .filter(|s| range.contains(s))
+        .ok_or_else(|| {
+            IpcError::invalid_input(format!(
+                "The clipboard is cleared after {MIN_CLIPBOARD_CLEAR_SECONDS} to \
+                 {MAX_CLIPBOARD_CLEAR_SECONDS} seconds."
+            ))
+        })?;
+    state
+        .update_settings(|s| s.clipboard_clear_seconds = seconds)
+        .await
 }
 
 /// `activity`: the person did something; the idle timer starts again.

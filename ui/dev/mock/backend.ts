@@ -215,11 +215,13 @@ export class MockShell {
     defaultVaultExists: false,
     keyfileRequired: null,
     autoLockMinutes: null,
+    clipboardClearSeconds: null,
     recoveryKit: false,
   };
   keys: KeyDetail[] = [];
   listeners = new Map<string, Set<Listener>>();
   autoLock = 5;
+  clipboardClear = 30;
   /** Keeps vault_create busy for a minute, to look at the busy state. */
   slow = false;
   /** Files the fake has "written", so that a second export to one asks before replacing it. */
@@ -241,6 +243,7 @@ export class MockShell {
     }
     this.status.state = state;
     this.status.autoLockMinutes = state === 'unlocked' ? this.autoLock : null;
+    this.status.clipboardClearSeconds = state === 'unlocked' ? this.clipboardClear : null;
     this.keys = options.keys ? sampleKeys() : [];
   }
 
@@ -354,11 +357,16 @@ export class MockShell {
           path: args.path,
           keyfileRequired: args.keyfilePath !== null,
           autoLockMinutes: this.autoLock,
+          clipboardClearSeconds: this.clipboardClear,
         });
         return status();
       case 'vault_unlock':
         if (args.passphrase !== MOCK_PASSPHRASE) fail('wrong_passphrase', 'That passphrase does not open this vault.');
-        Object.assign(this.status, { state: 'unlocked', autoLockMinutes: this.autoLock });
+        Object.assign(this.status, {
+          state: 'unlocked',
+          autoLockMinutes: this.autoLock,
+          clipboardClearSeconds: this.clipboardClear,
+        });
         return status();
       case 'vault_recovery_add_scan':
         if (this.status.state === 'closed') fail('no_vault', 'Choose a vault first.');
@@ -367,11 +375,17 @@ export class MockShell {
         this.vaultSheets += 1;
         return { have: this.vaultSheets, need: 2 };
       case 'vault_lock':
-        Object.assign(this.status, { state: 'locked', autoLockMinutes: null });
+        Object.assign(this.status, { state: 'locked', autoLockMinutes: null, clipboardClearSeconds: null });
         this.emit('vault-locked', { reason: 'user' });
         return status();
       case 'vault_close':
-        Object.assign(this.status, { state: 'closed', path: null, keyfileRequired: null, autoLockMinutes: null });
+        Object.assign(this.status, {
+          state: 'closed',
+          path: null,
+          keyfileRequired: null,
+          autoLockMinutes: null,
+          clipboardClearSeconds: null,
+        });
         return status();
       case 'vault_change_passphrase':
         needUnlocked();
@@ -382,6 +396,11 @@ export class MockShell {
         needUnlocked();
         this.autoLock = args.minutes;
         this.status.autoLockMinutes = args.minutes;
+        return status();
+      case 'settings_set_clipboard_clear':
+        needUnlocked();
+        this.clipboardClear = args.seconds;
+        this.status.clipboardClearSeconds = args.seconds;
         return status();
       case 'activity':
         needUnlocked();

@@ -8,6 +8,9 @@ export const TAG_MAX = 64;
 export const PASSPHRASE_MIN = 12;
 export const AUTO_LOCK_MIN = 1;
 export const AUTO_LOCK_MAX = 1440;
+export const CLIPBOARD_CLEAR_MIN = 5;
+export const CLIPBOARD_CLEAR_MAX = 600;
+export const CLIPBOARD_CLEAR_DEFAULT = 30;
 export const REASON_MAX = 1000;
 export const PERSON_MAX = 200;
 export const ROTATION_DAYS_MAX = 3650;
@@ -79,6 +82,14 @@ export function confirmationDiffers(passphrase: string, confirmation: string): b
 export function autoLockProblem(minutes: number): string | null {
   if (!Number.isInteger(minutes) || minutes < AUTO_LOCK_MIN || minutes > AUTO_LOCK_MAX) {
     return `Choose a whole number of minutes from ${AUTO_LOCK_MIN} to ${AUTO_LOCK_MAX}.`;
+  }
+  return null;
+}
+
+/** Why a clipboard wait cannot be used, or null when it can. */
+export function clipboardClearProblem(seconds: number): string | null {
+  if (!Number.isInteger(seconds) || seconds < CLIPBOARD_CLEAR_MIN || seconds > CLIPBOARD_CLEAR_MAX) {
+    return `Choose a whole number of seconds from ${CLIPBOARD_CLEAR_MIN} to ${CLIPBOARD_CLEAR_MAX}.`;
   }
   return null;
 }

@@ -45,6 +45,7 @@ export function status(overrides: Partial<VaultStatus> = {}): VaultStatus {
     defaultVaultExists: false,
     keyfileRequired: null,
     autoLockMinutes: null,
+    clipboardClearSeconds: null,
     recoveryKit: null,
     ...overrides,
   };
@@ -54,7 +55,7 @@ export const locked = (overrides: Partial<VaultStatus> = {}) =>
   status({ state: 'locked', path: '/data/keywarden/vault.keywarden', keyfileRequired: false, ...overrides });
 
 export const unlocked = (overrides: Partial<VaultStatus> = {}) =>
-  locked({ state: 'unlocked', autoLockMinutes: 5, ...overrides });
+  locked({ state: 'unlocked', autoLockMinutes: 5, clipboardClearSeconds: 30, ...overrides });
 
 export const ALGORITHMS: Algorithm[] = [
   {

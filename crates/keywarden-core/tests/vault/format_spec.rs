@@ -308,6 +308,7 @@ fn fill(vault: &mut keywarden_core::UnlockedVault) {
     vault
         .set_settings(Settings {
             auto_lock_minutes: 33,
+            ..Settings::default()
         })
         .unwrap();
 }

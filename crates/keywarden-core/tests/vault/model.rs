@@ -203,6 +203,7 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
             Op::Settings { minutes } => {
                 let result = vault.set_settings(Settings {
                     auto_lock_minutes: *minutes,
+                    ..Settings::default()
                 });
                 if (1..=1440).contains(minutes) {
                     result.unwrap();

@@ -210,16 +210,19 @@ fn settings_persist_and_invalid_settings_are_refused() {
     vault
         .set_settings(Settings {
             auto_lock_minutes: 42,
+            ..Settings::default()
         })
         .unwrap();
     vault
         .set_settings(Settings {
             auto_lock_minutes: 17,
+            ..Settings::default()
         })
         .unwrap();
     assert!(matches!(
         vault.set_settings(Settings {
-            auto_lock_minutes: 0
+            auto_lock_minutes: 0,
+            ..Settings::default()
         }),
         Err(RecordError::Invalid { .. })
     ));
@@ -233,10 +236,46 @@ fn settings_persist_and_invalid_settings_are_refused() {
     vault
         .set_settings(Settings {
             auto_lock_minutes: 1440,
+            ..Settings::default()
         })
         .unwrap();
     drop(vault);
     assert_eq!(unlock(&path, None).settings().auto_lock_minutes, 1440);
+}
+
+#[test]
+fn the_clipboard_wait_is_kept_within_its_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.keywarden");
+    let mut vault = create(&path, None);
+    assert_eq!(vault.settings().clipboard_clear_seconds, 30);
+    for bad in [0, 4, 601, u32::MAX] {
+        assert!(
+            matches!(
+                vault.set_settings(Settings {
+                    clipboard_clear_seconds: bad,
+                    ..Settings::default()
+                }),
+                Err(RecordError::Invalid {
+                    field: "clipboard clear seconds",
+                    ..
+                })
+            ),
+            "{bad}"
+        );
+    }
+    for good in [5, 600, 45] {
+        vault
+            .set_settings(Settings {
+                clipboard_clear_seconds: good,
+                ..vault.settings()
+            })
+            .unwrap();
+    }
+    drop(vault);
+    let vault = unlock(&path, None);
+    assert_eq!(vault.settings().clipboard_clear_seconds, 45);
+    assert_eq!(vault.settings().auto_lock_minutes, 5);
 }
 
 #[test]

@@ -145,6 +145,7 @@ fn debug_and_display_never_show_secrets() {
         &vault
             .set_settings(Settings {
                 auto_lock_minutes: 0,
+                ..Settings::default()
             })
             .unwrap_err(),
         &secrets,

@@ -65,6 +65,7 @@ impl Fixture {
         vault
             .set_settings(Settings {
                 auto_lock_minutes: 9,
+                ..Settings::default()
             })
             .unwrap();
         let records = records(&vault);

@@ -93,6 +93,10 @@ export const vaultChangePassphrase = ({ currentPassphrase, newPassphrase, keyfil
 /** `minutes` is 1 … 1440. */
 export const settingsSetAutoLock = (minutes: number) => call<VaultStatus>('settings_set_auto_lock', { minutes });
 
+/** `seconds` is 5 … 600: how long a copied secret stays on the clipboard. */
+export const settingsSetClipboardClear = (seconds: number) =>
+  call<VaultStatus>('settings_set_clipboard_clear', { seconds });
+
 /** Whether Keywarden starts, minimised to the tray, when the person logs in. */
 export const settingsAutostart = () => call<AutostartStatus>('settings_autostart');
 

@@ -12,6 +12,8 @@ export interface VaultStatus {
   keyfileRequired: boolean | null;
   /** Known once unlocked. */
   autoLockMinutes: number | null;
+  /** Seconds a copied secret stays on the clipboard; known once unlocked. */
+  clipboardClearSeconds: number | null;
   /** Whether the selected vault has a current vault recovery kit; known once a vault is selected. */
   recoveryKit: boolean | null;
 }

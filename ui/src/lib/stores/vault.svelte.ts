@@ -157,6 +157,10 @@ export class VaultStore {
     this.#apply(await this.run(() => ipc.settingsSetAutoLock(minutes)));
   }
 
+  async setClipboardClear(seconds: number): Promise<void> {
+    this.#apply(await this.run(() => ipc.settingsSetClipboardClear(seconds)));
+  }
+
   async changePassphrase(currentPassphrase: string, newPassphrase: string, keyfilePath: string | null): Promise<void> {
     await this.run(() => ipc.vaultChangePassphrase({ currentPassphrase, newPassphrase, keyfilePath }));
   }

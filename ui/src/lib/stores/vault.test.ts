@@ -127,6 +127,16 @@ describe('VaultStore', () => {
     expect(vault.status?.autoLockMinutes).toBe(30);
   });
 
+  it('updates the clipboard wait from the answer', async () => {
+    const vault = await loaded(unlocked());
+    answer({
+      settings_set_clipboard_clear: (args) => unlocked({ clipboardClearSeconds: args.seconds as number }),
+    });
+    await vault.setClipboardClear(120);
+    expect(callsTo('settings_set_clipboard_clear')).toEqual([{ seconds: 120 }]);
+    expect(vault.status?.clipboardClearSeconds).toBe(120);
+  });
+
   it('changes the passphrase with the contract arguments', async () => {
     const vault = await loaded(unlocked({ keyfileRequired: true }));
     answer({ vault_change_passphrase: () => null });
