@@ -35,7 +35,9 @@ mod kits;
 mod lifecycle;
 mod reminders;
 
-pub use kits::{KitLock, KitRequest, MIN_KIT_PASSPHRASE_CHARS, PreparedKit, Restored, SheetFile};
+pub use kits::{
+    EscrowEntry, KitLock, KitRequest, MIN_KIT_PASSPHRASE_CHARS, PreparedKit, Restored, SheetFile,
+};
 pub use lifecycle::SecretUse;
 
 /// The default vault: `keywarden/vault.keywarden` in the platform's data directory

@@ -8,7 +8,7 @@ use keywarden_core::print::Paper;
 use keywarden_core::reminder::{DueItem, DueKind, Urgency};
 use keywarden_core::report::{DEFAULT_UNUSED_DAYS, Format, ReviewReport};
 use keywarden_core::vault::export::Document;
-use keywarden_core::{AuditFilter, KeyRecord, KeyState, Severity, UnlockedVault};
+use keywarden_core::{AuditFilter, KeyState, Severity, UnlockedVault};
 use tauri::State;
 
 use super::{MAX_ID_CHARS, file_path, key_id, short};
@@ -91,7 +91,7 @@ pub(crate) fn build_dashboard(
         })
         .collect();
 
-    let without_kit = without_kit(vault, &records);
+    let without_kit = without_kit(vault);
 
     let entries = vault.audit_entries(&AuditFilter::default())?;
     let recent_audit = entries
@@ -135,35 +135,28 @@ pub(crate) fn build_dashboard(
 
 /// The keys in use (active, suspended, deactivated) that no current kit holds: those
 /// whose kit went void or superseded first, then those never put in a kit, by name.
-fn without_kit(vault: &UnlockedVault, records: &[&KeyRecord]) -> Vec<KeyWithoutKit> {
-    let mut out: Vec<KeyWithoutKit> = records
-        .iter()
-        .filter(|r| {
-            matches!(
-                r.state,
-                KeyState::Active | KeyState::Suspended | KeyState::Deactivated
-            )
-        })
-        .filter_map(|r| {
-            let kits = vault.kits_of(&r.id);
-            if kits.iter().any(|k| k.status == KitStatus::Current) {
-                return None;
-            }
-            let newest = kits.last();
-            let (kit_status, kit_reason) = match newest.map(|k| &k.status) {
+/// The keys in use that no current kit holds (`UnlockedVault::escrow_coverage`): those
+/// whose kit needs replacing first, then those never put in one, each group by name.
+fn without_kit(vault: &UnlockedVault) -> Vec<KeyWithoutKit> {
+    let mut out: Vec<KeyWithoutKit> = vault
+        .escrow_coverage()
+        .into_iter()
+        .filter(|e| e.current.is_empty())
+        .map(|e| {
+            let (kit_status, kit_reason) = match e.replaced.as_ref().map(|(_, s)| s) {
                 Some(KitStatus::Superseded { reason, .. }) => (Some("superseded"), Some(reason)),
                 Some(KitStatus::Void { reason, .. }) => (Some("void"), Some(reason)),
                 Some(KitStatus::Current) | None => (None, None),
             };
-            Some(KeyWithoutKit {
-                key_id: r.id.to_string(),
-                key_name: r.name.clone(),
-                key_fingerprint: r.fingerprint().to_owned(),
-                key_state: r.state.id().to_owned(),
-                kit: newest.map(|k| k.id.to_string()),
+            KeyWithoutKit {
+                key_id: e.id.to_string(),
+                key_name: e.name.clone(),
+                key_fingerprint: e.fingerprint.clone(),
+                key_state: e.state.id().to_owned(),
+                kit: e.replaced.as_ref().map(|(kit, _)| kit.to_string()),
                 kit_status: kit_status.map(str::to_owned),
                 kit_reason: kit_reason.cloned(),
-            })
+            }
         })
         .collect();
     // Stable: keys whose kit needs replacing first, each group still by name.

@@ -21,13 +21,13 @@ use crate::audit::AuditVerification;
 use crate::clock::Timestamp;
 use crate::error::StorageError;
 use crate::key::{KeyId, KeyRecord};
-use crate::kit::KitId;
 use crate::kit::register::{KitKind, KitRecord, KitStatus};
 use crate::policy::{Finding, Severity};
 use crate::print::Paper;
 pub use crate::print::TooManyPages;
 use crate::reminder::{DueItem, DueKind, Urgency};
 use crate::state::KeyState;
+pub use crate::vault::EscrowEntry;
 use crate::vault::UnlockedVault;
 
 /// The default window of the "unused keys" section, in days: keys not revealed,
@@ -59,21 +59,6 @@ pub struct UnusedKey {
     pub owner: String,
     /// When it was last revealed, exported, rotated or made.
     pub last_used_at: Timestamp,
-}
-
-/// A key in use (active, suspended or deactivated) and the recovery kits that hold it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EscrowEntry {
-    /// The key.
-    pub id: KeyId,
-    /// Its name.
-    pub name: String,
-    /// Its state.
-    pub state: KeyState,
-    /// The current kits that hold it, oldest first: none means no paper copy.
-    pub current: Vec<KitId>,
-    /// With no current kit, the newest kit that held it, superseded or void.
-    pub replaced: Option<(KitId, KitStatus)>,
 }
 
 /// The report's numbers at a glance.
@@ -169,37 +154,7 @@ impl ReviewReport {
                 last_used_at: r.last_used_at(),
             })
             .collect();
-        let mut escrow: Vec<EscrowEntry> = vault
-            .list("")
-            .into_iter()
-            .filter(|r| {
-                matches!(
-                    r.state,
-                    KeyState::Active | KeyState::Suspended | KeyState::Deactivated
-                )
-            })
-            .map(|r| {
-                let kits = vault.kits_of(&r.id);
-                let current: Vec<KitId> = kits
-                    .iter()
-                    .filter(|k| k.status == KitStatus::Current)
-                    .map(|k| k.id)
-                    .collect();
-                let replaced = kits
-                    .last()
-                    .filter(|_| current.is_empty())
-                    .map(|k| (k.id, k.status.clone()));
-                EscrowEntry {
-                    id: r.id,
-                    name: r.name.clone(),
-                    state: r.state,
-                    current,
-                    replaced,
-                }
-            })
-            .collect();
-        // Stable: the keys with no current kit first, each group still by name.
-        escrow.sort_by_key(|e| !e.current.is_empty());
+        let escrow = vault.escrow_coverage();
         let vault_kit = vault
             .kits()
             .iter()

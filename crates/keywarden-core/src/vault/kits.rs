@@ -228,6 +228,23 @@ pub enum Restored {
     },
 }
 
+/// A key in use (active, suspended or deactivated) and the recovery kits that hold it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscrowEntry {
+    /// The key.
+    pub id: KeyId,
+    /// Its name.
+    pub name: String,
+    /// Its current version's main fingerprint.
+    pub fingerprint: String,
+    /// Its state.
+    pub state: KeyState,
+    /// The current kits that hold it, oldest first: none means no paper copy.
+    pub current: Vec<KitId>,
+    /// With no current kit, the newest kit that held it, superseded or void.
+    pub replaced: Option<(KitId, KitStatus)>,
+}
+
 impl UnlockedVault {
     /// Every kit in the custody register, oldest first.
     pub fn kits(&self) -> &[KitRecord] {
@@ -257,6 +274,44 @@ impl UnlockedVault {
     /// The kits that hold key `id`, oldest first.
     pub fn kits_of(&self, id: &KeyId) -> Vec<&KitRecord> {
         self.kits.iter().filter(|k| k.holds(id)).collect()
+    }
+
+    /// Every key in use (active, suspended, deactivated) and the current kits that hold
+    /// it: those with none first (a paper copy is owed), each group by name.
+    pub fn escrow_coverage(&self) -> Vec<EscrowEntry> {
+        let mut escrow: Vec<EscrowEntry> = self
+            .list("")
+            .into_iter()
+            .filter(|r| {
+                matches!(
+                    r.state,
+                    KeyState::Active | KeyState::Suspended | KeyState::Deactivated
+                )
+            })
+            .map(|r| {
+                let kits = self.kits_of(&r.id);
+                let current: Vec<KitId> = kits
+                    .iter()
+                    .filter(|k| k.status == KitStatus::Current)
+                    .map(|k| k.id)
+                    .collect();
+                let replaced = kits
+                    .last()
+                    .filter(|_| current.is_empty())
+                    .map(|k| (k.id, k.status.clone()));
+                EscrowEntry {
+                    id: r.id,
+                    name: r.name.clone(),
+                    fingerprint: r.fingerprint().to_owned(),
+                    state: r.state,
+                    current,
+                    replaced,
+                }
+            })
+            .collect();
+        // Stable: the keys with no current kit first, each group still by name.
+        escrow.sort_by_key(|e| !e.current.is_empty());
+        escrow
     }
 
     /// Makes a kit: checks the passphrase (and key file) again, reads each key's
