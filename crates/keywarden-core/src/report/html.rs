@@ -13,7 +13,7 @@ use crate::policy::{Finding, Severity};
 impl ReviewReport {
     /// The report as one HTML document (UTF-8, `<!DOCTYPE html>`), the same bytes for
     /// the same report.
-    pub fn to_html(&self) -> String {
+    pub(crate) fn to_html(&self) -> String {
         let mut h = Html::default();
         let title = self.title();
         h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");

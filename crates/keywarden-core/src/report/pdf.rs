@@ -34,7 +34,7 @@ impl ReviewReport {
     ///
     /// # Errors
     /// [`TooManyPages`], which no vault comes near.
-    pub fn to_pdf(&self, paper: Paper) -> Result<Vec<u8>, TooManyPages> {
+    pub(crate) fn to_pdf(&self, paper: Paper) -> Result<Vec<u8>, TooManyPages> {
         let mut l = Layout::new(paper, false);
         header(&mut l, self);
         summary(&mut l, self);
