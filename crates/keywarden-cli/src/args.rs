@@ -404,7 +404,8 @@ pub enum KeyCommand {
     Snooze(SnoozeArgs),
     /// Print a key's secret material (asks for the passphrase again; audited)
     Reveal(RevealArgs),
-    /// Add a key made elsewhere, from a private key file or standard input
+    /// Add a key made elsewhere (a private key, a secret, or a public key alone) from a
+    /// file or standard input
     Import(ImportArgs),
     /// Write a key's public part: SPKI, OpenSSH, JWK or age recipient (audited)
     ExportPublic(ExportPublicArgs),
@@ -557,8 +558,17 @@ pub struct RotateArgs {
 
     /// The new version's algorithm, of the same family [default: the key's own, or
     /// the first the policy allows]
-    #[arg(long, value_name = "ALG", value_parser = parse_algorithm)]
+    #[arg(long, value_name = "ALG", value_parser = parse_algorithm, conflicts_with = "public")]
     pub alg: Option<Algorithm>,
+
+    /// For a key the vault holds only the public key of: the holder's new public key
+    /// (spki-pem, spki-der, openssh-public, jwk or age-recipient), or - for standard input
+    #[arg(long, value_name = "FILE")]
+    pub public: Option<PathBuf>,
+
+    /// The format of the --public file [default: recognised from the content]
+    #[arg(long, value_name = "FORMAT", value_parser = parse_key_format, requires = "public")]
+    pub format: Option<KeyFormat>,
 }
 
 /// `keywarden key destroy`.
@@ -650,8 +660,9 @@ pub struct ImportArgs {
     pub name: String,
 
     /// The file's format: pkcs8-pem, pkcs8-der, openssh-private, age-identity, jwk,
-    /// hex, base64 or text [default: recognised from the content; hex, base64 and text
-    /// must be named]
+    /// hex, base64 or text, or for a public key alone spki-pem, spki-der,
+    /// openssh-public or age-recipient [default: recognised from the content; hex,
+    /// base64 and text must be named]
     #[arg(long, value_name = "FORMAT", value_parser = parse_key_format)]
     pub format: Option<KeyFormat>,
 

@@ -1248,7 +1248,11 @@ fn import_reads_standard_input_and_refuses_what_it_cannot_keep() {
         private.to_str().unwrap(),
     );
     let refusals: [(&[&str], &str, &str); 9] = [
-        (&[public], "invalid_input", "holds no private key"),
+        (
+            &[public, "--format", "pkcs8-pem"],
+            "invalid_input",
+            "holds no private key",
+        ),
         (&[encrypted], "invalid_input", "decrypt it first"),
         (&[private, "--alg", "rsa-2048"], "invalid_input", "not RSA"),
         (
@@ -1290,6 +1294,153 @@ fn import_reads_standard_input_and_refuses_what_it_cannot_keep() {
     assert_exit(&out, 2);
     // None of them added a key.
     assert_eq!(json(d, &["key", "list"]).1, before);
+}
+
+#[test]
+fn a_public_key_alone_is_imported_rotated_and_never_used_as_a_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    let d = dir.path();
+    let public = fixture("rfc8410.pub.pem");
+    let public = public.to_str().unwrap();
+    let imported = json_ok(d, &["key", "import", public, "--name", "partner"], 0);
+    assert_eq!(imported["format"], "spki-pem");
+    assert_eq!(imported["key"]["public_only"], true);
+    // The fingerprint of the fixture's private key (see the test above).
+    assert_eq!(
+        imported["key"]["fingerprint"],
+        "a1e9156054e04fac899ae9f275132cdc07a5dbc4ea2c2ad3a1ffc6e0d253681f"
+    );
+    let out = raw(d, &["key", "show", "partner"]);
+    assert_exit(&out, 0);
+    assert!(
+        text(&out.stdout).contains("public key only"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Its public forms leave as they would for a key pair: the same bytes.
+    let private = fixture("rfc8410.pem");
+    json_ok(
+        d,
+        &["key", "import", private.to_str().unwrap(), "--name", "pair"],
+        0,
+    );
+    for format in public_formats("ed25519") {
+        let ours = raw(
+            d,
+            &[
+                "key",
+                "export-public",
+                "partner",
+                "--format",
+                format,
+                "--comment",
+                "c",
+            ],
+        );
+        let pair = raw(
+            d,
+            &[
+                "key",
+                "export-public",
+                "pair",
+                "--format",
+                format,
+                "--comment",
+                "c",
+            ],
+        );
+        assert_exit(&ours, 0);
+        assert_eq!(ours.stdout, pair.stdout, "{format}");
+        // Each public form reads back, recognised by its content, as a public key alone.
+        let file = format!("partner.{format}");
+        fs::write(d.join(&file), &ours.stdout).unwrap();
+        let name = format!("partner from {format}");
+        let back = json_ok(d, &["key", "import", &file, "--name", &name], 0);
+        assert_eq!(back["key"]["public_only"], true, "{format}");
+        assert_eq!(back["key"]["fingerprint"], imported["key"]["fingerprint"]);
+    }
+    // Every way to a secret is refused, and says why.
+    let refusals: [&[&str]; 3] = [
+        &[
+            "key",
+            "export",
+            "partner",
+            "--format",
+            "pkcs8-pem",
+            "--out",
+            "x.pem",
+        ],
+        &["key", "reveal", "partner", "--yes"],
+        &["key", "rotate", "partner", "--reason", "yearly"],
+    ];
+    for args in refusals {
+        let (code, err) = json(d, args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert_eq!(err["error"]["code"], "not_allowed", "{args:?}: {err}");
+        assert!(
+            err["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("public key"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!d.join("x.pem").exists());
+    // Rotation takes the holder's new public key, never a private one.
+    let (code, err) = json(
+        d,
+        &[
+            "key",
+            "rotate",
+            "partner",
+            "--public",
+            private.to_str().unwrap(),
+            "--reason",
+            "r",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("holds a private key"),
+        "{err}"
+    );
+    json_ok(
+        d,
+        &["key", "gen", "--name", "next", "--alg", "ecdsa-p256"],
+        0,
+    );
+    let next = raw(
+        d,
+        &["key", "export-public", "next", "--format", "openssh-public"],
+    );
+    fs::write(d.join("next.pub"), &next.stdout).unwrap();
+    let rotated = json_ok(
+        d,
+        &[
+            "key",
+            "rotate",
+            "partner",
+            "--public",
+            "next.pub",
+            "--reason",
+            "moved to P-256",
+        ],
+        0,
+    );
+    assert_eq!(rotated["key"]["current_version"], 2);
+    assert_eq!(rotated["key"]["algorithm"], "ecdsa-p256");
+    assert_eq!(
+        rotated["key"]["fingerprint"],
+        json_ok(d, &["key", "show", "next"], 0)["key"]["fingerprint"]
+    );
+    assert_eq!(
+        rotated["key"]["versions"][0]["fingerprint"],
+        imported["key"]["fingerprint"]
+    );
 }
 
 #[test]

@@ -93,6 +93,9 @@ pub struct KeyRecord {
     pub exported_at: Option<Timestamp>,
     /// The number of the current version of the key's material (1 for a new key).
     pub current_version: u32,
+    /// The vault holds only the public key (imported on its own); the private key lives
+    /// elsewhere, so nothing can reveal, export, escrow or rotate a secret of it.
+    pub public_only: bool,
     pub(crate) row_version: u64,
 }
 
@@ -117,16 +120,17 @@ pub struct KeyVersion {
 }
 
 impl KeyVersion {
-    /// The main fingerprint and the full list, as stored for `key`.
+    /// The main fingerprint and the full list, as stored, of a key whose fingerprints
+    /// are `all`, the main one first.
     pub(crate) fn fingerprints_of(
-        key: &crate::material::SecretKey,
+        all: &[crate::material::Fingerprint],
     ) -> (String, Vec<(String, String)>) {
-        let all: Vec<(String, String)> = key
-            .fingerprints()
+        let main = all.first().map(ToString::to_string).unwrap_or_default();
+        let all = all
             .iter()
             .map(|f| (f.id().to_owned(), f.to_string()))
             .collect();
-        (key.fingerprint().to_string(), all)
+        (main, all)
     }
 }
 
@@ -389,6 +393,8 @@ pub(crate) struct KeyMetaV1 {
     #[serde(default)]
     pub exported: Option<i64>,
     pub current_version: u32,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public_only: bool,
 }
 
 /// One state change inside [`KeyMetaV1`].
@@ -499,6 +505,7 @@ impl KeyRecord {
             revealed: self.revealed_at.map(unix),
             exported: self.exported_at.map(unix),
             current_version: self.current_version,
+            public_only: self.public_only,
         }
     }
 
@@ -601,6 +608,7 @@ impl KeyRecord {
             revealed_at: meta.revealed.map(time),
             exported_at: meta.exported.map(time),
             current_version: meta.current_version,
+            public_only: meta.public_only,
             row_version,
         })
     }

@@ -13,6 +13,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use crate::algorithm::Algorithm;
 use crate::audit::{self, Action, AuditKeys, Head, NewEntry};
 use crate::clock::{self, Clock, Timestamp};
 use crate::error::{
@@ -21,7 +22,7 @@ use crate::error::{
 use crate::kdf::KdfParams;
 use crate::key::{self, KeyId, KeyMetaV1, KeyRecord, KeyUpdate, KeyVersion, NewKey};
 use crate::keyslot::{Keyslot, KeyslotKind, to_i64};
-use crate::material::SecretKey;
+use crate::material::{Imported, PublicKey, SecretKey};
 use crate::policy::{Policy, PolicyV1};
 use crate::schema::{self, APPLICATION_ID, FORMAT_VERSION, SCHEMA_V1, table};
 use crate::seal::{self, Place};
@@ -717,6 +718,15 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The damage of a material row that opened but does not decode.
+fn damaged_material(record: &KeyRecord, error: &crate::material::MaterialError) -> RecordError {
+    StorageError::damaged(format!(
+        "key {}: the material does not decode: {error}",
+        record.id
+    ))
+    .into()
+}
+
 fn row_version(v: i64, what: &str) -> Result<u64, StorageError> {
     u64::try_from(v).map_err(|_| StorageError::damaged(format!("{what}: negative row version")))
 }
@@ -1087,22 +1097,26 @@ impl UnlockedVault {
         self.add_key(new, None)
     }
 
-    /// Stores a key made elsewhere (see [`SecretKey::import`]) as a new key, with the
+    /// Stores a key made elsewhere (see [`Imported::import`]) as a new key, with the
     /// algorithm the material has. Unlike generation, the policy's algorithm and
     /// strength rules do not refuse it: an existing key is recorded as it is and
     /// flagged by [`UnlockedVault::assess`]; only a purpose the algorithm cannot serve
-    /// is refused.
+    /// is refused. A public key alone makes a [`KeyRecord::public_only`] key.
     ///
     /// # Errors
     /// As [`UnlockedVault::generate_key`]. Audited as `key-imported`.
-    pub fn import_key(&mut self, new: NewKey, key: SecretKey) -> Result<&KeyRecord, RecordError> {
-        self.add_key(new, Some(key))
+    pub fn import_key(
+        &mut self,
+        new: NewKey,
+        key: impl Into<Imported>,
+    ) -> Result<&KeyRecord, RecordError> {
+        self.add_key(new, Some(key.into()))
     }
 
     fn add_key(
         &mut self,
         mut new: NewKey,
-        given: Option<SecretKey>,
+        given: Option<Imported>,
     ) -> Result<&KeyRecord, RecordError> {
         let action = if given.is_some() {
             Action::KeyImported
@@ -1116,7 +1130,7 @@ impl UnlockedVault {
         let prepared = self.new_record(&new, given.is_none()).and_then(|record| {
             let key = match given {
                 Some(key) => key,
-                None => lifecycle::generate_material(new.algorithm)?,
+                None => Imported::Secret(lifecycle::generate_material(new.algorithm)?),
             };
             Ok((record, key))
         });
@@ -1124,21 +1138,27 @@ impl UnlockedVault {
             Ok(p) => p,
             Err(e) => return self.refused(attempt, e),
         };
+        record.public_only = key.is_public_only();
         if let Some(v) = record.versions.first_mut() {
-            (v.fingerprint, v.fingerprints) = KeyVersion::fingerprints_of(&key);
+            (v.fingerprint, v.fingerprints) = KeyVersion::fingerprints_of(&key.fingerprints());
         }
         let meta = self.seal_meta(&record)?;
         let id = record.id.to_string();
         let sealed_material = seal::seal(
             &self.keys.material,
             &self.material_place(&format!("{id}/1"), 1),
-            key.to_stored(),
+            &key.to_stored(),
         );
         let entry = NewEntry::new(action)
             .key(record.id, &record.name, record.fingerprint())
             .detail(format!(
-                "{} for {}, {}, fingerprint {}",
+                "{}{} for {}, {}, fingerprint {}",
                 record.algorithm.label(),
+                if record.public_only {
+                    " public key only"
+                } else {
+                    ""
+                },
                 record.purpose.label().to_lowercase(),
                 record.state.label().to_lowercase(),
                 record.fingerprint()
@@ -1228,6 +1248,7 @@ impl UnlockedVault {
             revealed_at: None,
             exported_at: None,
             current_version: 1,
+            public_only: false,
             row_version: 1,
         })
     }
@@ -1426,14 +1447,55 @@ impl UnlockedVault {
     ///
     /// # Errors
     /// [`RecordError::NotFound`] for an unknown key or version,
-    /// [`RecordError::NotAllowed`] for a destroyed key, a damaged error when the sealed
-    /// material fails authentication or does not decode.
+    /// [`RecordError::NotAllowed`] for a destroyed key or one whose private part the vault
+    /// does not hold, a damaged error when the sealed material fails authentication or
+    /// does not decode.
     pub(crate) fn secret_key(
         &self,
         id: &KeyId,
         version: Option<u32>,
     ) -> Result<SecretKey, RecordError> {
         let record = self.get(id)?;
+        if record.public_only {
+            return Err(RecordError::NotAllowed {
+                reason: format!(
+                    "the vault holds only the public key of \"{}\"; its private key lives \
+                     elsewhere",
+                    record.name
+                ),
+            });
+        }
+        let (algorithm, plain) = self.open_material(record, version)?;
+        SecretKey::from_stored(algorithm, &plain).map_err(|e| damaged_material(record, &e))
+    }
+
+    /// The public part of a key's version (`None`: the current version): from the
+    /// private key, or the public key the vault holds alone. `None` for symmetric keys
+    /// and secrets.
+    ///
+    /// # Errors
+    /// As [`UnlockedVault::secret_key`].
+    pub(crate) fn public_key(
+        &self,
+        id: &KeyId,
+        version: Option<u32>,
+    ) -> Result<Option<PublicKey>, RecordError> {
+        let record = self.get(id)?;
+        if !record.public_only {
+            return Ok(self.secret_key(id, version)?.public_key());
+        }
+        let (algorithm, plain) = self.open_material(record, version)?;
+        PublicKey::from_stored(algorithm, &plain)
+            .map(Some)
+            .map_err(|e| damaged_material(record, &e))
+    }
+
+    /// The opened material row of a key's version and the version's algorithm.
+    fn open_material(
+        &self,
+        record: &KeyRecord,
+        version: Option<u32>,
+    ) -> Result<(Algorithm, Zeroizing<Vec<u8>>), RecordError> {
         if record.state == KeyState::Destroyed {
             return Err(RecordError::NotAllowed {
                 reason: format!(
@@ -1443,7 +1505,7 @@ impl UnlockedVault {
             });
         }
         let version = version.unwrap_or(record.current_version);
-        let text = id.to_string();
+        let text = record.id.to_string();
         let row: Option<(i64, Vec<u8>)> = self
             .locked
             .conn
@@ -1468,19 +1530,19 @@ impl UnlockedVault {
                 });
             }
         };
-        let damaged =
-            |what: &str| StorageError::damaged(format!("key {text} version {version}: {what}"));
         let material_row = format!("{text}/{version}");
         let place = self.material_place(&material_row, row_version(row_v, &text)?);
-        let plain = seal::open(&self.keys.material, &place, &blob)
-            .map_err(|_| damaged("the material failed authentication"))?;
+        let plain = seal::open(&self.keys.material, &place, &blob).map_err(|_| {
+            StorageError::damaged(format!(
+                "key {text} version {version}: the material failed authentication"
+            ))
+        })?;
         let algorithm = record
             .versions
             .iter()
             .find(|v| v.number == version)
             .map_or(record.algorithm, |v| v.algorithm);
-        SecretKey::from_stored(algorithm, &plain)
-            .map_err(|e| damaged(&format!("the material does not decode: {e}")).into())
+        Ok((algorithm, plain))
     }
 
     /// Stores new preferences.

@@ -19,6 +19,8 @@ mod common;
 mod interop;
 #[path = "material/known_answers.rs"]
 mod known_answers;
+#[path = "material/public.rs"]
+mod public;
 #[path = "material/round_trip.rs"]
 mod round_trip;
 #[path = "material/stored.rs"]

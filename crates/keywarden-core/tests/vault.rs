@@ -36,6 +36,8 @@ mod model;
 mod moved_rows;
 #[path = "vault/passphrase.rs"]
 mod passphrase;
+#[path = "vault/public_keys.rs"]
+mod public_keys;
 #[path = "vault/reminders.rs"]
 mod reminders;
 #[path = "vault/round_trip.rs"]

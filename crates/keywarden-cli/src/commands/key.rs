@@ -29,6 +29,7 @@ pub fn run(session: &Session, command: &KeyCommand) -> Result<Report, Failure> {
     // Refuse before the passphrase is asked and the KDF runs; a key to import is read
     // and checked now, so a bad file is reported before anyone types.
     let mut imported = None;
+    let mut replacement = None;
     match command {
         KeyCommand::Delete { yes: false, .. } if !terminal::is_interactive() => {
             return Err(Failure::usage(
@@ -45,6 +46,11 @@ pub fn run(session: &Session, command: &KeyCommand) -> Result<Report, Failure> {
             ));
         }
         KeyCommand::Import(args) => imported = Some(import::read(args)?),
+        KeyCommand::Rotate(args) => {
+            if let Some(file) = &args.public {
+                replacement = Some(import::read_public(args, file)?);
+            }
+        }
         KeyCommand::ExportPublic(args) => export::check_public(args)?,
         KeyCommand::Export(args) => export::check_secret(args)?,
         _ => {}
@@ -93,7 +99,19 @@ pub fn run(session: &Session, command: &KeyCommand) -> Result<Report, Failure> {
         KeyCommand::Rotate(args) => {
             let id = vault.find(&args.reference)?.id;
             let previous = vault.get(&id)?.current_version;
-            let record = vault.rotate_key(&id, args.alg, &args.reason)?.clone();
+            let hint = vault.get(&id)?.public_only && replacement.is_none();
+            let record = match replacement {
+                Some(public) => vault.replace_public_key(&id, public, &args.reason),
+                None => vault.rotate_key(&id, args.alg, &args.reason),
+            }
+            .map_err(|e| match e {
+                // Say how the command line takes the new public key.
+                RecordError::NotAllowed { reason } if hint => RecordError::NotAllowed {
+                    reason: format!("{reason} (--public FILE)"),
+                },
+                other => other,
+            })?
+            .clone();
             Ok(key_report(vault, record, KeyAction::Rotated(previous)))
         }
         KeyCommand::Destroy(args) => destroy(vault, args),

@@ -205,6 +205,7 @@ pub(super) struct KeyJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     exported_at: Option<String>,
     current_version: u32,
+    public_only: bool,
     rotation_days: u32,
     rotation_source: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -293,6 +294,7 @@ impl<'a> From<&'a KeyView> for KeyJson<'a> {
             revealed_at: rfc3339_opt(r.revealed_at),
             exported_at: rfc3339_opt(r.exported_at),
             current_version: r.current_version,
+            public_only: r.public_only,
             rotation_days: v.rotation_days,
             rotation_source: if r.rotation_days.is_some() {
                 "key"
@@ -463,6 +465,9 @@ pub(super) fn report_text(view: &KeyView, action: &KeyAction) -> String {
         KeyAction::SnoozeCancelled(kind) => {
             format!("The {kind} reminder of \"{name}\" is no longer snoozed.\n")
         }
+        KeyAction::Imported { format, .. } if r.public_only => {
+            format!("Imported a public key from {format}; its private key stays with its holder.\n")
+        }
         KeyAction::Imported { format, .. } => format!("Imported a key from {format}.\n"),
     };
     let mut out = head + &block(view);
@@ -523,6 +528,13 @@ fn block(view: &KeyView) -> String {
         &format!("{} ({})", r.purpose.id(), r.purpose.label()),
     );
     line(&mut out, "State", r.state.id());
+    if r.public_only {
+        line(
+            &mut out,
+            "Material",
+            "public key only (the private key stays with its holder)",
+        );
+    }
     line(&mut out, "Fingerprint", &or_none(r.fingerprint()));
     // The other forms of the current version's fingerprint (OpenSSH `SHA256:`, …).
     for (kind, value) in r.current().map(|v| &v.fingerprints[..]).unwrap_or_default() {

@@ -33,6 +33,35 @@ pub(crate) fn recipient(public: &[u8; 32]) -> Result<String, MaterialError> {
         .map_err(|_| MaterialError::encoding_failed(crate::Algorithm::AgeX25519))
 }
 
+/// Reads a recipients file with one recipient: comment lines (`# …`) and blank lines
+/// are skipped, exactly one `age1…` line (lower case, as age writes it) must remain.
+pub(crate) fn parse_recipient_file(text: &str) -> Result<[u8; 32], MaterialError> {
+    let bad = |reason| MaterialError::malformed(Format::AgeRecipient, reason);
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let line = lines.next().ok_or(bad("no age1 line"))?;
+    if lines.next().is_some() {
+        return Err(bad("the file holds more than one recipient"));
+    }
+    let checked = CheckedHrpstring::new::<Bech32>(line)
+        .map_err(|_| bad("not a Bech32 string with a valid checksum"))?;
+    if checked.hrp() != RECIPIENT_HRP {
+        return Err(bad("the prefix is not age1"));
+    }
+    let bytes: Vec<u8> = checked.byte_iter().collect();
+    let public: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| bad("the key is not 32 bytes"))?;
+    // Strict: the one lower-case encoding of these bytes.
+    if recipient(&public)? != line {
+        return Err(bad("the encoding is not canonical (age writes lower case)"));
+    }
+    Ok(public)
+}
+
 /// Reads an identity file as `age-keygen` writes it: comment lines (`# …`) and blank
 /// lines are skipped, exactly one identity line must remain. When a `# public key: age1…`
 /// comment is present, it must be the identity's own recipient.
@@ -133,5 +162,21 @@ mod tests {
             parse_identity_file(&mixed),
             Err(MaterialError::Inconsistent { .. })
         ));
+    }
+
+    #[test]
+    fn recipients_are_read_strictly() {
+        let public = [9u8; 32];
+        let line = recipient(&public).unwrap();
+        assert_eq!(parse_recipient_file(&line).unwrap(), public);
+        let file = format!("# created: today\n\n{line}\n");
+        assert_eq!(parse_recipient_file(&file).unwrap(), public);
+        assert!(parse_recipient_file(&line.to_uppercase()).is_err());
+        assert!(parse_recipient_file(&format!("{line}\n{line}\n")).is_err());
+        assert!(parse_recipient_file("").is_err());
+        assert!(parse_recipient_file(&identity(&public).unwrap()).is_err());
+        let mut broken = line.clone();
+        broken.replace_range(10..11, if &broken[10..11] == "q" { "p" } else { "q" });
+        assert!(parse_recipient_file(&broken).is_err());
     }
 }

@@ -1,4 +1,6 @@
-//! Reading a key from a standard format, strictly.
+//! Reading a key from a standard format, strictly: a private key or secret
+//! ([`SecretKey::import`]), a public key alone ([`PublicKey::import`]), or whichever the
+//! format holds ([`Imported`]).
 
 use base64ct::{Base64, Encoding as _};
 use zeroize::Zeroizing;
@@ -7,10 +9,12 @@ use crate::algorithm::{Algorithm, Family};
 
 use super::error::MaterialError;
 use super::export::PKCS8_PEM_LABEL;
+use super::fingerprint::Fingerprint;
 use super::format::Format;
+use super::jwk::Jwk;
 use super::keypair::Keypair;
 use super::stored::{self, Encoding};
-use super::{SecretKey, age, openssh};
+use super::{PublicKey, SecretKey, age, openssh};
 
 impl SecretKey {
     /// Reads a private key or secret from `data` in `format`.
@@ -86,6 +90,102 @@ impl SecretKey {
                 Err(MaterialError::NoPrivateKey { format })
             }
         }
+    }
+}
+
+/// Key material read from outside the vault: a private key or secret, or only the
+/// public key of a key pair whose private part lives elsewhere.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Imported {
+    /// A private key or secret: the vault holds all of it.
+    Secret(SecretKey),
+    /// A public key only: the vault can name, fingerprint and hand out the key, never
+    /// use or escrow its secret.
+    Public(PublicKey),
+}
+
+impl Imported {
+    /// Reads `data` in `format`: a private format through [`SecretKey::import`], a
+    /// public one through [`PublicKey::import`].
+    ///
+    /// # Errors
+    /// As those two.
+    pub fn import(
+        data: &[u8],
+        format: Format,
+        algorithm_hint: Option<Algorithm>,
+    ) -> Result<Imported, MaterialError> {
+        if format.is_private() {
+            SecretKey::import(data, format, algorithm_hint).map(Imported::Secret)
+        } else {
+            PublicKey::import(data, format, algorithm_hint).map(Imported::Public)
+        }
+    }
+
+    /// Reads a JWK: a private one (with `d` or `k`) through [`SecretKey::from_jwk`], a
+    /// public one through [`PublicKey::from_jwk`].
+    ///
+    /// # Errors
+    /// As those two.
+    pub fn from_jwk(
+        jwk: &Jwk,
+        algorithm_hint: Option<Algorithm>,
+    ) -> Result<Imported, MaterialError> {
+        if jwk.is_private() {
+            SecretKey::from_jwk(jwk, algorithm_hint).map(Imported::Secret)
+        } else {
+            PublicKey::from_jwk(jwk, algorithm_hint).map(Imported::Public)
+        }
+    }
+
+    /// The key's algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        match self {
+            Imported::Secret(key) => key.algorithm(),
+            Imported::Public(key) => key.algorithm(),
+        }
+    }
+
+    /// Whether only the public key was read.
+    pub fn is_public_only(&self) -> bool {
+        matches!(self, Imported::Public(_))
+    }
+
+    /// The main fingerprint ([`SecretKey::fingerprint`], [`PublicKey::fingerprint`]).
+    pub fn fingerprint(&self) -> Fingerprint {
+        match self {
+            Imported::Secret(key) => key.fingerprint(),
+            Imported::Public(key) => key.fingerprint(),
+        }
+    }
+
+    /// Every fingerprint, the main one first.
+    pub fn fingerprints(&self) -> Vec<Fingerprint> {
+        match self {
+            Imported::Secret(key) => key.fingerprints(),
+            Imported::Public(key) => key.fingerprints(),
+        }
+    }
+
+    /// The stored encoding the vault seals: [`SecretKey::to_stored`] or
+    /// [`PublicKey::to_stored`], in a buffer wiped on drop.
+    pub(crate) fn to_stored(&self) -> Zeroizing<Vec<u8>> {
+        match self {
+            Imported::Secret(key) => Zeroizing::new(key.to_stored().to_vec()),
+            Imported::Public(key) => Zeroizing::new(key.to_stored()),
+        }
+    }
+}
+
+impl From<SecretKey> for Imported {
+    fn from(key: SecretKey) -> Self {
+        Imported::Secret(key)
+    }
+}
+
+impl From<PublicKey> for Imported {
+    fn from(key: PublicKey) -> Self {
+        Imported::Public(key)
     }
 }
 

@@ -14,9 +14,10 @@ use std::fmt;
 use base64ct::{Base64UrlUnpadded, Encoding as _};
 use p256::elliptic_curve::sec1::ToSec1Point;
 use pkcs8::DecodePublicKey;
+use pkcs8::EncodePublicKey;
 use pkcs8::der::asn1::UintRef;
 use pkcs8::der::{Decode, Encode};
-use rsa::pkcs1::DecodeRsaPrivateKey;
+use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::traits::PublicKeyParts;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -173,6 +174,92 @@ impl PublicKey {
             }
         }
         Ok(jwk)
+    }
+}
+
+impl PublicKey {
+    /// Reads a public JWK: `OKP` (Ed25519, X25519) with `x`, `EC` (P-256, P-384) with
+    /// `x` and `y`, `RSA` with `n` and `e`. The key is checked as [`PublicKey::import`]
+    /// checks an SPKI; `algorithm_hint`, when given, must agree (an X25519 JWK may be
+    /// taken as an age recipient). `kid` and unknown members are ignored.
+    ///
+    /// # Errors
+    /// [`MaterialError::BadJwk`] for a JWK that is not a valid public key (an `oct` JWK
+    /// has none), [`MaterialError::Unsupported`] for other curves and RSA sizes,
+    /// [`MaterialError::AlgorithmMismatch`] when the key is not of the hinted algorithm.
+    pub fn from_jwk(
+        jwk: &Jwk,
+        algorithm_hint: Option<Algorithm>,
+    ) -> Result<PublicKey, MaterialError> {
+        let bad = |reason| MaterialError::BadJwk { reason };
+        let invalid = || bad("the members do not form a valid public key");
+        let spki = match (jwk.kty.as_deref(), jwk.crv.as_deref()) {
+            (None, _) => return Err(bad("the kty member is missing")),
+            (Some("OKP"), Some(crv @ ("Ed25519" | "X25519"))) => {
+                let x = fixed::<32>(&jwk.x, "the public member x is missing")?;
+                let oid = if crv == "Ed25519" {
+                    super::keypair::oid::ED25519
+                } else {
+                    super::keypair::oid::X25519
+                };
+                super::keypair::curve25519_spki(oid, &x, invalid)?
+            }
+            (Some("OKP"), Some("Ed448" | "X448")) => {
+                return Err(MaterialError::Unsupported {
+                    what: "Ed448 and X448 keys".to_owned(),
+                });
+            }
+            (Some("OKP"), _) => return Err(bad("an OKP key's crv is not Ed25519 or X25519")),
+            (Some("EC"), Some(crv @ ("P-256" | "P-384"))) => {
+                let x = member(&jwk.x, "the public member x is missing")?;
+                let y = member(&jwk.y, "the public member y is missing")?;
+                let size = if crv == "P-256" { 32 } else { 48 };
+                if x.len() != size || y.len() != size {
+                    return Err(bad("a key member does not have the curve's length"));
+                }
+                let point = [&[0x04][..], &x, &y].concat();
+                let der = if crv == "P-256" {
+                    p256::PublicKey::from_sec1_bytes(&point)
+                        .map_err(|_| invalid())?
+                        .to_public_key_der()
+                } else {
+                    p384::PublicKey::from_sec1_bytes(&point)
+                        .map_err(|_| invalid())?
+                        .to_public_key_der()
+                };
+                der.map_err(|_| invalid())?.into_vec()
+            }
+            (Some("EC"), Some(other)) if other == "P-521" || other == "secp256k1" => {
+                return Err(MaterialError::Unsupported {
+                    what: format!("ECDSA keys on {other} (use P-256 or P-384)"),
+                });
+            }
+            (Some("EC"), _) => return Err(bad("an EC key's crv is not P-256 or P-384")),
+            (Some("RSA"), _) => {
+                let n = member(&jwk.n, "the RSA member n is missing")?;
+                let e = member(&jwk.e, "the RSA member e is missing")?;
+                let pkcs1 = rsa::pkcs1::RsaPublicKey {
+                    modulus: uint(&n)?,
+                    public_exponent: uint(&e)?,
+                };
+                let der = pkcs1.to_der().map_err(|_| invalid())?;
+                rsa::PublicKey::from_pkcs1_der(&der)
+                    .map_err(|_| invalid())?
+                    .to_public_key_der()
+                    .map_err(|_| invalid())?
+                    .into_vec()
+            }
+            (Some("oct"), _) => {
+                return Err(bad("an oct key is a secret key: the member k is missing"));
+            }
+            (Some(_), _) => return Err(bad("kty is not OKP, EC, RSA or oct")),
+        };
+        PublicKey::from_spki_der(&spki, super::Format::SpkiDer)
+            .map_err(|e| match e {
+                MaterialError::Unsupported { what } => MaterialError::Unsupported { what },
+                _ => invalid(),
+            })?
+            .hinted(algorithm_hint)
     }
 }
 

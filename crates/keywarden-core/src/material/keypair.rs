@@ -18,7 +18,7 @@ use super::error::MaterialError;
 use super::format::Format;
 
 /// Object identifiers of key algorithms and curves (RFC 8410, RFC 5480, RFC 8017).
-mod oid {
+pub(crate) mod oid {
     use pkcs8::ObjectIdentifier;
 
     pub const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
@@ -60,26 +60,14 @@ impl Keypair {
             Keypair::X25519(_) => Algorithm::X25519,
             Keypair::P256(_) => Algorithm::EcdsaP256,
             Keypair::P384(_) => Algorithm::EcdsaP384,
-            Keypair::Rsa(key) => match key.n().bit_width_vartime() {
-                2048 => Algorithm::Rsa2048,
-                3072 => Algorithm::Rsa3072,
-                4096 => Algorithm::Rsa4096,
-                bits => {
-                    return Err(MaterialError::Unsupported {
-                        what: format!(
-                            "RSA keys of {bits} bits (Keywarden keeps 2048, 3072 or 4096)"
-                        ),
-                    });
-                }
-            },
+            Keypair::Rsa(key) => rsa_algorithm(key.n().bit_width_vartime())?,
         })
     }
 
     /// Whether a key decoded as this kind may be kept as `algorithm` (an X25519 key may
     /// be an age identity).
     pub(crate) fn fits(&self, algorithm: Algorithm) -> Result<bool, MaterialError> {
-        let own = self.algorithm()?;
-        Ok(own == algorithm || (own == Algorithm::X25519 && algorithm == Algorithm::AgeX25519))
+        Ok(fits(self.algorithm()?, algorithm))
     }
 
     /// Decodes an unencrypted PKCS#8 `PrivateKeyInfo` (version 1, or version 2 whose
@@ -104,9 +92,6 @@ impl Keypair {
             }
         };
         let bad = |reason| MaterialError::malformed(format, reason);
-        let unsupported = |what: &str| MaterialError::Unsupported {
-            what: what.to_owned(),
-        };
         let keypair = match info.algorithm.oid {
             oid::ED25519 => {
                 let seed = curve25519_secret(&info, format)?;
@@ -135,17 +120,7 @@ impl Keypair {
                         p384::SecretKey::try_from(info.clone())
                             .map_err(|_| bad("not a valid P-384 private key"))?,
                     ),
-                    oid::P521 => {
-                        return Err(unsupported("ECDSA keys on P-521 (use P-256 or P-384)"));
-                    }
-                    oid::SECP256K1 => {
-                        return Err(unsupported("ECDSA keys on secp256k1 (use P-256 or P-384)"));
-                    }
-                    other => {
-                        return Err(MaterialError::Unsupported {
-                            what: format!("elliptic curve {other} (use P-256 or P-384)"),
-                        });
-                    }
+                    other => return Err(unsupported_curve(other)),
                 };
                 check_ec_public(&info, &keypair, format)?;
                 keypair
@@ -163,18 +138,7 @@ impl Keypair {
                 }
                 keypair
             }
-            oid::RSA_PSS => {
-                return Err(unsupported(
-                    "RSA keys restricted to RSASSA-PSS (id-RSASSA-PSS); export as rsaEncryption",
-                ));
-            }
-            oid::ED448 => return Err(unsupported("Ed448 keys")),
-            oid::X448 => return Err(unsupported("X448 keys")),
-            other => {
-                return Err(MaterialError::Unsupported {
-                    what: format!("keys of algorithm {other}"),
-                });
-            }
+            other => return Err(unsupported_algorithm(other)),
         };
         Ok(keypair)
     }
@@ -216,6 +180,55 @@ impl Keypair {
     fn algorithm_or_rsa(&self) -> Algorithm {
         self.algorithm().unwrap_or(Algorithm::Rsa2048)
     }
+}
+
+/// The RSA algorithm of a modulus of `bits` bits.
+///
+/// # Errors
+/// [`MaterialError::Unsupported`] for sizes other than 2048, 3072 and 4096 bits.
+pub(crate) fn rsa_algorithm(bits: u32) -> Result<Algorithm, MaterialError> {
+    match bits {
+        2048 => Ok(Algorithm::Rsa2048),
+        3072 => Ok(Algorithm::Rsa3072),
+        4096 => Ok(Algorithm::Rsa4096),
+        bits => Err(MaterialError::Unsupported {
+            what: format!("RSA keys of {bits} bits (Keywarden keeps 2048, 3072 or 4096)"),
+        }),
+    }
+}
+
+/// The refusal of a key algorithm (an SPKI or PKCS#8 algorithm OID) Keywarden does not
+/// keep.
+pub(crate) fn unsupported_algorithm(algorithm: ObjectIdentifier) -> MaterialError {
+    let what = match algorithm {
+        oid::RSA_PSS => {
+            "RSA keys restricted to RSASSA-PSS (id-RSASSA-PSS); export as rsaEncryption".to_owned()
+        }
+        oid::ED448 => "Ed448 keys".to_owned(),
+        oid::X448 => "X448 keys".to_owned(),
+        other => format!("keys of algorithm {other}"),
+    };
+    MaterialError::Unsupported { what }
+}
+
+/// The refusal of an elliptic curve other than P-256 and P-384.
+pub(crate) fn unsupported_curve(curve: ObjectIdentifier) -> MaterialError {
+    let what = match curve {
+        oid::P521 => "ECDSA keys on P-521 (use P-256 or P-384)".to_owned(),
+        oid::SECP256K1 => "ECDSA keys on secp256k1 (use P-256 or P-384)".to_owned(),
+        other => format!("elliptic curve {other} (use P-256 or P-384)"),
+    };
+    MaterialError::Unsupported { what }
+}
+
+/// Whether `found` (what a file holds) may be kept as `wanted`: the same algorithm, or
+/// an X25519 key as an age identity and the other way round.
+pub(crate) fn fits(found: Algorithm, wanted: Algorithm) -> bool {
+    found == wanted
+        || matches!(
+            (found, wanted),
+            (Algorithm::X25519, Algorithm::AgeX25519) | (Algorithm::AgeX25519, Algorithm::X25519)
+        )
 }
 
 /// Whether `der` is a PKCS#8 `EncryptedPrivateKeyInfo`: a SEQUENCE of an
@@ -318,7 +331,7 @@ fn curve25519_pkcs8(
     pkcs8::SecretDocument::encode_msg(&info).map_err(|_| failed())
 }
 
-fn curve25519_spki(
+pub(crate) fn curve25519_spki(
     oid: ObjectIdentifier,
     public: &[u8; 32],
     failed: impl Fn() -> MaterialError,

@@ -4,7 +4,9 @@
 //! canonical bytes the vault seals ([`SecretKey::to_stored`], `docs/key-formats.md`);
 //! it comes from [`SecretKey::generate`], [`SecretKey::from_stored`],
 //! [`SecretKey::import`] or [`SecretKey::from_jwk`], and goes out through
-//! [`SecretKey::export`], [`SecretKey::to_jwk`] and its [`PublicKey`]. Every way in
+//! [`SecretKey::export`], [`SecretKey::to_jwk`] and its [`PublicKey`]. A key whose
+//! private part lives elsewhere is only a [`PublicKey`] ([`PublicKey::import`],
+//! [`PublicKey::from_jwk`]); [`Imported`] is either, as read from a file. Every way in
 //! checks the input strictly and gives a [`MaterialError`], never a panic.
 //!
 //! The cryptography is RustCrypto's (ed25519-dalek, x25519-dalek, p256, p384, rsa,
@@ -21,12 +23,12 @@ mod import;
 mod jwk;
 mod keypair;
 mod openssh;
+mod public;
 mod stored;
 mod words;
 
 use std::fmt;
 
-use pkcs8::der::Decode;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -39,7 +41,9 @@ pub use format::{Format, UnknownFormat};
 pub use generate::{
     API_TOKEN_BYTES, API_TOKEN_PREFIX, DICEWARE_WORDS, PASSWORD_ALPHABET, PASSWORD_CHARS,
 };
+pub use import::Imported;
 pub use jwk::Jwk;
+pub use public::PublicKey;
 pub use stored::{Encoding, MAX_SECRET_TEXT_BYTES};
 pub use words::{WORD_COUNT, eff_large_words};
 
@@ -127,7 +131,7 @@ impl SecretKey {
     fn checked(algorithm: Algorithm, stored: Zeroizing<Vec<u8>>) -> Result<Self, MaterialError> {
         let body = stored::split(algorithm, &stored)?;
         let public = match Encoding::for_algorithm(algorithm) {
-            Encoding::Raw | Encoding::Text => None,
+            Encoding::Raw | Encoding::Text | Encoding::Spki => None,
             Encoding::X25519Scalar => {
                 let keypair = scalar_keypair(body).ok_or(MaterialError::stored(
                     algorithm,
@@ -191,7 +195,7 @@ impl SecretKey {
         match Encoding::for_algorithm(self.algorithm) {
             Encoding::X25519Scalar => scalar_keypair(self.body()),
             Encoding::Pkcs8 => Keypair::from_pkcs8_der(self.body(), Format::Pkcs8Der).ok(),
-            Encoding::Raw | Encoding::Text => None,
+            Encoding::Raw | Encoding::Text | Encoding::Spki => None,
         }
         .ok_or(MaterialError::stored(
             self.algorithm,
@@ -218,72 +222,6 @@ impl Eq for SecretKey {}
 impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "SecretKey({}, <redacted>)", self.algorithm.id())
-    }
-}
-
-/// The public part of an asymmetric key: its algorithm and its DER
-/// `SubjectPublicKeyInfo` (for an age identity, the X25519 public key's).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PublicKey {
-    algorithm: Algorithm,
-    spki: Vec<u8>,
-}
-
-impl PublicKey {
-    fn new(algorithm: Algorithm, spki: Vec<u8>) -> Self {
-        PublicKey { algorithm, spki }
-    }
-
-    /// The key's algorithm.
-    pub fn algorithm(&self) -> Algorithm {
-        self.algorithm
-    }
-
-    /// The DER `SubjectPublicKeyInfo`.
-    pub fn spki_der(&self) -> &[u8] {
-        &self.spki
-    }
-
-    /// The main fingerprint: the age recipient for an age identity, otherwise SHA-256 of
-    /// the SPKI ([`Fingerprint::Spki`]).
-    pub fn fingerprint(&self) -> Fingerprint {
-        if self.algorithm == Algorithm::AgeX25519
-            && let Some(recipient) = self.age_recipient()
-        {
-            return Fingerprint::AgeRecipient(recipient);
-        }
-        Fingerprint::of_spki(&self.spki)
-    }
-
-    /// Every fingerprint, the main one first: for an age identity the recipient and the
-    /// SPKI digest; for keys with an OpenSSH form the SPKI digest and OpenSSH's
-    /// `SHA256:`; for X25519 the SPKI digest.
-    pub fn fingerprints(&self) -> Vec<Fingerprint> {
-        let mut out = vec![self.fingerprint()];
-        if self.algorithm == Algorithm::AgeX25519 {
-            out.push(Fingerprint::of_spki(&self.spki));
-        }
-        if Format::OpenSshPublic.supports(self.algorithm)
-            && let Ok(ssh) = openssh::fingerprint(&self.spki, self.algorithm)
-        {
-            out.push(Fingerprint::OpenSsh(ssh));
-        }
-        out
-    }
-
-    /// The age recipient (`age1…`) of an age identity or an X25519 key; `None` for
-    /// other algorithms.
-    pub fn age_recipient(&self) -> Option<String> {
-        if !matches!(self.algorithm, Algorithm::AgeX25519 | Algorithm::X25519) {
-            return None;
-        }
-        age::recipient(&self.x25519_bytes()?).ok()
-    }
-
-    /// The raw 32-byte public key of an X25519 (or age) key.
-    fn x25519_bytes(&self) -> Option<[u8; 32]> {
-        let spki = pkcs8::SubjectPublicKeyInfoRef::from_der(&self.spki).ok()?;
-        spki.subject_public_key.as_bytes()?.try_into().ok()
     }
 }
 

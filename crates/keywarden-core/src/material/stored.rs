@@ -24,10 +24,14 @@ pub enum Encoding {
     /// `0x04`: UTF-8 text of 1 to [`MAX_SECRET_TEXT_BYTES`] bytes without control
     /// characters (passwords, passphrases, tokens).
     Text = 0x04,
+    /// `0x05`: the DER `SubjectPublicKeyInfo`, in canonical form, of an asymmetric key
+    /// whose private part the vault does not hold (a public key imported on its own).
+    Spki = 0x05,
 }
 
 impl Encoding {
-    /// The one encoding that keys of `algorithm` are stored in.
+    /// The one encoding that the secret material of keys of `algorithm` is stored in
+    /// (a public key kept on its own is [`Encoding::Spki`]).
     pub fn for_algorithm(algorithm: Algorithm) -> Encoding {
         match algorithm.family() {
             Family::Symmetric => Encoding::Raw,
@@ -72,6 +76,7 @@ pub(crate) fn split(algorithm: Algorithm, stored: &[u8]) -> Result<&[u8], Materi
                 return Err(bad("the PKCS#8 document is empty"));
             }
         }
+        Encoding::Spki => return Err(bad("it is a public key, not a secret")),
     }
     Ok(body)
 }

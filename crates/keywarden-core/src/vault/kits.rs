@@ -276,17 +276,20 @@ impl UnlockedVault {
         self.kits.iter().filter(|k| k.holds(id)).collect()
     }
 
-    /// Every key in use (active, suspended, deactivated) and the current kits that hold
-    /// it: those with none first (a paper copy is owed), each group by name.
+    /// Every key in use (active, suspended, deactivated) whose secret the vault holds,
+    /// and the current kits that hold it: those with none first (a paper copy is owed),
+    /// each group by name. [Public-only](KeyRecord::public_only) keys have nothing to
+    /// escrow.
     pub fn escrow_coverage(&self) -> Vec<EscrowEntry> {
         let mut escrow: Vec<EscrowEntry> = self
             .list("")
             .into_iter()
             .filter(|r| {
-                matches!(
-                    r.state,
-                    KeyState::Active | KeyState::Suspended | KeyState::Deactivated
-                )
+                !r.public_only
+                    && matches!(
+                        r.state,
+                        KeyState::Active | KeyState::Suspended | KeyState::Deactivated
+                    )
             })
             .map(|r| {
                 let kits = self.kits_of(&r.id);

@@ -10,7 +10,7 @@ use crate::audit::{self, Action, AuditEntry, AuditFilter, AuditVerification, New
 use crate::clock::Timestamp;
 use crate::error::{RecordError, StorageError};
 use crate::key::{self, KeyId, KeyRecord, KeyVersion, ScheduledDestruction};
-use crate::material::{PublicKey, SecretKey};
+use crate::material::{Imported, PublicKey, SecretKey};
 use crate::policy::{Finding, Policy, PolicyV1, Severity};
 use crate::seal;
 use crate::secret::{KeyFile, Passphrase};
@@ -22,6 +22,14 @@ pub(super) fn generate_material(algorithm: Algorithm) -> Result<SecretKey, Recor
         field: "algorithm",
         reason: format!("{} keys could not be generated: {e}", algorithm.label()),
     })
+}
+
+/// What the next version of a rotated key is made of.
+enum Next {
+    /// New material from the OS CSPRNG, of this algorithm or the one the policy prefers.
+    Generated(Option<Algorithm>),
+    /// The new public key of a public-only key.
+    Public(PublicKey),
 }
 
 pub(super) fn not_allowed(reason: impl Into<String>) -> RecordError {
@@ -138,20 +146,44 @@ impl UnlockedVault {
     /// rotation date counts from now.
     ///
     /// # Errors
-    /// [`RecordError::NotAllowed`] unless the key is active, or for an algorithm of
-    /// another family; [`RecordError::PolicyViolation`]; a storage failure. Audited.
+    /// [`RecordError::NotAllowed`] unless the key is active, for an algorithm of another
+    /// family, or for a key whose private part the vault does not hold (see
+    /// [`UnlockedVault::replace_public_key`]); [`RecordError::PolicyViolation`]; a
+    /// storage failure. Audited.
     pub fn rotate_key(
         &mut self,
         id: &KeyId,
         algorithm: Option<Algorithm>,
         reason: &str,
     ) -> Result<&KeyRecord, RecordError> {
+        self.rotate(id, Next::Generated(algorithm), reason)
+    }
+
+    /// Rotates an active [public-only](KeyRecord::public_only) key to the new public
+    /// key its holder made: version n+1 is `public`, the old version is deactivated as in
+    /// [`UnlockedVault::rotate_key`]. As with an import, the policy flags an algorithm it
+    /// does not allow rather than refusing it.
+    ///
+    /// # Errors
+    /// [`RecordError::NotAllowed`] unless the key is active and public-only, or when
+    /// `public` is already one of its versions; a storage failure. Audited as
+    /// `key-rotated`.
+    pub fn replace_public_key(
+        &mut self,
+        id: &KeyId,
+        public: PublicKey,
+        reason: &str,
+    ) -> Result<&KeyRecord, RecordError> {
+        self.rotate(id, Next::Public(public), reason)
+    }
+
+    fn rotate(&mut self, id: &KeyId, next: Next, reason: &str) -> Result<&KeyRecord, RecordError> {
         let record = self.get(id)?.clone();
         let attempt = NewEntry::new(Action::KeyRotated)
             .key(*id, &record.name, record.fingerprint())
             .reason(reason);
-        let prepared = self.rotated(record, algorithm, reason);
-        let (record, plain) = match prepared {
+        let prepared = self.rotated(record, next, reason);
+        let (record, material) = match prepared {
             Ok(p) => p,
             Err(e) => return self.refused(attempt, e),
         };
@@ -161,14 +193,19 @@ impl UnlockedVault {
         let sealed = seal::seal(
             &self.keys.material,
             &self.material_place(&row, 1),
-            plain.to_stored(),
+            &material.to_stored(),
         );
         let entry = NewEntry::new(Action::KeyRotated)
             .key(*id, &record.name, record.fingerprint())
             .reason(reason.trim())
             .detail(format!(
-                "version {version}, {}, fingerprint {}",
+                "version {version}, {}{}, fingerprint {}",
                 record.algorithm.label(),
+                if record.public_only {
+                    " public key only"
+                } else {
+                    ""
+                },
                 record.fingerprint()
             ));
         self.store_record(record, &[entry], |tx| {
@@ -184,9 +221,9 @@ impl UnlockedVault {
     fn rotated(
         &self,
         mut record: KeyRecord,
-        algorithm: Option<Algorithm>,
+        next: Next,
         reason: &str,
-    ) -> Result<(KeyRecord, SecretKey), RecordError> {
+    ) -> Result<(KeyRecord, Imported), RecordError> {
         key::clean_reason(reason)?;
         if record.state != KeyState::Active {
             return Err(not_allowed(match record.state {
@@ -197,20 +234,49 @@ impl UnlockedVault {
             }));
         }
         let now = self.now();
-        let algorithm = match algorithm {
-            Some(a) if a.family() != record.algorithm.family() => {
+        let material = match next {
+            Next::Generated(_) if record.public_only => {
                 return Err(not_allowed(format!(
-                    "a {} key cannot be rotated to {}; generate a new key instead",
-                    record.algorithm.label(),
-                    a.label()
+                    "the vault holds only the public key of \"{}\": its holder makes the new \
+                     key pair; record the new public key instead",
+                    record.name
                 )));
             }
-            Some(a) => a,
-            None => self.preferred_algorithm(&record, now)?,
+            Next::Generated(algorithm) => {
+                let algorithm = match algorithm {
+                    Some(a) if a.family() != record.algorithm.family() => {
+                        return Err(not_allowed(format!(
+                            "a {} key cannot be rotated to {}; generate a new key instead",
+                            record.algorithm.label(),
+                            a.label()
+                        )));
+                    }
+                    Some(a) => a,
+                    None => self.preferred_algorithm(&record, now)?,
+                };
+                self.check_policy(algorithm, record.purpose, now)?;
+                Imported::Secret(generate_material(algorithm)?)
+            }
+            Next::Public(_) if !record.public_only => {
+                return Err(not_allowed(format!(
+                    "the vault holds the private key of \"{}\": rotate it to make a new one",
+                    record.name
+                )));
+            }
+            Next::Public(public) => Imported::Public(public),
         };
-        self.check_policy(algorithm, record.purpose, now)?;
-        let plain = generate_material(algorithm)?;
-        let (fingerprint, fingerprints) = KeyVersion::fingerprints_of(&plain);
+        let (fingerprint, fingerprints) = KeyVersion::fingerprints_of(&material.fingerprints());
+        if let Some(old) = record
+            .versions
+            .iter()
+            .find(|v| v.fingerprint == fingerprint)
+        {
+            return Err(not_allowed(format!(
+                "this is already version {} of \"{}\"",
+                old.number, record.name
+            )));
+        }
+        let algorithm = material.algorithm();
         if let Some(v) = record
             .versions
             .iter_mut()
@@ -231,7 +297,7 @@ impl UnlockedVault {
         record.current_version = number;
         record.algorithm = algorithm;
         record.rotated_at = Some(now);
-        Ok((record, plain))
+        Ok((record, material))
     }
 
     /// The key's own algorithm if the policy still allows it, or else the first of the
@@ -487,7 +553,7 @@ impl UnlockedVault {
             let record = self.get(id)?;
             (record.name.clone(), record.fingerprint().to_owned())
         };
-        let public = self.secret_key(id, version)?.public_key().ok_or_else(|| {
+        let public = self.public_key(id, version)?.ok_or_else(|| {
             not_allowed(format!("\"{name}\" has no public part: it is a secret key"))
         })?;
         let entry = NewEntry::new(Action::PublicExported)

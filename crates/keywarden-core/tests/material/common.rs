@@ -15,7 +15,11 @@ pub fn hint(format: Format, algorithm: Algorithm) -> Option<Algorithm> {
     match format {
         Format::RawHex | Format::RawBase64 | Format::Text => Some(algorithm),
         // An X25519 PKCS#8 key is X25519 unless it is said to be an age identity.
-        Format::Pkcs8Pem | Format::Pkcs8Der if algorithm == Algorithm::AgeX25519 => Some(algorithm),
+        Format::Pkcs8Pem | Format::Pkcs8Der | Format::SpkiPem | Format::SpkiDer
+            if algorithm == Algorithm::AgeX25519 =>
+        {
+            Some(algorithm)
+        }
         _ => None,
     }
 }

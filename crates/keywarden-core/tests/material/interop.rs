@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use keywarden_core::Algorithm;
-use keywarden_core::material::{Fingerprint, Format, MaterialError, SecretKey};
+use keywarden_core::material::{Fingerprint, Format, MaterialError, PublicKey, SecretKey};
 
 /// Runs `program args…`, failing the test with a clear message when the tool is missing
 /// or fails. Returns standard output.
@@ -366,4 +366,157 @@ fn age_keygen_agrees_on_our_recipients_and_we_read_its_identities() {
         spki,
         text(key.export(Format::SpkiPem, "").unwrap().to_vec())
     );
+}
+
+#[test]
+fn we_import_public_keys_that_openssl_ssh_keygen_and_age_keygen_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let sha256 = |der: &[u8]| {
+        let path = write_private(dir.path(), "spki.der", der);
+        let digest = text(run("openssl", &["dgst", "-sha256", "-r", path_str(&path)]));
+        digest.split_whitespace().next().unwrap().to_owned()
+    };
+    // OpenSSL: SPKI in PEM and DER; the fingerprint is SHA-256 of OpenSSL's DER.
+    let cases: [(Algorithm, &[&str]); 4] = [
+        (Algorithm::Ed25519, &["-algorithm", "ED25519"]),
+        (Algorithm::X25519, &["-algorithm", "X25519"]),
+        (
+            Algorithm::EcdsaP384,
+            &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"],
+        ),
+        (
+            Algorithm::Rsa3072,
+            &["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072"],
+        ),
+    ];
+    for (algorithm, args) in cases {
+        let private = dir.path().join("theirs.pem");
+        let mut all = vec!["genpkey"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["-out", path_str(&private)]);
+        run("openssl", &all);
+        let pem = run("openssl", &["pkey", "-in", path_str(&private), "-pubout"]);
+        let der = run(
+            "openssl",
+            &[
+                "pkey",
+                "-in",
+                path_str(&private),
+                "-pubout",
+                "-outform",
+                "DER",
+            ],
+        );
+        let public = PublicKey::import(&pem, Format::SpkiPem, None).unwrap();
+        assert_eq!(public.algorithm(), algorithm);
+        assert_eq!(
+            public.spki_der(),
+            der,
+            "{algorithm}: canonical is OpenSSL's"
+        );
+        assert_eq!(
+            public.fingerprint().to_string(),
+            sha256(&der),
+            "{algorithm}"
+        );
+        assert_eq!(
+            PublicKey::import(&der, Format::SpkiDer, None).unwrap(),
+            public
+        );
+        assert_eq!(public.export(Format::SpkiPem, "").unwrap(), pem);
+        // And OpenSSL reads back what we export.
+        let ours = write_private(
+            dir.path(),
+            "ours.pem",
+            &public.export(Format::SpkiPem, "").unwrap(),
+        );
+        let again = run(
+            "openssl",
+            &["pkey", "-pubin", "-in", path_str(&ours), "-pubout"],
+        );
+        assert_eq!(again, pem, "{algorithm}");
+    }
+    // A compressed EC point is read, and kept in the canonical uncompressed form.
+    let private = dir.path().join("p256.pem");
+    run(
+        "openssl",
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+            path_str(&private),
+        ],
+    );
+    let compressed = run(
+        "openssl",
+        &[
+            "ec",
+            "-in",
+            path_str(&private),
+            "-pubout",
+            "-conv_form",
+            "compressed",
+        ],
+    );
+    let uncompressed = run("openssl", &["ec", "-in", path_str(&private), "-pubout"]);
+    assert_ne!(compressed, uncompressed);
+    let public = PublicKey::import(&compressed, Format::SpkiPem, None).unwrap();
+    assert_eq!(public.export(Format::SpkiPem, "").unwrap(), uncompressed);
+
+    // OpenSSH: the .pub file; both fingerprints agree with ssh-keygen -l.
+    for (i, args) in [
+        &["-t", "ed25519"][..],
+        &["-t", "ecdsa", "-b", "384"],
+        &["-t", "rsa", "-b", "2048"],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let path = dir.path().join(format!("id_{i}"));
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["-N", "", "-C", "carol@example", "-q", "-f", path_str(&path)]);
+        run("ssh-keygen", &all);
+        let pub_path = path.with_extension("pub");
+        let line = fs::read(&pub_path).unwrap();
+        let public = PublicKey::import(&line, Format::OpenSshPublic, None).unwrap();
+        let listed = text(run(
+            "ssh-keygen",
+            &["-l", "-E", "sha256", "-f", path_str(&pub_path)],
+        ));
+        let ssh = public
+            .fingerprints()
+            .into_iter()
+            .find(|f| matches!(f, Fingerprint::OpenSsh(_)))
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            listed.split_whitespace().nth(1),
+            Some(ssh.as_str()),
+            "{listed}"
+        );
+        assert_eq!(
+            ssh_key_fields(&text(public.export(Format::OpenSshPublic, "").unwrap())),
+            ssh_key_fields(&text(line))
+        );
+        // The same key from the private file gives the same fingerprints.
+        let private =
+            SecretKey::import(&fs::read(&path).unwrap(), Format::OpenSshPrivate, None).unwrap();
+        assert_eq!(private.fingerprints(), public.fingerprints());
+    }
+
+    // age: the recipient age-keygen prints.
+    let path = dir.path().join("age.txt");
+    run("age-keygen", &["-o", path_str(&path)]);
+    let recipient = run("age-keygen", &["-y", path_str(&path)]);
+    let public = PublicKey::import(&recipient, Format::AgeRecipient, None).unwrap();
+    assert_eq!(public.algorithm(), Algorithm::AgeX25519);
+    assert_eq!(
+        public.fingerprint().to_string(),
+        text(recipient.clone()).trim()
+    );
+    let identity = SecretKey::import(&fs::read(&path).unwrap(), Format::AgeIdentity, None).unwrap();
+    assert_eq!(identity.public_key().unwrap(), public);
 }

@@ -2,7 +2,9 @@
 
 use keywarden_core::Algorithm;
 use keywarden_core::algorithm::Family;
-use keywarden_core::material::{Fingerprint, Format, Jwk, MaterialError, SecretKey};
+use keywarden_core::material::{
+    Fingerprint, Format, Imported, Jwk, MaterialError, PublicKey, SecretKey,
+};
 
 use crate::common::{hint, quick_algorithms, through};
 
@@ -31,12 +33,23 @@ fn check_every_format(key: &SecretKey) {
                 std::str::from_utf8(&data).unwrap();
             }
         } else {
-            // Public exports are the public key's, and cannot be imported as a key.
+            // Public exports are the public key's: they read back as that public key
+            // alone, never as a private key.
             let public = key.public_key().unwrap();
             assert_eq!(*data, public.export(format, "c").unwrap()[..]);
             assert!(matches!(
                 SecretKey::import(&data, format, None),
                 Err(MaterialError::NoPrivateKey { .. })
+            ));
+            let back = PublicKey::import(&data, format, hint(format, algorithm))
+                .unwrap_or_else(|e| panic!("{algorithm} public in {format}: {e}"));
+            assert_eq!(back, public, "{algorithm} public through {format}");
+            assert_eq!(back.fingerprints(), key.fingerprints());
+            let stored = back.to_stored();
+            assert_eq!(PublicKey::from_stored(algorithm, &stored).unwrap(), public);
+            assert!(matches!(
+                Imported::import(&data, format, hint(format, algorithm)),
+                Ok(Imported::Public(p)) if p == public
             ));
         }
     }
@@ -75,6 +88,14 @@ fn check_jwk(key: &SecretKey) {
             assert!(matches!(
                 SecretKey::from_jwk(&public_jwk, None),
                 Err(MaterialError::BadJwk { .. })
+            ));
+            let hint = (algorithm == Algorithm::AgeX25519).then_some(algorithm);
+            let json = serde_json::to_string(&public_jwk).unwrap();
+            let parsed: Jwk = serde_json::from_str(&json).unwrap();
+            assert_eq!(PublicKey::from_jwk(&parsed, hint).unwrap(), public);
+            assert!(matches!(
+                Imported::from_jwk(&parsed, hint),
+                Ok(Imported::Public(p)) if p == public
             ));
         }
         None => assert!(key.to_jwk(false).is_err()),

@@ -1,10 +1,13 @@
-//! `key import`: a private key or secret made elsewhere, read from a file or standard
-//! input, recognised by its content when no `--format` is given, and stored as a new key.
+//! `key import`: a private key, a secret or a public key alone made elsewhere, read from
+//! a file or standard input, recognised by its content when no `--format` is given, and
+//! stored as a new key; and the new public key `key rotate --public` reads.
 
-use keywarden_core::material::Jwk;
-use keywarden_core::{SecretKey, UnlockedVault};
+use std::path::Path;
 
-use crate::args::ImportArgs;
+use keywarden_core::material::{Imported, Jwk, PublicKey};
+use keywarden_core::{Algorithm, UnlockedVault};
+
+use crate::args::{ImportArgs, RotateArgs};
 use crate::failure::{Code, Failure};
 use crate::input;
 use crate::key_format::KeyFormat;
@@ -15,8 +18,8 @@ use crate::output::{self, KeyAction, KeyView, Report};
 pub struct Input {
     /// The format it was read in.
     format: KeyFormat,
-    /// The key.
-    key: SecretKey,
+    /// The key: private, or the public key alone.
+    key: Imported,
 }
 
 /// Reads `FILE` (or standard input), recognises its format unless `--format` names it,
@@ -24,11 +27,38 @@ pub struct Input {
 ///
 /// # Errors
 /// [`Code::InvalidInput`]: a file that cannot be read, is empty or too large, whose
-/// format cannot be told, or that is not a valid private key of a kind Keywarden keeps
-/// (public keys and encrypted keys included); the messages never quote the input.
+/// format cannot be told, or that is not a valid key of a kind Keywarden keeps
+/// (encrypted keys included); the messages never quote the input.
 pub fn read(args: &ImportArgs) -> Result<Input, Failure> {
-    let data = input::read(&args.file, "a key file")?;
-    let format = match args.format {
+    read_key(&args.file, args.format, args.alg)
+}
+
+/// Reads the new public key of `key rotate --public FILE`. Runs before the vault is
+/// unlocked.
+///
+/// # Errors
+/// As [`read`], and [`Code::InvalidInput`] for a file that holds a private key.
+pub fn read_public(args: &RotateArgs, file: &Path) -> Result<PublicKey, Failure> {
+    match read_key(file, args.format, None)?.key {
+        Imported::Public(key) => Ok(key),
+        Imported::Secret(_) => Err(Failure::new(
+            Code::InvalidInput,
+            format!(
+                "{} holds a private key: --public takes the new public key only (its \
+                 holder keeps the private key)",
+                input::name(file)
+            ),
+        )),
+    }
+}
+
+fn read_key(
+    file: &Path,
+    format: Option<KeyFormat>,
+    alg: Option<Algorithm>,
+) -> Result<Input, Failure> {
+    let data = input::read(file, "a key file")?;
+    let format = match format {
         Some(format) => format,
         None => detect(&data).ok_or_else(|| {
             Failure::new(
@@ -36,14 +66,14 @@ pub fn read(args: &ImportArgs) -> Result<Input, Failure> {
                 format!(
                     "cannot tell what kind of key {} holds: give --format (hex, base64 and \
                      text need --alg too)",
-                    input::name(&args.file)
+                    input::name(file)
                 ),
             )
         })?,
     };
     let key = match format {
-        KeyFormat::Standard(f) => SecretKey::import(&data, f, args.alg)?,
-        KeyFormat::Jwk => SecretKey::from_jwk(&parse_jwk(&data)?, args.alg)?,
+        KeyFormat::Standard(f) => Imported::import(&data, f, alg)?,
+        KeyFormat::Jwk => Imported::from_jwk(&parse_jwk(&data)?, alg)?,
     };
     Ok(Input { format, key })
 }
@@ -118,13 +148,6 @@ fn parse_jwk(data: &[u8]) -> Result<Jwk, Failure> {
             ),
         )
     })?;
-    if !jwk.is_private() {
-        return Err(Failure::new(
-            Code::InvalidInput,
-            "the JWK holds no private key (no \"d\" or \"k\" member): Keywarden imports \
-             private keys",
-        ));
-    }
     Ok(jwk)
 }
 
@@ -140,7 +163,8 @@ mod tests {
 
     #[test]
     fn formats_are_recognised_by_their_content() {
-        let generated = SecretKey::generate(keywarden_core::Algorithm::Ed25519).unwrap();
+        let generated =
+            keywarden_core::SecretKey::generate(keywarden_core::Algorithm::Ed25519).unwrap();
         let der = generated.export(Format::Pkcs8Der, "").unwrap();
         assert_eq!(detected(&der), Some("pkcs8-der"));
         let spki = generated.public_key().unwrap();
@@ -161,7 +185,8 @@ mod tests {
         );
         assert_eq!(detected(b"  {\"kty\":\"OKP\"}"), Some("jwk"));
 
-        let age = SecretKey::generate(keywarden_core::Algorithm::AgeX25519).unwrap();
+        let age =
+            keywarden_core::SecretKey::generate(keywarden_core::Algorithm::AgeX25519).unwrap();
         let identity = age.export(Format::AgeIdentity, "").unwrap();
         assert_eq!(detected(&identity), Some("age-identity"));
         let recipient = age.export(Format::AgeRecipient, "").unwrap();
@@ -176,8 +201,6 @@ mod tests {
         let err = parse_jwk(br#"{"kty": "OKP", "d": 12345678}"#).unwrap_err();
         assert_eq!(err.code, Code::InvalidInput);
         assert!(!err.message.contains("12345678"), "{}", err.message);
-        let err = parse_jwk(br#"{"kty": "OKP", "crv": "Ed25519", "x": "abc"}"#).unwrap_err();
-        assert!(err.message.contains("no private key"), "{}", err.message);
         let err = parse_jwk(b"{\"d\": \"secret").unwrap_err();
         assert!(!err.message.contains("secret"), "{}", err.message);
     }
