@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "key_reveal",
     "key_formats",
     "key_import",
+    "key_replace_public",
     "key_export_public",
     "key_export",
     "policy_get",

@@ -228,6 +228,9 @@ pub struct KeySummary {
     pub fingerprint: String,
     /// The current version's number.
     pub version: u32,
+    /// The vault holds only the public key: nothing can reveal, export, escrow or
+    /// rotate a secret of it.
+    pub public_only: bool,
     /// How many policy violations the key has now.
     pub violations: u32,
     /// How many policy warnings the key has now.
@@ -253,6 +256,7 @@ impl KeySummary {
             destruction_due: r.destruction.as_ref().map(|d| rfc3339(d.due_at)),
             fingerprint: r.fingerprint().to_owned(),
             version: r.current_version,
+            public_only: r.public_only,
             violations: count(Severity::Violation),
             warnings: count(Severity::Warning),
         }

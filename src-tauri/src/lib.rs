@@ -104,6 +104,7 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::lifecycle::key_reveal,
             commands::material::key_formats,
             commands::material::key_import,
+            commands::material::key_replace_public,
             commands::material::key_export_public,
             commands::material::key_export,
             commands::policy::policy_get,

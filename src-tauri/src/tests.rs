@@ -241,6 +241,7 @@ fn create_lock_unlock_and_manage_keys() {
             "destructionDue": null,
             "fingerprint": zeta["fingerprint"],
             "version": 1,
+            "publicOnly": false,
             "violations": 0,
             "warnings": 0,
         }])
@@ -1706,17 +1707,7 @@ fn hostile_imports_are_refused_with_clear_errors() {
         "invalid_input",
         "cannot tell",
     );
-    // Public keys and encrypted keys: the engine's own words.
-    let public = keywarden_core::SecretKey::generate(keywarden_core::Algorithm::Ed25519)
-        .unwrap()
-        .export(keywarden_core::Format::SpkiPem, "")
-        .unwrap()
-        .to_vec();
-    refused(
-        json!({"text": String::from_utf8(public).unwrap()}),
-        "invalid_input",
-        "no private key",
-    );
+    // Encrypted keys and broken public keys: the engine's own words.
     refused(
         json!({"text": "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBAA==\n-----END ENCRYPTED PRIVATE KEY-----\n"}),
         "invalid_input",
@@ -1725,7 +1716,7 @@ fn hostile_imports_are_refused_with_clear_errors() {
     refused(
         json!({"text": "{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \"abc\"}"}),
         "invalid_input",
-        "no private key",
+        "the curve's length",
     );
     refused(
         json!({"text": pem, "algorithm": "ecdsa-p256"}),
@@ -1749,6 +1740,114 @@ fn hostile_imports_are_refused_with_clear_errors() {
     assert_eq!(
         h.code("key_import", import_args("Late", json!({"text": pem}))),
         "locked"
+    );
+}
+
+/// A public key the holder made, as its OpenSSH line, and its fingerprint.
+fn their_public_line(algorithm: keywarden_core::Algorithm) -> (String, String) {
+    let theirs = keywarden_core::SecretKey::generate(algorithm).unwrap();
+    let line = theirs
+        .export(keywarden_core::Format::OpenSshPublic, "bob@example")
+        .unwrap()
+        .to_vec();
+    (
+        String::from_utf8(line).unwrap(),
+        theirs.fingerprint().to_string(),
+    )
+}
+
+#[test]
+fn a_public_key_alone_is_kept_and_rotated_to_its_holders_new_one() {
+    let h = Harness::new();
+    h.create("v.keywarden", None);
+    let (line, fingerprint) = their_public_line(keywarden_core::Algorithm::Ed25519);
+    let imported = h.ok("key_import", import_args("Bob", json!({"text": line})));
+    assert_eq!(imported["format"], "openssh-public");
+    let key = &imported["key"];
+    assert_eq!(key["publicOnly"], true);
+    assert_eq!(key["fingerprint"], fingerprint.as_str());
+    let id = key["id"].clone();
+    assert_eq!(
+        h.ok("keys_list", json!({"query": null}))[0]["publicOnly"],
+        true
+    );
+    assert_eq!(
+        h.ok(
+            "key_export_public",
+            json!({"id": id, "format": "openssh-public"})
+        )["text"]
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .nth(1),
+        line.split_whitespace().nth(1)
+    );
+
+    // No secret to reveal, export or rotate by generation.
+    let reveal = json!({"id": id, "version": null, "passphrase": PASS, "keyfilePath": null});
+    assert_eq!(h.code("key_reveal", reveal), "not_allowed");
+    let file = h.path("bob.key");
+    let export = json!({"id": id, "format": "pkcs8-pem", "path": file, "passphrase": PASS,
+                        "keyfilePath": null, "overwrite": false});
+    assert_eq!(h.code("key_export", export), "not_allowed");
+    assert!(!file.exists());
+    assert_eq!(
+        h.code("key_rotate", json!({"id": id, "reason": "yearly"})),
+        "not_allowed"
+    );
+
+    // Rotated to the holder's new public key, pasted or from a file.
+    let replace = |extra: Value| {
+        let mut args = json!({"id": id, "reason": "Bob's new laptop"});
+        for (k, v) in extra.as_object().unwrap() {
+            args[k] = v.clone();
+        }
+        args
+    };
+    let (private, _) = ed25519_pem();
+    let error = h
+        .invoke("key_replace_public", replace(json!({"text": private})))
+        .unwrap_err();
+    assert_eq!(error["code"], "invalid_input");
+    assert!(error["message"].as_str().unwrap().contains("private key"));
+    assert_eq!(
+        h.code("key_replace_public", replace(json!({"text": line}))),
+        "not_allowed"
+    );
+    // An X25519 key cannot serve the signature purpose of Bob's key.
+    let x25519 = keywarden_core::SecretKey::generate(keywarden_core::Algorithm::X25519)
+        .unwrap()
+        .export(keywarden_core::Format::SpkiPem, "")
+        .unwrap()
+        .to_vec();
+    assert_eq!(
+        h.code(
+            "key_replace_public",
+            replace(json!({"text": String::from_utf8(x25519).unwrap()}))
+        ),
+        "policy_violation"
+    );
+    let (new_line, new_fingerprint) = their_public_line(keywarden_core::Algorithm::EcdsaP256);
+    let new_file = h.path("bob-new.pub");
+    std::fs::write(&new_file, &new_line).unwrap();
+    let rotated = h.ok("key_replace_public", replace(json!({"path": new_file})));
+    assert_eq!(rotated["version"], 2);
+    assert_eq!(rotated["algorithm"], "ecdsa-p256");
+    assert_eq!(rotated["fingerprint"], new_fingerprint.as_str());
+    assert_eq!(rotated["publicOnly"], true);
+    assert_eq!(
+        actions(&h, json!({"action": "key-rotated", "outcome": "success"})).len(),
+        1
+    );
+    // A key whose private part the vault holds is rotated by generation only.
+    let own = h.generate("Own", "ed25519", &[])["id"].clone();
+    let (another, _) = their_public_line(keywarden_core::Algorithm::Ed25519);
+    assert_eq!(
+        h.code(
+            "key_replace_public",
+            json!({"id": own, "text": another, "reason": "swap"})
+        ),
+        "not_allowed"
     );
 }
 

@@ -1,7 +1,8 @@
 """Key material across the vault's wall in the real app: import a PKCS#8 PEM Ed25519 key
 made by OpenSSL from a file, check its fingerprint, export its public key and compare it
 with OpenSSL's, export the secret to a file, edit owner and tags. Screenshots of the new
-dialogs are saved in tests/e2e/artifacts/."""
+dialogs are saved in tests/e2e/artifacts/. A public key alone is kept without a secret
+and rotated to its holder's next public key."""
 
 import hashlib
 import shutil
@@ -126,6 +127,43 @@ def test_import_export_and_edit_a_key(app, tmp_path):
     app.screenshot("material-08-rotate-choice")
     app.click("reason-cancel")
     app.gone("reason-dialog")
+
+    # A partner's public key alone: kept as a public-only key, with OpenSSL's fingerprint
+    # and no way to a secret; Rotate takes the partner's next public key, pasted.
+    partner = keys / "partner.pem"
+    openssl("genpkey", "-algorithm", "ed25519", "-out", str(partner))
+    partner_pub = keys / "partner.pub.pem"
+    openssl("pkey", "-in", str(partner), "-pubout", "-out", str(partner_pub))
+    partner_der = openssl("pkey", "-in", str(partner), "-pubout", "-outform", "DER")
+    app.click("import-open")
+    app.visible("import-dialog")
+    app.type("import-path", str(partner_pub))
+    app.type("import-name", "Partner signing")
+    app.click("import-submit")
+    shown = app.visible("import-fingerprint", SLOW)
+    assert shown.text.strip() == hashlib.sha256(partner_der).hexdigest()
+    app.click("import-done")
+    app.gone("import-dialog")
+    app.key_row("Partner signing").click()
+    app.visible("key-public-only")
+    for absent in ("key-reveal", "key-export-secret", "key-rotate"):
+        assert not app.d.find_elements(By.CSS_SELECTOR, app.tid(absent)), absent
+    successor = keys / "partner-2.pem"
+    openssl("genpkey", "-algorithm", "ed25519", "-out", str(successor))
+    successor_pub = openssl("pkey", "-in", str(successor), "-pubout").decode()
+    successor_der = openssl("pkey", "-in", str(successor), "-pubout", "-outform", "DER")
+    app.click("key-replace-public")
+    app.visible("reason-dialog")
+    app.click("replace-public-source-paste")
+    app.type("replace-public-text", successor_pub)
+    app.type("reason-input", "Partner's new key pair")
+    app.screenshot("material-09-public-only-rotate")
+    app.click("reason-confirm")
+    app.gone("reason-dialog", SLOW)
+    detail = app.visible("key-detail")
+    new_fingerprint = hashlib.sha256(successor_der).hexdigest()
+    app.wait(lambda d: new_fingerprint in detail.text, SLOW, "the new public key's fingerprint")
+    app.screenshot("material-10-public-only")
 
     # The audit log has the import and both exports.
     app.click("nav-audit")

@@ -152,18 +152,45 @@ def test_keys_made_by_openssl_import_with_openssls_fingerprint(vault, alg, genpk
     assert again["key"]["fingerprint"] == imported["key"]["fingerprint"]
 
 
-def test_openssl_public_and_encrypted_keys_are_refused(vault):
+@pytest.mark.parametrize("alg, genpkey, expected", [
+    ("ed25519", ["-algorithm", "ed25519"], "ed25519"),
+    ("p384", ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"], "ecdsa-p384"),
+    ("rsa2048", ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"], "rsa-2048"),
+])
+def test_public_keys_from_openssl_are_kept_without_a_secret(vault, alg, genpkey, expected):
     pem = vault.dir / "k.pem"
-    run(tool("openssl"), "genpkey", "-algorithm", "ed25519", "-out", str(pem))
+    run(tool("openssl"), "genpkey", *genpkey, "-out", str(pem))
     pub = vault.dir / "k.pub.pem"
     run(tool("openssl"), "pkey", "-in", str(pem), "-pubout", "-out", str(pub))
+    der = vault.dir / "k.pub.der"
+    run(tool("openssl"), "pkey", "-in", str(pem), "-pubout", "-outform", "DER", "-out", str(der))
+    imported = vault.json("key", "import", str(pub), "--name", "theirs")
+    assert imported["format"] == "spki-pem"
+    assert imported["key"]["algorithm"] == expected
+    assert imported["key"]["public_only"] is True
+    assert imported["key"]["fingerprint"] == spki_sha256(pem)
+    # What we export is what OpenSSL wrote, byte for byte.
+    assert vault.public("theirs", "spki-pem") == pub.read_bytes()
+    assert vault.public("theirs", "spki-der") == der.read_bytes()
+    again = vault.json("key", "import", str(der), "--name", "theirs der")
+    assert again["format"] == "spki-der"
+    assert again["key"]["fingerprint"] == imported["key"]["fingerprint"]
+    # There is no secret to export.
+    err = vault.json("key", "export", "theirs", "--format", "pkcs8-pem", "--out",
+                     str(vault.dir / "out.pem"), code=2)["error"]
+    assert "holds only the public key" in err["message"]
+    assert not (vault.dir / "out.pem").exists()
+
+
+def test_encrypted_openssl_keys_are_refused(vault):
+    pem = vault.dir / "k.pem"
+    run(tool("openssl"), "genpkey", "-algorithm", "ed25519", "-out", str(pem))
     enc = vault.dir / "k.enc.pem"
     run(tool("openssl"), "pkcs8", "-topk8", "-in", str(pem), "-passout", "pass:secret",
         "-out", str(enc))
-    for path, says in ((pub, "holds no private key"), (enc, "decrypt it first")):
-        err = vault.json("key", "import", str(path), "--name", path.name, code=2)["error"]
-        assert err["code"] == "invalid_input"
-        assert says in err["message"]
+    err = vault.json("key", "import", str(enc), "--name", enc.name, code=2)["error"]
+    assert err["code"] == "invalid_input"
+    assert "decrypt it first" in err["message"]
     assert vault.json("key", "list")["keys"] == []
 
 
@@ -203,13 +230,25 @@ def test_keys_made_by_ssh_keygen_import(vault, kind, bits, expected):
     assert ours[:2] == Path(f"{path}.pub").read_text().split()[:2]
 
 
-def test_an_encrypted_openssh_key_is_refused(vault):
+def test_an_encrypted_openssh_key_is_refused_and_its_public_line_kept(vault):
     path = vault.dir / "id_locked"
     run(tool("ssh-keygen"), "-q", "-t", "ed25519", "-N", "a passphrase", "-f", str(path))
     err = vault.json("key", "import", str(path), "--name", "locked", code=2)["error"]
     assert "decrypt it first" in err["message"]
-    err = vault.json("key", "import", f"{path}.pub", "--name", "public", code=2)["error"]
-    assert "holds no private key" in err["message"]
+    # Its public line is kept as a public-only key, with ssh-keygen's fingerprint.
+    imported = vault.json("key", "import", f"{path}.pub", "--name", "public")
+    assert imported["format"] == "openssh-public"
+    assert imported["key"]["public_only"] is True
+    listed = run(tool("ssh-keygen"), "-l", "-E", "sha256", "-f", f"{path}.pub").decode().split()
+    kinds = {f["kind"]: f["value"] for f in imported["fingerprints"]}
+    assert kinds["openssh-sha256"] == listed[1]
+    # Rotated to the holder's next key.
+    run(tool("ssh-keygen"), "-q", "-t", "ed25519", "-N", "another", "-f", f"{path}2")
+    rotated = vault.json("key", "rotate", "public", "--public", f"{path}2.pub", "--reason",
+                         "new laptop")["key"]
+    assert rotated["current_version"] == 2
+    listed = run(tool("ssh-keygen"), "-l", "-E", "sha256", "-f", f"{path}2.pub").decode().split()
+    assert vault.fingerprints("public")["openssh-sha256"] == listed[1]
 
 
 def test_age_reads_our_identities_and_imports_its_own(vault):
@@ -227,6 +266,14 @@ def test_age_reads_our_identities_and_imports_its_own(vault):
     expected = run(tool("age-keygen"), "-y", str(theirs)).decode().strip()
     assert imported["key"]["fingerprint"] == expected
     assert vault.public("from age-keygen", "age-recipient").decode().strip() == expected
+
+    # A recipient alone, as age-keygen -y prints it, is a public-only key.
+    recipient_file = vault.dir / "recipient.txt"
+    recipient_file.write_text(expected + "\n")
+    theirs = vault.json("key", "import", str(recipient_file), "--name", "their recipient")
+    assert theirs["format"] == "age-recipient"
+    assert theirs["key"]["public_only"] is True
+    assert theirs["key"]["fingerprint"] == expected
 
     # With the age tool itself, when it is there: encrypt to our recipient, decrypt with
     # our exported identity.

@@ -143,6 +143,31 @@ def test_public_key_fingerprints_match_the_specification(tmp_path):
         assert r["versions"][0]["fingerprint"] == hashlib.sha256(spki).hexdigest(), alg
 
 
+def test_a_public_key_alone_is_stored_as_its_spki(tmp_path):
+    """A public key imported on its own: the record says `public_only`, the material is
+    the SPKI DER (encoding 0x05), and the fingerprint is SHA-256 of it."""
+    import hashlib
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    public = ec.generate_private_key(ec.SECP256R1()).public_key()
+    der = public.public_bytes(serialization.Encoding.DER,
+                              serialization.PublicFormat.SubjectPublicKeyInfo)
+    pem = tmp_path / "partner.pub.pem"
+    pem.write_bytes(public.public_bytes(serialization.Encoding.PEM,
+                                        serialization.PublicFormat.SubjectPublicKeyInfo))
+    vault = tmp_path / "v.keywarden"
+    keywarden(vault, "init", "--insecure-test-kdf")
+    made = keywarden(vault, "key", "import", str(pem), "--name", "partner")["key"]
+    (read,) = read_vault(str(vault), PASSPHRASE)["keys"]
+    assert read["id"] == made["id"]
+    assert read["public_only"] is True
+    assert read["encoding"] == "spki"
+    assert read["material"] == der
+    assert read["versions"][0]["fingerprint"] == hashlib.sha256(der).hexdigest()
+
+
 def test_a_locked_vault_s_plaintext_due_dates_agree_with_keywarden_due(tmp_path):
     """The reminder copy is readable without the passphrase and holds exactly the due
     dates `keywarden due` lists (kinds and instants), and the policy's thresholds."""

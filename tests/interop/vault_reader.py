@@ -100,7 +100,7 @@ def unlock(db: sqlite3.Connection, passphrase: str, key_file: bytes | None,
 
 
 # Section 5.2 and docs/key-formats.md: the first byte of a material plaintext.
-MATERIAL_TAGS = {0x01: "raw", 0x02: "pkcs8", 0x03: "x25519-scalar", 0x04: "text"}
+MATERIAL_TAGS = {0x01: "raw", 0x02: "pkcs8", 0x03: "x25519-scalar", 0x04: "text", 0x05: "spki"}
 
 
 def read_vault(path: str, passphrase: str, key_file: bytes | None = None,
@@ -136,6 +136,9 @@ def read_vault(path: str, passphrase: str, key_file: bytes | None = None,
             plain = unseal(material_key, blob, aad(vault_id, "key_version", f"{key_id}/{version}", v_row))
             if plain[0] not in MATERIAL_TAGS:
                 raise VaultError("unknown material encoding")
+            # Section 5.2: a public-only record holds SPKI DER, and only it does.
+            if (plain[0] == 0x05) != record.get("public_only", False):
+                raise VaultError("material does not match public_only")
             keys.append({"id": key_id, **record, "encoding": MATERIAL_TAGS[plain[0]], "material": plain[1:]})
         kits = (setting("kits") or {"kits": []})["kits"]
         return {"keys": keys, "settings": setting("preferences"), "policy": setting("policy"),

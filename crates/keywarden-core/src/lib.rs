@@ -40,7 +40,7 @@ pub use error::{
 };
 pub use kdf::KdfParams;
 pub use key::{KeyId, KeyRecord, KeyUpdate, KeyVersion, NewKey, ScheduledDestruction};
-pub use material::{Format, MaterialError, PublicKey, SecretKey};
+pub use material::{Format, Imported, MaterialError, PublicKey, SecretKey};
 pub use policy::{Finding, Policy, Severity};
 pub use secret::{KeyFile, KeyMaterial, Passphrase};
 pub use settings::Settings;

@@ -14,14 +14,15 @@ use keywarden_core::key::limits::NAME_CHARS;
 use keywarden_core::material::Jwk;
 use keywarden_core::policy::MAX_CRYPTOPERIOD_DAYS;
 use keywarden_core::{
-    Algorithm, Family, Format, KeyId, NewKey, Purpose, SecretKey, SecretUse, UnlockedVault,
+    Algorithm, Family, Format, Imported, KeyId, NewKey, Purpose, SecretKey, SecretUse,
+    UnlockedVault,
 };
 use tauri::State;
 use zeroize::Zeroizing;
 
 use super::keys::detail;
 use super::{MAX_ID_CHARS, days, file_path, key_file, key_id, short};
-use crate::dto::{Arg, ImportedKey, KeyFormatInfo, PublicExport, SecretExport};
+use crate::dto::{Arg, ImportedKey, KeyDetail, KeyFormatInfo, PublicExport, SecretExport};
 use crate::error::IpcError;
 use crate::outfile::{self, PUBLIC_MODE, SECRET_MODE};
 use crate::state::AppState;
@@ -151,14 +152,14 @@ pub fn key_formats(state: State<'_, AppState>) -> Vec<KeyFormatInfo> {
     KeyFormat::all().map(KeyFormatInfo::from).collect()
 }
 
-/// `key_import`: a private key or secret made elsewhere, from a file (`path`) or pasted
-/// `text`, in `format` (`null`: recognised by its content; hex, base64 and text need
-/// `algorithm`), stored as a new key. The policy flags an algorithm it does not allow
+/// `key_import`: a private key, a secret or a public key alone (a public-only key) made
+/// elsewhere, from a file (`path`) or pasted `text`, in `format` (`null`: recognised by
+/// its content; hex, base64 and text need `algorithm`), stored as a new key. The policy flags an algorithm it does not allow
 /// rather than refusing it; a purpose the algorithm cannot serve is refused.
 ///
 /// # Errors
-/// `invalid_input` (a file that cannot be used, a format that cannot be told, a public
-/// or encrypted key, anything that is not a valid private key, a field), `name_taken`,
+/// `invalid_input` (a file that cannot be used, a format that cannot be told, an
+/// encrypted key, anything that is not a valid key, a field), `name_taken`,
 /// `policy_violation` (purpose), `io`, `locked`, `no_vault`.
 #[tauri::command]
 #[allow(
@@ -211,20 +212,7 @@ pub async fn key_import(
         .0
         .map(|d| days(d, "rotation interval", MAX_CRYPTOPERIOD_DAYS))
         .transpose()?;
-    let data = match (path.0, text) {
-        (Some(path), None) => read_file(&file_path(path, "file to import")?)?,
-        (None, Some(text)) => pasted(&text)?,
-        (Some(_), Some(_)) => {
-            return Err(IpcError::invalid_input(
-                "Give either a file or pasted text, not both.",
-            ));
-        }
-        (None, None) => {
-            return Err(IpcError::invalid_input(
-                "Choose a file to import, or paste the key.",
-            ));
-        }
-    };
+    let data = key_input(path.0, text)?;
     let (format, key) = decode(&data, format, hint)?;
     drop(data);
     let fingerprints = key.fingerprints().iter().map(ToString::to_string).collect();
@@ -255,6 +243,46 @@ pub async fn key_import(
                 fingerprints,
                 same_material_as,
             })
+        })
+        .await
+}
+
+/// `key_replace_public`: rotates a public-only key to the new public key its holder
+/// made, from a file (`path`) or pasted `text`, in `format` (`null`: recognised by its
+/// content). Version n+1 is the new public key; the old one is deactivated and keeps
+/// its fingerprint.
+///
+/// # Errors
+/// `invalid_input` (a file or text that cannot be used, a private key, a field),
+/// `not_allowed` (not active, not public-only, the same public key again),
+/// `policy_violation` (an algorithm that cannot serve the key's purpose),
+/// `key_not_found`, `io`, `locked`, `no_vault`.
+#[tauri::command]
+pub async fn key_replace_public(
+    state: State<'_, AppState>,
+    id: Arg<String>,
+    path: Arg<Option<String>>,
+    text: Arg<Option<String>>,
+    format: Arg<Option<String>>,
+    reason: Arg<String>,
+) -> Result<KeyDetail, IpcError> {
+    state.touch();
+    let text = text.0.map(Zeroizing::new);
+    let id = key_id(&id.0)?;
+    let format = format.0.map(KeyFormat::parse).transpose()?;
+    let reason = super::reason(reason.0)?;
+    let data = key_input(path.0, text)?;
+    let Imported::Public(public) = decode(&data, format, None)?.1 else {
+        return Err(IpcError::invalid_input(
+            "This is a private key: give the new public key only (its holder keeps the \
+             private key).",
+        ));
+    };
+    drop(data);
+    state
+        .with_unlocked(|vault| {
+            vault.replace_public_key(&id, public, &reason)?;
+            detail(vault, &id)
         })
         .await
 }
@@ -480,6 +508,24 @@ fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, IpcError> {
     Ok(data)
 }
 
+/// The bytes of a key to read: from the file at `path` or from pasted `text`, one of
+/// the two.
+fn key_input(
+    path: Option<String>,
+    text: Option<Zeroizing<String>>,
+) -> Result<Zeroizing<Vec<u8>>, IpcError> {
+    match (path, text) {
+        (Some(path), None) => read_file(&file_path(path, "key file")?),
+        (None, Some(text)) => pasted(&text),
+        (Some(_), Some(_)) => Err(IpcError::invalid_input(
+            "Give either a file or pasted text, not both.",
+        )),
+        (None, None) => Err(IpcError::invalid_input(
+            "Choose a file to import, or paste the key.",
+        )),
+    }
+}
+
 fn too_large(what: &str) -> IpcError {
     IpcError::invalid_input(format!(
         "{what} is larger than 1 MiB: that is not a key file."
@@ -502,7 +548,7 @@ fn decode(
     data: &[u8],
     format: Option<KeyFormat>,
     hint: Option<Algorithm>,
-) -> Result<(KeyFormat, SecretKey), IpcError> {
+) -> Result<(KeyFormat, Imported), IpcError> {
     let format = match format {
         Some(f) => f,
         None => detect(data).ok_or_else(|| {
@@ -513,8 +559,8 @@ fn decode(
         })?,
     };
     let key = match format {
-        KeyFormat::Standard(f) => SecretKey::import(data, f, hint)?,
-        KeyFormat::Jwk => SecretKey::from_jwk(&parse_jwk(data)?, hint)?,
+        KeyFormat::Standard(f) => Imported::import(data, f, hint)?,
+        KeyFormat::Jwk => Imported::from_jwk(&parse_jwk(data)?, hint)?,
     };
     Ok((format, key))
 }
@@ -528,7 +574,7 @@ pub fn detect(data: &[u8]) -> Option<KeyFormat> {
     })
 }
 
-/// A private JWK from JSON text. The messages say where the JSON is wrong, never what
+/// A JWK from JSON text. The messages say where the JSON is wrong, never what
 /// it holds.
 fn parse_jwk(data: &[u8]) -> Result<Jwk, IpcError> {
     let jwk: Jwk = serde_json::from_slice(data).map_err(|e| {
@@ -545,12 +591,6 @@ fn parse_jwk(data: &[u8]) -> Result<Jwk, IpcError> {
             e.column()
         ))
     })?;
-    if !jwk.is_private() {
-        return Err(IpcError::invalid_input(
-            "The JWK holds no private key (no \"d\" or \"k\" member); Keywarden imports \
-             private keys.",
-        ));
-    }
     Ok(jwk)
 }
 
@@ -604,8 +644,9 @@ mod tests {
     fn jwk_errors_never_quote_the_input() {
         let e = parse_jwk(br#"{"kty": "OKP", "d": 12345678}"#).unwrap_err();
         assert!(!e.message.contains("12345678"), "{}", e.message);
-        let e = parse_jwk(br#"{"kty": "OKP", "crv": "Ed25519", "x": "abc"}"#).unwrap_err();
-        assert!(e.message.contains("no private key"), "{}", e.message);
+        // A public JWK parses: the engine decides what it holds.
+        let public = parse_jwk(br#"{"kty": "OKP", "crv": "Ed25519", "x": "abc"}"#).unwrap();
+        assert!(!public.is_private());
         let e = parse_jwk(b"{\"d\": \"secret").unwrap_err();
         assert!(!e.message.contains("secret"), "{}", e.message);
     }

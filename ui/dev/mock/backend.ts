@@ -168,6 +168,7 @@ function makeKey(
     destructionDue: null,
     fingerprint: '',
     version: 1,
+    publicOnly: false,
     violations: 0,
     warnings: 0,
     owner: '',
@@ -503,6 +504,32 @@ export class MockShell {
         Object.assign(key, { algorithm, rotatedAt: at, updatedAt: at });
         return key;
       }
+      case 'key_replace_public': {
+        needUnlocked();
+        const key = find(args.id);
+        if (!key.publicOnly) fail('not_allowed', `The vault holds the private key of “${key.name}”: rotate it.`);
+        if (key.state !== 'active') fail('not_allowed', 'Only an active key can be rotated.');
+        const data: string = args.text ?? '';
+        if (data.includes('PRIVATE KEY'))
+          fail(
+            'invalid_input',
+            'This is a private key: give the new public key only (its holder keeps the private key).',
+          );
+        const at = new Date().toISOString();
+        for (const v of key.versions) v.deactivatedAt ??= at;
+        key.version += 1;
+        key.versions.push({
+          number: key.version,
+          algorithm: key.algorithm,
+          createdAt: at,
+          fingerprint: '',
+          fingerprints: [],
+          deactivatedAt: null,
+          destroyedAt: null,
+        });
+        Object.assign(key, { rotatedAt: at, updatedAt: at });
+        return key;
+      }
       case 'key_schedule_destruction': {
         needUnlocked();
         const key = find(args.id);
@@ -544,13 +571,21 @@ export class MockShell {
           fail('invalid_input', 'Choose a file to import, or paste the key.');
         if (args.path !== null && !String(args.path).startsWith('/'))
           fail('invalid_input', 'The path of the file to import must be absolute.');
-        if (data.includes('PUBLIC KEY')) fail('invalid_input', 'The PKCS#8 PEM holds no private key.');
+        const publicOnly = data.includes('PUBLIC KEY') || data.startsWith('ssh-');
         if (data.includes('ENCRYPTED'))
           fail(
             'invalid_input',
             'The PKCS#8 PEM key is encrypted; decrypt it first (openssl pkcs8 -in FILE -out PLAIN.pem).',
           );
-        const format = args.format ?? (args.path !== null || data.includes('PRIVATE KEY') ? 'pkcs8-pem' : null);
+        const format =
+          args.format ??
+          (data.includes('PUBLIC KEY')
+            ? 'spki-pem'
+            : data.startsWith('ssh-')
+              ? 'openssh-public'
+              : args.path !== null || data.includes('PRIVATE KEY')
+                ? 'pkcs8-pem'
+                : null);
         if (format === null)
           fail(
             'invalid_input',
@@ -571,6 +606,7 @@ export class MockShell {
           owner: args.owner ?? '',
           custodians: args.custodians ?? [],
           fingerprint: MOCK_FINGERPRINT,
+          publicOnly,
         });
         key.versions[0].fingerprint = MOCK_FINGERPRINT;
         key.history[0].reason = 'imported';

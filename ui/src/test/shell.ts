@@ -143,6 +143,7 @@ export function key(name: string, overrides: Partial<KeyDetail> = {}): KeyDetail
     destructionDue: null,
     fingerprint: '',
     version: 1,
+    publicOnly: false,
     violations: 0,
     warnings: 0,
     owner: '',
@@ -178,7 +179,7 @@ export function key(name: string, overrides: Partial<KeyDetail> = {}): KeyDetail
 /** The list form of a key. */
 export function summary(detail: KeyDetail): KeySummary {
   const { id, name, algorithm, purpose, state, tags, createdAt, nextRotation, destructionDue } = detail;
-  const { fingerprint, version, violations, warnings } = detail;
+  const { fingerprint, version, publicOnly, violations, warnings } = detail;
   return {
     id,
     name,
@@ -191,6 +192,7 @@ export function summary(detail: KeyDetail): KeySummary {
     destructionDue,
     fingerprint,
     version,
+    publicOnly,
     violations,
     warnings,
   };

@@ -166,7 +166,8 @@ impl UnlockedVault {
     ///
     /// # Errors
     /// [`RecordError::NotAllowed`] unless the key is active and public-only, or when
-    /// `public` is already one of its versions; a storage failure. Audited as
+    /// `public` is already one of its versions; [`RecordError::PolicyViolation`] when
+    /// `public`'s algorithm cannot serve the key's purpose; a storage failure. Audited as
     /// `key-rotated`.
     pub fn replace_public_key(
         &mut self,
@@ -262,6 +263,16 @@ impl UnlockedVault {
                     "the vault holds the private key of \"{}\": rotate it to make a new one",
                     record.name
                 )));
+            }
+            Next::Public(public) if !public.algorithm().purposes().contains(&record.purpose) => {
+                return Err(RecordError::PolicyViolation {
+                    reasons: format!(
+                        "{} keys cannot serve {}, the purpose of \"{}\"",
+                        public.algorithm().label(),
+                        record.purpose.label().to_lowercase(),
+                        record.name
+                    ),
+                });
             }
             Next::Public(public) => Imported::Public(public),
         };

@@ -138,6 +138,23 @@ fn a_public_only_key_rotates_to_its_holders_new_public_key() {
         vault.replace_public_key(&id, public, "yearly"),
         "already version 1",
     );
+    // A key that cannot serve the key's purpose (signature) is refused.
+    let agreement = SecretKey::generate(Algorithm::X25519).unwrap();
+    let spki = agreement.export(Format::SpkiDer, "").unwrap();
+    match vault.replace_public_key(
+        &id,
+        PublicKey::import(&spki, Format::SpkiDer, None).unwrap(),
+        "yearly",
+    ) {
+        Err(RecordError::PolicyViolation { reasons }) => {
+            assert!(
+                reasons.contains("X25519 keys cannot serve signature"),
+                "{reasons}"
+            );
+        }
+        other => panic!("expected a purpose refusal, got {other:?}"),
+    }
+    assert_eq!(vault.get(&id).unwrap().versions.len(), 1);
     let (new, replacement) = their_public_key(Algorithm::Ed25519);
     let record = vault
         .replace_public_key(&id, replacement.clone(), "vendor moved to Ed25519")

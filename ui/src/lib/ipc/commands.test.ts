@@ -114,6 +114,12 @@ describe('commands', () => {
       { id: 'id-1', algorithm: null, reason: 'why' },
     ],
     [
+      'keyReplacePublic',
+      () => ipc.keyReplacePublic({ id: 'id-1', text: 'ssh-ed25519 AAAA', reason: 'why' }),
+      'key_replace_public',
+      { id: 'id-1', path: null, text: 'ssh-ed25519 AAAA', format: null, reason: 'why' },
+    ],
+    [
       'keyScheduleDestruction',
       () => ipc.keyScheduleDestruction('id-1', 30, 'why'),
       'key_schedule_destruction',
@@ -236,6 +242,7 @@ describe('commands', () => {
         'audit_verify',
         'key_cancel_destruction',
         'key_purposes',
+        'key_replace_public',
         'key_reveal',
         'key_rotate',
         'key_schedule_destruction',

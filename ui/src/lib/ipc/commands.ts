@@ -37,6 +37,7 @@ import type {
   Policy,
   PublicExport,
   PublicExportRequest,
+  ReplacePublicRequest,
   Paper,
   Purpose,
   ReportFormat,
@@ -156,6 +157,13 @@ export const keySetState = (id: string, to: KeyState, reason: string) =>
 export const keyRotate = (id: string, algorithm: string | null, reason: string) =>
   call<KeyDetail>('key_rotate', { id, algorithm, reason });
 
+/**
+ * A new version of a public-only key: the public key its holder made, from a file
+ * (`path`, read in Rust) or pasted `text`; `format` null: recognised by its content.
+ */
+export const keyReplacePublic = ({ id, path = null, text = null, format = null, reason }: ReplacePublicRequest) =>
+  call<KeyDetail>('key_replace_public', { id, path, text, format, reason });
+
 /** `days` null: the policy's waiting period. */
 export const keyScheduleDestruction = (id: string, days: number | null, reason: string) =>
   call<KeyDetail>('key_schedule_destruction', { id, days, reason });
@@ -169,7 +177,7 @@ export const keyReveal = ({ id, version, passphrase, keyfilePath }: RevealReques
 
 export const keyFormats = () => call<KeyFormat[]>('key_formats');
 
-/** Reads a private key from a file (read in Rust) or pasted text and stores it as a new key. Audited. */
+/** Reads a key (private, secret or public alone) from a file (read in Rust) or pasted text and stores it as a new key. Audited. */
 export const keyImport = ({
   path = null,
   text = null,

@@ -80,6 +80,8 @@ export interface KeySummary {
   destructionDue: string | null;
   fingerprint: string;
   version: number;
+  /** The vault holds only the public key: nothing can reveal, export or escrow a secret of it. */
+  publicOnly: boolean;
   violations: number;
   warnings: number;
 }
@@ -259,6 +261,15 @@ export interface KeyFormat {
   privateFor: string[];
   /** Algorithm ids whose public part has this form. */
   publicFor: string[];
+}
+
+/** What `key_replace_public` takes: `path` or `text` (exactly one). */
+export interface ReplacePublicRequest {
+  id: string;
+  path?: string | null;
+  text?: string | null;
+  format?: string | null;
+  reason: string;
 }
 
 /** What `key_import` takes: `path` or `text` (exactly one), and the new key's fields. */

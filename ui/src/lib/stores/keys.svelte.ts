@@ -18,6 +18,7 @@ import {
   type NewKey,
   type PublicExport,
   type PublicExportRequest,
+  type ReplacePublicRequest,
   type Purpose,
   type RevealedSecret,
   type SecretExport,
@@ -302,6 +303,11 @@ export class KeyStore {
 
   async rotate(id: string, algorithm: string | null, reason: string): Promise<void> {
     await this.#changed(() => ipc.keyRotate(id, algorithm, reason));
+  }
+
+  /** Rotates a public-only key to the new public key its holder made. */
+  async replacePublic(request: ReplacePublicRequest): Promise<void> {
+    await this.#changed(() => ipc.keyReplacePublic(request));
   }
 
   async scheduleDestruction(id: string, days: number | null, reason: string): Promise<void> {

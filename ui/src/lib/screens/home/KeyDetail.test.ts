@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/svelte';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { KeyStore } from '$lib/stores/keys.svelte';
@@ -11,18 +11,18 @@ vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 
 const backup = key('Backup key', { id: 'id-backup', tags: ['backup', 'prod'], notes: 'Nightly.' });
 
-async function showDetail(kits: KitInfo[] = []) {
+async function showDetail(kits: KitInfo[] = [], shown = backup) {
   const vault = new VaultStore();
   answer({
     vault_status: () => unlocked(),
     key_algorithms: () => ALGORITHMS,
-    key_get: () => backup,
+    key_get: () => shown,
     kits_list: () => kits,
   });
   await vault.load();
   const keys = new KeyStore(vault);
   await keys.loadAlgorithms();
-  await keys.select('id-backup');
+  await keys.select(shown.id);
   render(KeyDetail, { keys });
   return { keys, vault, user: userEvent.setup() };
 }
@@ -36,6 +36,54 @@ describe('KeyDetail', () => {
     expect(detail).toHaveTextContent('id-backup');
     expect(detail).toHaveTextContent('Nightly.');
     expect(detail).toHaveTextContent('prod');
+  });
+
+  it('offers no way to a secret for a key held as its public key only', async () => {
+    const partner = key('Partner signing', {
+      id: 'id-partner',
+      algorithm: 'ed25519',
+      purpose: 'signature',
+      publicOnly: true,
+      fingerprint: 'a1e9156054e04fac',
+    });
+    await showDetail([], partner);
+    expect(screen.getByTestId('key-public-only')).toHaveTextContent('Public key only');
+    expect(screen.getByTestId('key-export-public')).toBeInTheDocument();
+    for (const hidden of ['key-reveal', 'key-export-secret', 'key-rotate']) {
+      expect(screen.queryByTestId(hidden)).not.toBeInTheDocument();
+    }
+    expect(screen.queryByTestId('key-kits-none')).not.toBeInTheDocument();
+    expect(screen.getByTestId('key-sealed-note')).toHaveTextContent('its private key stays with its holder');
+    expect(callsTo('kits_list')).toEqual([]);
+  });
+
+  it('rotates a key held as its public key only to the holder’s new public key', async () => {
+    const partner = key('Partner signing', {
+      id: 'id-partner',
+      algorithm: 'ed25519',
+      purpose: 'signature',
+      publicOnly: true,
+    });
+    const { user } = await showDetail([], partner);
+    answer({
+      key_replace_public: () => ({ ...partner, version: 2 }),
+      key_get: () => ({ ...partner, version: 2 }),
+      keys_list: () => [],
+    });
+    await user.click(screen.getByTestId('key-replace-public'));
+    const dialog = screen.getByTestId('reason-dialog');
+    expect(dialog).toHaveTextContent('It becomes version 2');
+    await user.type(screen.getByTestId('reason-input'), 'New laptop');
+    await user.click(within(dialog).getByRole('button', { name: 'Record new public key' }));
+    // Nothing pasted yet: said, and nothing sent.
+    expect(dialog).toHaveTextContent('Paste the new public key.');
+    expect(callsTo('key_replace_public')).toEqual([]);
+    await user.type(screen.getByTestId('replace-public-text'), 'ssh-ed25519 AAAAC3Nza bob@laptop');
+    await user.click(within(dialog).getByRole('button', { name: 'Record new public key' }));
+    expect(callsTo('key_replace_public')).toEqual([
+      { id: 'id-partner', path: null, text: 'ssh-ed25519 AAAAC3Nza bob@laptop', format: null, reason: 'New laptop' },
+    ]);
+    await waitFor(() => expect(screen.queryByTestId('reason-dialog')).not.toBeInTheDocument());
   });
 
   it('lists the kits that hold the key, and makes one of it', async () => {
