@@ -129,7 +129,7 @@ def test_import_export_and_edit_a_key(app, tmp_path):
     app.gone("reason-dialog")
 
     # A partner's public key alone: kept as a public-only key, with OpenSSL's fingerprint
-    # and no way to a secret; Rotate takes the partner's next public key, pasted.
+    # and no way to a secret; Rotate takes the partner's next public key from its file.
     partner = keys / "partner.pem"
     openssl("genpkey", "-algorithm", "ed25519", "-out", str(partner))
     partner_pub = keys / "partner.pub.pem"
@@ -150,12 +150,13 @@ def test_import_export_and_edit_a_key(app, tmp_path):
         assert not app.d.find_elements(By.CSS_SELECTOR, app.tid(absent)), absent
     successor = keys / "partner-2.pem"
     openssl("genpkey", "-algorithm", "ed25519", "-out", str(successor))
-    successor_pub = openssl("pkey", "-in", str(successor), "-pubout").decode()
+    successor_pub = keys / "partner-2.pub.pem"
+    openssl("pkey", "-in", str(successor), "-pubout", "-out", str(successor_pub))
     successor_der = openssl("pkey", "-in", str(successor), "-pubout", "-outform", "DER")
     app.click("key-replace-public")
     app.visible("reason-dialog")
-    app.click("replace-public-source-paste")
-    app.type("replace-public-text", successor_pub)
+    app.click("replace-public-source-file")
+    app.type("replace-public-path", str(successor_pub))
     app.type("reason-input", "Partner's new key pair")
     app.screenshot("material-09-public-only-rotate")
     app.click("reason-confirm")
