@@ -55,9 +55,11 @@ apt_run=(
 # interop tests: the independent tools that must agree with Keywarden's key formats
 # (age-keygen, ssh-keygen, openssl) and that open a recovery kit without Keywarden
 # (pdftoppm and pdftotext from poppler-utils, zbarimg from zbar-tools, age). The golden
-# images of the sheets: the fonts poppler draws Helvetica and Courier with.
+# images of the sheets: the fonts poppler draws Helvetica and Courier with. xclip reads
+# the clipboard the app writes a copied secret to, and wipes.
 apt_test=(
   xvfb
+  xclip
   xauth
   webkit2gtk-driver
   dbus

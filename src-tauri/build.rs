@@ -18,6 +18,8 @@ const COMMANDS: &[&str] = &[
     "settings_autostart",
     "settings_set_autostart",
     "activity",
+    "clipboard_copy",
+    "clipboard_clear",
     "key_algorithms",
     "keys_list",
     "key_get",

@@ -12,7 +12,6 @@ const mockAliases = [
   { find: /^@tauri-apps\/api\/core$/, replacement: here('./dev/mock/core.ts') },
   { find: /^@tauri-apps\/api\/event$/, replacement: here('./dev/mock/event.ts') },
   { find: /^@tauri-apps\/plugin-dialog$/, replacement: here('./dev/mock/dialog.ts') },
-  { find: /^@tauri-apps\/plugin-clipboard-manager$/, replacement: here('./dev/mock/clipboard.ts') },
 ];
 
 export default defineConfig(({ mode }) => ({

@@ -508,6 +508,15 @@ pub struct ImportedKey {
     pub same_material_as: Vec<String>,
 }
 
+/// The answer of `clipboard_copy`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClipboardCopy {
+    /// Seconds until the shell wipes the copied secret; `null` for a public text, which
+    /// stays.
+    pub clears_in_seconds: Option<u32>,
+}
+
 /// The answer of `key_export_public`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

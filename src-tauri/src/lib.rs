@@ -10,6 +10,7 @@
 
 pub mod autolock;
 pub mod autostart;
+pub mod clipboard;
 pub mod commands;
 pub mod dto;
 pub mod error;
@@ -50,10 +51,19 @@ pub fn run() {
             tray::start_watch(app.handle().clone())?;
             Ok(())
         });
-    if let Err(error) = build_app(builder, AppState::from_env()).run(context()) {
-        eprintln!("keywarden: the app stopped: {error}");
-        std::process::exit(1);
-    }
+    let app = match build_app(builder, AppState::from_env()).build(context()) {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("keywarden: the app stopped: {error}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|app, event| {
+        if let tauri::RunEvent::Exit = event {
+            // A copied secret does not outlive the app.
+            app.state::<AppState>().clipboard.wipe_secret();
+        }
+    });
 }
 
 /// Configures `builder` as the Keywarden app: plugins, the shared `state`, the commands,
@@ -61,8 +71,8 @@ pub fn run() {
 pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
-        // Granted only write-text and clear (capabilities/main.json): the UI copies a
-        // revealed secret and wipes the clipboard after a while; it never reads it.
+        // Used from Rust only (`clipboard`): the window is granted none of its commands
+        // and copies through `clipboard_copy`, so a copied secret is wiped on time.
         .plugin(tauri_plugin_clipboard_manager::init())
         // Desktop notifications about due dates, sent from Rust only: the window is
         // granted none of the plugin's commands.
@@ -88,6 +98,8 @@ pub fn build_app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::vault::settings_autostart,
             commands::vault::settings_set_autostart,
             commands::vault::activity,
+            commands::clipboard::clipboard_copy,
+            commands::clipboard::clipboard_clear,
             commands::keys::key_algorithms,
             commands::keys::keys_list,
             commands::keys::key_get,
@@ -149,6 +161,7 @@ fn wiring<R: Runtime>() -> TauriPlugin<R> {
             });
             let state = app.state::<AppState>();
             state.set_launcher(autostart::plugin_launcher(app));
+            state.clipboard.set_board(clipboard::plugin_board(app));
             autolock::start(app.clone())?;
             Ok(())
         })

@@ -17,6 +17,7 @@ use keywarden_core::{
 use tauri::async_runtime::{self, Mutex};
 
 use crate::autostart::Launcher;
+use crate::clipboard::SecretClipboard;
 use crate::dto::{LockReason, VaultState, VaultStatus};
 use crate::error::{ErrorCode, IpcError};
 use crate::session::Session;
@@ -253,6 +254,8 @@ pub struct AppState {
     clock: Arc<dyn Clock>,
     lock_listener: OnceLock<LockListener>,
     launcher: OnceLock<Arc<dyn Launcher>>,
+    /// The clipboard, and the copied secret it may still hold.
+    pub(crate) clipboard: SecretClipboard,
 }
 
 /// How long a start waits for its default vault while another Keywarden still holds it:
@@ -329,6 +332,7 @@ impl AppState {
             clock,
             lock_listener: OnceLock::new(),
             launcher: OnceLock::new(),
+            clipboard: SecretClipboard::default(),
         }
     }
 
@@ -369,6 +373,8 @@ impl AppState {
     }
 
     pub(crate) fn vault_locked(&self, reason: LockReason) {
+        // A secret copied from the vault does not outlive its unlocking.
+        self.clipboard.wipe_secret();
         if let Some(listener) = self.lock_listener.get() {
             listener(reason);
         }
@@ -555,6 +561,7 @@ impl AppState {
         let mut vault = self.vault.lock().await;
         vault.end_session("the vault was closed before the kit was saved");
         *vault = Vault::Closed;
+        self.clipboard.wipe_secret();
         self.status_of(&vault)
     }
 

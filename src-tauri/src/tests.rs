@@ -38,9 +38,12 @@ impl Harness {
 
     fn with_dir(dir: tempfile::TempDir, state: fn(Option<PathBuf>) -> AppState) -> Self {
         let default = dir.path().join("default.keywarden");
-        let app = build_app(mock_builder(), state(Some(default)))
-            .build(context())
-            .unwrap();
+        Self::from_state(dir, state(Some(default)))
+    }
+
+    /// An app over `state`, whose default vault is in `dir`.
+    fn from_state(dir: tempfile::TempDir, state: AppState) -> Self {
+        let app = build_app(mock_builder(), state).build(context()).unwrap();
         // The real app makes its window from tauri.conf.json when its event loop starts;
         // the mock runtime has no event loop.
         let window = WebviewWindowBuilder::new(&app, MAIN_WINDOW, Default::default())
@@ -874,21 +877,7 @@ impl Clock for TestClock {
 fn clocked(clock: Arc<TestClock>) -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let default = dir.path().join("default.keywarden");
-    let app = build_app(
-        mock_builder(),
-        AppState::insecure_with_clock(Some(default), clock),
-    )
-    .build(context())
-    .unwrap();
-    let window = WebviewWindowBuilder::new(&app, MAIN_WINDOW, Default::default())
-        .build()
-        .unwrap();
-    Harness {
-        app,
-        window,
-        dir,
-        events: Arc::new(Mutex::new(Vec::new())),
-    }
+    Harness::from_state(dir, AppState::insecure_with_clock(Some(default), clock))
 }
 
 fn actions(h: &Harness, args: Value) -> Vec<String> {
@@ -2653,16 +2642,7 @@ fn starting_at_login_is_switched_through_the_launcher() {
     let state = AppState::insecure_for_tests(Some(dir.path().join("default.keywarden")));
     let launcher = Arc::new(FakeLauncher::default());
     state.set_launcher(launcher.clone());
-    let app = build_app(mock_builder(), state).build(context()).unwrap();
-    let window = WebviewWindowBuilder::new(&app, MAIN_WINDOW, Default::default())
-        .build()
-        .unwrap();
-    let h = Harness {
-        app,
-        window,
-        dir,
-        events: Arc::new(Mutex::new(Vec::new())),
-    };
+    let h = Harness::from_state(dir, state);
 
     // Readable with no vault; changed only with one unlocked.
     assert_eq!(
@@ -2732,4 +2712,64 @@ fn starting_at_login_is_switched_through_the_launcher() {
         "locked"
     );
     assert!(*launcher.enabled.lock().unwrap());
+}
+
+#[test]
+fn a_copied_secret_is_wiped_when_the_vault_locks_or_closes() {
+    use crate::clipboard::tests::FakeBoard;
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::insecure_for_tests(Some(dir.path().join("default.keywarden")));
+    let board = Arc::new(FakeBoard::default());
+    state.clipboard.set_board(board.clone());
+    let h = Harness::from_state(dir, state);
+    let copy = |text: &str, secret: bool| json!({"text": text, "secret": secret});
+
+    // A secret needs an unlocked vault; a public text does not.
+    assert_eq!(h.code("clipboard_copy", copy("s3cret", true)), "no_vault");
+    assert_eq!(board.text(), None);
+    assert_eq!(
+        h.ok("clipboard_copy", copy("ssh-ed25519 AAAA", false)),
+        json!({"clearsInSeconds": null})
+    );
+    assert_eq!(board.text().as_deref(), Some("ssh-ed25519 AAAA"));
+    for bad in [
+        copy("", true),
+        copy(&"x".repeat(1024 * 1024 + 1), false),
+        json!({"text": "s3cret"}),
+        json!({"text": 7, "secret": true}),
+    ] {
+        assert_eq!(h.code("clipboard_copy", bad), "invalid_input");
+    }
+
+    h.create("v.keywarden", None);
+    h.ok("settings_set_clipboard_clear", json!({"seconds": 90}));
+    assert_eq!(
+        h.ok("clipboard_copy", copy("s3cret", true)),
+        json!({"clearsInSeconds": 90})
+    );
+    assert_eq!(board.text().as_deref(), Some("s3cret"));
+    // Locking wipes it at once, long before its wait is over.
+    h.ok("vault_lock", json!({}));
+    assert_eq!(board.text(), None);
+    assert_eq!(h.code("clipboard_copy", copy("s3cret", true)), "locked");
+
+    // A public text stays when the vault locks; a secret goes when it closes.
+    h.ok(
+        "vault_unlock",
+        json!({"passphrase": PASS, "keyfilePath": null}),
+    );
+    h.ok("clipboard_copy", copy("age1public", false));
+    h.ok("vault_lock", json!({}));
+    assert_eq!(board.text().as_deref(), Some("age1public"));
+    h.ok(
+        "vault_unlock",
+        json!({"passphrase": PASS, "keyfilePath": null}),
+    );
+    h.ok("clipboard_copy", copy("s3cret", true));
+    h.ok("vault_close", json!({}));
+    assert_eq!(board.text(), None);
+    h.ok("clipboard_copy", copy("age1public", false));
+    // Clear now empties whatever is there.
+    h.ok("clipboard_clear", json!({}));
+    assert_eq!(board.text(), None);
 }

@@ -477,6 +477,15 @@ class App:
         self.click("reason-confirm")
         self.gone("reason-dialog", SLOW)
 
+    def clipboard(self) -> str | None:
+        """The text on the app's X clipboard (`xclip`), or None when it holds none."""
+        xclip = shutil.which("xclip")
+        if xclip is None:
+            pytest.fail("xclip is not installed: scripts/install-deps.sh test installs it")
+        done = subprocess.run([xclip, "-o", "-selection", "clipboard"], env=self.env,
+                              capture_output=True, timeout=10)
+        return done.stdout.decode() if done.returncode == 0 else None
+
     def key_row(self, name: str, timeout: float = NORMAL) -> WebElement:
         return self.visible(f'[data-testid="key-row"][data-key-name="{name}"]', timeout)
 

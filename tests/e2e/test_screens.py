@@ -85,10 +85,14 @@ def test_screenshots_of_each_screen(app):
     app.click("reveal-submit")
     app.visible("reveal-secret", SLOW)
     shot("key-reveal")
+    secret = app.visible("reveal-secret").text.strip()
     app.click("reveal-copy")
     countdown = app.visible("reveal-countdown").text
     assert re.search(r"cleared in [5-7] s", countdown), countdown
+    # The X clipboard holds the secret, and is wiped by the shell when the wait is over.
+    assert app.clipboard() == secret
     app.gone("reveal-countdown", 15)
+    app.wait(lambda d: app.clipboard() != secret, 5, "the clipboard to be wiped")
     app.click("reveal-close")
     app.gone("reveal-dialog")
     app.click("key-delete")

@@ -5,6 +5,7 @@
 //! argument is rejected as `invalid_input` before anything runs.
 
 pub mod audit;
+pub mod clipboard;
 pub mod keys;
 pub mod kits;
 pub mod lifecycle;

@@ -406,6 +406,18 @@ export class MockShell {
       case 'activity':
         needUnlocked();
         return null;
+      // The browser's clipboard; the real shell also wipes a secret when the vault locks.
+      case 'clipboard_copy': {
+        if (args.secret) needUnlocked();
+        await navigator.clipboard?.writeText(args.text);
+        if (!args.secret) return { clearsInSeconds: null };
+        const seconds = this.clipboardClear;
+        setTimeout(() => void navigator.clipboard?.writeText(''), seconds * 1000);
+        return { clearsInSeconds: seconds };
+      }
+      case 'clipboard_clear':
+        await navigator.clipboard?.writeText('');
+        return null;
       case 'key_algorithms':
         return algorithms;
       case 'key_purposes':

@@ -10,7 +10,6 @@ export const AUTO_LOCK_MIN = 1;
 export const AUTO_LOCK_MAX = 1440;
 export const CLIPBOARD_CLEAR_MIN = 5;
 export const CLIPBOARD_CLEAR_MAX = 600;
-export const CLIPBOARD_CLEAR_DEFAULT = 30;
 export const REASON_MAX = 1000;
 export const PERSON_MAX = 200;
 export const ROTATION_DAYS_MAX = 3650;

@@ -113,6 +113,9 @@ describe('commands', () => {
       'key_rotate',
       { id: 'id-1', algorithm: null, reason: 'why' },
     ],
+    ['copySecret', () => ipc.copySecret('a1b2'), 'clipboard_copy', { text: 'a1b2', secret: true }],
+    ['copyPublic', () => ipc.copyPublic('age1x'), 'clipboard_copy', { text: 'age1x', secret: false }],
+    ['clearClipboard', () => ipc.clearClipboard(), 'clipboard_clear', undefined],
     [
       'keyReplacePublic',
       () => ipc.keyReplacePublic({ id: 'id-1', text: 'ssh-ed25519 AAAA', reason: 'why' }),
@@ -240,6 +243,8 @@ describe('commands', () => {
         'activity',
         'audit_list',
         'audit_verify',
+        'clipboard_clear',
+        'clipboard_copy',
         'key_cancel_destruction',
         'key_purposes',
         'key_replace_public',

@@ -10,6 +10,7 @@ import type {
   AutostartStatus,
   CalendarExport,
   CalendarNaming,
+  ClipboardCopy,
   Dashboard,
   DueKind,
   ImportedKey,
@@ -174,6 +175,18 @@ export const keyCancelDestruction = (id: string, reason: string) =>
 /** The material, after the passphrase is checked again. Audited. */
 export const keyReveal = ({ id, version, passphrase, keyfilePath }: RevealRequest) =>
   call<RevealedSecret>('key_reveal', { id, version, passphrase, keyfilePath });
+
+/**
+ * Copies revealed material through the shell, which wipes it after the vault's wait,
+ * when the vault locks or closes, and when the app quits. Needs the vault unlocked.
+ */
+export const copySecret = (text: string) => call<ClipboardCopy>('clipboard_copy', { text, secret: true });
+
+/** Copies a public text (a public key); it stays on the clipboard. */
+export const copyPublic = (text: string) => call<ClipboardCopy>('clipboard_copy', { text, secret: false });
+
+/** Empties the clipboard now, whatever is on it (the app cannot read it to check). */
+export const clearClipboard = () => call<null>('clipboard_clear');
 
 export const keyFormats = () => call<KeyFormat[]>('key_formats');
 

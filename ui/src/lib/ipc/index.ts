@@ -1,5 +1,4 @@
 // The UI's only door to the desktop shell. Nothing outside this folder imports @tauri-apps.
-export * from './clipboard';
 export * from './commands';
 export * from './dialogs';
 export * from './error';

@@ -263,6 +263,12 @@ export interface KeyFormat {
   publicFor: string[];
 }
 
+/** The answer of `clipboard_copy`. */
+export interface ClipboardCopy {
+  /** Seconds until the shell wipes the copied secret; null for a public text, which stays. */
+  clearsInSeconds: number | null;
+}
+
 /** What `key_replace_public` takes: `path` or `text` (exactly one). */
 export interface ReplacePublicRequest {
   id: string;

@@ -1,7 +1,6 @@
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { clear, writeText } from '@tauri-apps/plugin-clipboard-manager';
 import type { KeyDetail as Detail } from '$lib/ipc';
 import { KeyStore } from '$lib/stores/keys.svelte';
 import { VaultStore } from '$lib/stores/vault.svelte';
@@ -10,7 +9,6 @@ import KeyDetail from './KeyDetail.svelte';
 import RevealDialog from './RevealDialog.svelte';
 
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
-vi.mock('@tauri-apps/plugin-clipboard-manager', () => ({ writeText: vi.fn(), clear: vi.fn() }));
 
 const backup = key('Backup key', { id: 'id-backup' });
 
@@ -141,7 +139,7 @@ describe('RevealDialog', () => {
     await vault.load();
     const keys = new KeyStore(vault);
     const onclose = vi.fn();
-    render(RevealDialog, { keys, key: backup, onclose, clearAfter: 2 });
+    render(RevealDialog, { keys, key: backup, onclose });
     return { onclose, user: userEvent.setup() };
   }
 
@@ -163,16 +161,43 @@ describe('RevealDialog', () => {
     });
   });
 
-  it('copies to the clipboard and clears it when the time is up', async () => {
+  it('copies through the shell, which wipes the secret: the dialog counts its wait down', async () => {
     const { user } = await showReveal();
-    answer({ key_reveal: () => ({ version: 1, encoding: 'hex', text: 'a1b2c3' }), key_get: () => backup });
+    answer({
+      key_reveal: () => ({ version: 1, encoding: 'hex', text: 'a1b2c3' }),
+      key_get: () => backup,
+      clipboard_copy: () => ({ clearsInSeconds: 2 }),
+      clipboard_clear: () => null,
+    });
     await user.type(screen.getByTestId('reveal-passphrase'), 'correct horse{Enter}');
     await screen.findByTestId('reveal-secret');
     await user.click(screen.getByTestId('reveal-copy'));
-    expect(writeText).toHaveBeenCalledWith('a1b2c3');
+    expect(callsTo('clipboard_copy')).toEqual([{ text: 'a1b2c3', secret: true }]);
     expect(screen.getByTestId('reveal-countdown')).toHaveTextContent('2 s');
-    expect(clear).not.toHaveBeenCalled();
-    await vi.waitFor(() => expect(clear).toHaveBeenCalledTimes(1), { timeout: 4000 });
+    await vi.waitFor(() => expect(screen.queryByTestId('reveal-countdown')).not.toBeInTheDocument(), {
+      timeout: 4000,
+    });
+    // The wipe is the shell's: the window asks for none.
+    expect(callsTo('clipboard_clear')).toEqual([]);
+
+    // Clear now empties it at once.
+    await user.click(screen.getByTestId('reveal-copy'));
+    await user.click(screen.getByTestId('reveal-clear'));
+    expect(callsTo('clipboard_clear')).toHaveLength(1);
+    expect(screen.queryByTestId('reveal-countdown')).not.toBeInTheDocument();
+  });
+
+  it('says so when the clipboard cannot be written', async () => {
+    const { user } = await showReveal();
+    answer({
+      key_reveal: () => ({ version: 1, encoding: 'hex', text: 'a1b2c3' }),
+      key_get: () => backup,
+      clipboard_copy: reject('io', 'The clipboard cannot be written: no display.'),
+    });
+    await user.type(screen.getByTestId('reveal-passphrase'), 'correct horse{Enter}');
+    await screen.findByTestId('reveal-secret');
+    await user.click(screen.getByTestId('reveal-copy'));
+    expect(await screen.findByTestId('reveal-copy-error')).toHaveTextContent('cannot be written');
     expect(screen.queryByTestId('reveal-countdown')).not.toBeInTheDocument();
   });
 });

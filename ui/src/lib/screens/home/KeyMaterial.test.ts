@@ -11,7 +11,6 @@ import KeyDetail from './KeyDetail.svelte';
 
 vi.mock('@tauri-apps/api/core', () => ({ invoke: vi.fn() }));
 vi.mock('@tauri-apps/plugin-dialog', () => ({ open: vi.fn(), save: vi.fn() }));
-vi.mock('@tauri-apps/plugin-clipboard-manager', () => ({ writeText: vi.fn(), clear: vi.fn() }));
 
 const signer = key('Signer', {
   id: 'id-signer',
