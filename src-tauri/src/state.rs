@@ -510,17 +510,20 @@ impl AppState {
         let recovery = vault
             .recovery_mut()?
             .get_or_insert_with(|| Box::new(Recovery::new()));
-        recovery.add_text(text)?;
-        let status = recovery.status();
+        // Read on its own first: codes or typed lines are a key kit's, not a vault
+        // recovery kit's, and are refused without forgetting the shares already read.
+        let mut alone = Recovery::new();
+        alone.add_text(text)?;
+        let status = alone.status();
         if status.codes.1 > 0 || status.typed_lines > 0 {
-            // Codes or typed lines are a key kit's, not a vault recovery kit's.
-            **recovery = Recovery::new();
             return Err(IpcError::invalid_input(
                 "That is a kit of keys, not a vault recovery kit: recover it from Kits once \
                  the vault is unlocked.",
             ));
         }
-        Ok(status.share_count())
+        drop(alone);
+        recovery.add_text(text)?;
+        Ok(recovery.status().share_count())
     }
 
     /// Forgets the shares of the vault recovery kit read so far.

@@ -760,6 +760,14 @@ fn a_vault_kit_opens_the_locked_vault_with_a_new_passphrase() {
         h.code("vault_recovery_add", json!({"text": shares[0]})),
         "invalid_input"
     );
+    // A key kit's codes are refused, and the sheet already read is kept.
+    let codes = keywarden_core::kit::chunk::split(KitId::random(), b"a key kit", CODE_CHARS)
+        .unwrap()
+        .join("\n");
+    assert_eq!(
+        h.code("vault_recovery_add", json!({"text": codes})),
+        "invalid_input"
+    );
     assert_eq!(
         h.code(
             "vault_recover",

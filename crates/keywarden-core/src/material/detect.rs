@@ -16,9 +16,10 @@ pub enum Detected {
 
 /// The format of `data`, from its content: DER (a `SubjectPublicKeyInfo`, otherwise taken
 /// as PKCS#8), a JSON object (JWK), a PEM label, an age identity or recipient, an OpenSSH
-/// public key line. Public keys are recognised too, so that an import can say that they
-/// hold no private key. `None` for anything else (hex, base64, text), whose format must
-/// be named.
+/// public key line (the first line that is not blank or a `#` comment, as in
+/// `authorized_keys` and age recipient files; an RFC 4716 `---- BEGIN SSH2 PUBLIC KEY`
+/// block too, which the import then explains how to convert). `None` for anything else
+/// (hex, base64, text), whose format must be named.
 pub fn detect(data: &[u8]) -> Option<Detected> {
     let standard = |f| Some(Detected::Format(f));
     // DER: exactly one SEQUENCE spanning the whole input (hex text may start with "0").
@@ -38,7 +39,6 @@ pub fn detect(data: &[u8]) -> Option<Detected> {
         return match label {
             "OPENSSH PRIVATE KEY" => standard(Format::OpenSshPrivate),
             "PUBLIC KEY" => standard(Format::SpkiPem),
-            "SSH2 PUBLIC KEY" => standard(Format::OpenSshPublic),
             // PKCS#8, and the labels import explains (ENCRYPTED PRIVATE KEY, RSA PRIVATE
             // KEY, EC PRIVATE KEY).
             _ => standard(Format::Pkcs8Pem),
@@ -48,7 +48,12 @@ pub fn detect(data: &[u8]) -> Option<Detected> {
     if lines().any(|l| l.to_ascii_uppercase().starts_with("AGE-SECRET-KEY-1")) {
         return standard(Format::AgeIdentity);
     }
-    let first = lines().next().unwrap_or_default();
+    let first = lines()
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap_or_default();
+    if first.starts_with("---- BEGIN SSH2 PUBLIC KEY") {
+        return standard(Format::OpenSshPublic);
+    }
     let word = first.split_whitespace().next().unwrap_or_default();
     if word.starts_with("ssh-") || word.starts_with("ecdsa-sha2-") || word.starts_with("sk-") {
         return standard(Format::OpenSshPublic);
@@ -63,7 +68,7 @@ pub fn detect(data: &[u8]) -> Option<Detected> {
 mod tests {
     use super::*;
     use crate::Algorithm;
-    use crate::material::SecretKey;
+    use crate::material::{PublicKey, SecretKey};
 
     fn detected(data: &[u8]) -> Option<Detected> {
         detect(data)
@@ -98,6 +103,22 @@ mod tests {
             );
         }
         assert_eq!(detected(b"  {\"kty\":\"OKP\"}"), Some(Detected::Jwk));
+        // Comment lines before a public key, as authorized_keys and recipient files have.
+        let mut commented = b"# bob's laptop\n\n".to_vec();
+        commented.extend_from_slice(&key.export(Format::OpenSshPublic, "bob").unwrap());
+        assert_eq!(detected(&commented), f(Format::OpenSshPublic));
+        let mut recipients = b"# created: 2026-12-07\n".to_vec();
+        recipients.extend_from_slice(&age.export(Format::AgeRecipient, "").unwrap());
+        assert_eq!(detected(&recipients), f(Format::AgeRecipient));
+        // RFC 4716: recognised, so that the import can say how to convert it.
+        let ssh2 = b"---- BEGIN SSH2 PUBLIC KEY ----\nComment: bob\nAAAAC3Nz\n---- END SSH2 PUBLIC KEY ----\n";
+        assert_eq!(detected(ssh2), f(Format::OpenSshPublic));
+        assert!(
+            PublicKey::import(ssh2, Format::OpenSshPublic, None)
+                .unwrap_err()
+                .to_string()
+                .contains("ssh-keygen -i")
+        );
         assert_eq!(detected(b"00112233445566778899aabbccddeeff"), None);
         assert_eq!(detected(b"correct horse battery staple"), None);
         assert_eq!(detected(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), None);
