@@ -77,13 +77,10 @@ impl SecretClipboard {
     pub(crate) fn copy(&self, text: &str, wipe_after: Option<Duration>) -> Result<(), String> {
         let board = self.inner.board()?;
         let copy = self.inner.copies.fetch_add(1, Ordering::Relaxed) + 1;
-        // Taken before the write, so a wipe of an older copy cannot run between the two.
-        let mut held = self.inner.held();
-        board.write(text)?;
-        *held = wipe_after.map(|_| copy);
-        drop(held);
         if let Some(after) = wipe_after {
-            // Copies are rare: one sleeping thread each is simpler than a timer wheel.
+            // Started before the write, so that a secret is never on the clipboard
+            // without its wipe; a wipe whose copy is not held does nothing. Copies are
+            // rare: one sleeping thread each is simpler than a timer wheel.
             let inner = self.inner.clone();
             std::thread::Builder::new()
                 .name("clipboard-wipe".to_owned())
@@ -93,6 +90,10 @@ impl SecretClipboard {
                 })
                 .map_err(|e| e.to_string())?;
         }
+        // Held across the write, so a wipe of an older copy cannot run between the two.
+        let mut held = self.inner.held();
+        board.write(text)?;
+        *held = wipe_after.map(|_| copy);
         Ok(())
     }
 

@@ -154,8 +154,9 @@ pub fn key_formats(state: State<'_, AppState>) -> Vec<KeyFormatInfo> {
 
 /// `key_import`: a private key, a secret or a public key alone (a public-only key) made
 /// elsewhere, from a file (`path`) or pasted `text`, in `format` (`null`: recognised by
-/// its content; hex, base64 and text need `algorithm`), stored as a new key. The policy flags an algorithm it does not allow
-/// rather than refusing it; a purpose the algorithm cannot serve is refused.
+/// its content; hex, base64 and text need `algorithm`), stored as a new key. The policy
+/// flags an algorithm it does not allow rather than refusing it; a purpose the
+/// algorithm cannot serve is refused.
 ///
 /// # Errors
 /// `invalid_input` (a file that cannot be used, a format that cannot be told, an
@@ -521,7 +522,7 @@ fn key_input(
             "Give either a file or pasted text, not both.",
         )),
         (None, None) => Err(IpcError::invalid_input(
-            "Choose a file to import, or paste the key.",
+            "Choose a file with the key, or paste the key.",
         )),
     }
 }

@@ -580,7 +580,7 @@ export class MockShell {
         needUnlocked();
         const data: string = args.text ?? '';
         if (args.path === null && data.trim() === '')
-          fail('invalid_input', 'Choose a file to import, or paste the key.');
+          fail('invalid_input', 'Choose a file with the key, or paste the key.');
         if (args.path !== null && !String(args.path).startsWith('/'))
           fail('invalid_input', 'The path of the file to import must be absolute.');
         const publicOnly = data.includes('PUBLIC KEY') || data.startsWith('ssh-');
