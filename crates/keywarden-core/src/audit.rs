@@ -678,7 +678,7 @@ pub(crate) fn verify(
         let text = row.seq.to_string();
         let opened = seal::open(&keys.seal, &entry_place(vault_id, &text), &row.entry);
         if let Ok(plain) = &opened
-            && let Ok(e) = ciborium::from_reader::<EntryV1, _>(plain.as_slice())
+            && let Some(e) = crate::vault::decode_cbor::<EntryV1>(plain)
             && e.action == Action::AuditTampered.id()
         {
             problems.push(AuditProblem::Recorded {
@@ -815,7 +815,7 @@ pub(crate) fn list(
         let plain = seal::open(&keys.seal, &entry_place(vault_id, &text), &row.entry)
             .map_err(|_| damaged("failed authentication (run audit verify)"))?;
         let e: EntryV1 =
-            ciborium::from_reader(plain.as_slice()).map_err(|_| damaged("cannot be decoded"))?;
+            crate::vault::decode_cbor(&plain).ok_or_else(|| damaged("cannot be decoded"))?;
         let entry = AuditEntry {
             seq: row.seq,
             at: clock::from_unix(e.at),

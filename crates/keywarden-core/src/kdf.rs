@@ -86,32 +86,38 @@ impl KdfParams {
     /// core (at most [`KdfParams::MAX_LANES`]) and as many passes as fit in `target`
     /// (never fewer than [`KdfParams::MIN_ITERATIONS`]).
     ///
+    /// Two probes, of one pass and of two, tell the cost of a pass from the fixed cost of
+    /// a run (allocating and first touching the memory, which at 256 MiB is about as long
+    /// as a pass): see [`passes_within`].
+    ///
     /// # Errors
     /// [`KdfError`] when `memory_kib` is out of range or Argon2 fails.
     pub fn calibrate(memory_kib: u32, target: Duration) -> Result<Self, KdfError> {
         let lanes = std::thread::available_parallelism()
             .map_or(1, |n| u32::try_from(n.get()).unwrap_or(1))
             .clamp(1, Self::MAX_LANES);
-        let probe = KdfParams {
-            memory_kib,
-            iterations: 1,
-            lanes,
+        let probe = |iterations| -> Result<Duration, KdfError> {
+            let params = KdfParams {
+                memory_kib,
+                iterations,
+                lanes,
+            };
+            params.validate(true)?;
+            let mut out = SymmetricKey::zeroed();
+            let started = Instant::now();
+            params.argon2(None)?.hash_password_into(
+                b"calibration",
+                &[0u8; SALT_LEN],
+                out.expose_mut(),
+            )?;
+            Ok(started.elapsed())
         };
-        probe.validate(true)?;
-        let salt = [0u8; SALT_LEN];
-        let mut out = SymmetricKey::zeroed();
-        let started = Instant::now();
-        probe
-            .argon2(None)?
-            .hash_password_into(b"calibration", &salt, out.expose_mut())?;
-        let one_pass = started.elapsed().max(Duration::from_millis(1));
-        let passes = (target.as_secs_f64() / one_pass.as_secs_f64()).floor();
-        // The float is finite and positive; the clamp keeps it within u32 range.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let iterations = (passes as u32).clamp(Self::MIN_ITERATIONS, Self::MAX_ITERATIONS);
+        let one = probe(1)?;
+        let two = probe(2)?;
         Ok(KdfParams {
-            iterations,
-            ..probe
+            memory_kib,
+            iterations: passes_within(target, one, two),
+            lanes,
         })
     }
 
@@ -147,6 +153,26 @@ impl KdfParams {
         )?;
         Ok(kek)
     }
+}
+
+/// How many passes fit in `target`, from the time of a one-pass run and of a two-pass
+/// run: a run costs a fixed part plus one part per pass, and the difference of the two
+/// probes is the part per pass, taken as at least half of the one-pass run. When noise
+/// makes the second probe no slower, the whole one-pass run counts as a pass, as if
+/// nothing were fixed: fewer passes, never more. Clamped to
+/// [`KdfParams::MIN_ITERATIONS`]`..=`[`KdfParams::MAX_ITERATIONS`].
+fn passes_within(target: Duration, one: Duration, two: Duration) -> u32 {
+    let per_pass = if two > one {
+        (two - one).clamp(one / 2, one)
+    } else {
+        one
+    }
+    .max(Duration::from_micros(1));
+    let fixed = one.saturating_sub(per_pass);
+    let passes = target.saturating_sub(fixed).as_nanos() / per_pass.as_nanos();
+    u32::try_from(passes)
+        .unwrap_or(u32::MAX)
+        .clamp(KdfParams::MIN_ITERATIONS, KdfParams::MAX_ITERATIONS)
 }
 
 fn check(name: &'static str, value: u32, min: u32, max: u32) -> Result<(), KdfError> {
@@ -215,6 +241,38 @@ mod tests {
         );
         let more = KdfParams { iterations: 2, ..p };
         assert_ne!(base, *more.derive(&pass, None, &salt).unwrap().expose());
+    }
+
+    #[test]
+    fn the_fixed_cost_of_a_run_is_not_counted_as_passes() {
+        let ms = Duration::from_millis;
+        // At 256 MiB: 150 ms to allocate and touch the memory, 130 ms a pass. One probe
+        // alone (280 ms) would give 3 passes, 540 ms: half the target.
+        assert_eq!(passes_within(ms(1000), ms(280), ms(410)), 6);
+        // No fixed cost: passes of 100 ms.
+        assert_eq!(passes_within(ms(1000), ms(100), ms(200)), 10);
+        // Noise makes the second probe no slower: nothing is taken as fixed.
+        assert_eq!(passes_within(ms(1000), ms(100), ms(90)), 10);
+        // A pass is never taken as less than half the one-pass run.
+        assert_eq!(passes_within(ms(1000), ms(100), ms(110)), 19);
+        // A slow machine or a tiny target: never below the minimum.
+        assert_eq!(
+            passes_within(ms(1000), ms(900), ms(1800)),
+            KdfParams::MIN_ITERATIONS
+        );
+        assert_eq!(
+            passes_within(ms(1), ms(100), ms(200)),
+            KdfParams::MIN_ITERATIONS
+        );
+        // A huge target or instant probes: never above the maximum.
+        assert_eq!(
+            passes_within(ms(100_000), ms(10), ms(20)),
+            KdfParams::MAX_ITERATIONS
+        );
+        assert_eq!(
+            passes_within(ms(1000), Duration::ZERO, Duration::ZERO),
+            KdfParams::MAX_ITERATIONS
+        );
     }
 
     #[test]

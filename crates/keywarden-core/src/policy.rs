@@ -584,15 +584,14 @@ mod tests {
             cryptoperiod_days: BTreeMap<String, u32>,
             destruction_wait_days: u32,
         }
-        let mut cbor = Vec::new();
         let older = Older {
             min_strength_bits: 192,
             allowed_algorithms: vec!["aes-256".to_owned()],
             cryptoperiod_days: BTreeMap::new(),
             destruction_wait_days: 3,
         };
-        ciborium::into_writer(&older, &mut cbor).unwrap();
-        let read: PolicyV1 = ciborium::from_reader(&cbor[..]).unwrap();
+        let cbor = crate::vault::encode_cbor(&older).unwrap();
+        let read: PolicyV1 = crate::vault::decode_cbor(&cbor).unwrap();
         let policy = Policy::from(read);
         assert_eq!(policy.reminder_days, DEFAULT_REMINDER_DAYS);
         assert_eq!(policy.max_snooze_days, DEFAULT_MAX_SNOOZE_DAYS);

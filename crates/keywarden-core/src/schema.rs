@@ -73,6 +73,15 @@ CREATE TABLE audit (
 ) STRICT;
 ";
 
+/// Indexes that hold exactly what the row digest reads ([`crate::audit`]), so that it
+/// walks two small indexes instead of looking up every row: at 10,000 keys, 3 ms instead
+/// of 30 at every unlock and every change. Not part of the format: a reader needs none,
+/// and a vault made before them gets them at its next unlock.
+pub(crate) const ROW_INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS key_row ON key (id, row_version);
+CREATE INDEX IF NOT EXISTS key_version_row ON key_version (key_id, version, row_version);
+";
+
 /// Reads the 100-byte SQLite header and checks that the file is a Keywarden vault of a
 /// version this code reads, then takes the vault's advisory lock. The file is opened
 /// read-only by the operating system, never by SQLite, so a foreign file is left exactly

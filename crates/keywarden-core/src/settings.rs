@@ -116,7 +116,7 @@ impl SettingRow<'_> {
         let plain = seal::open(self.key, &self.place(version), &blob)
             .map_err(|_| damaged("failed authentication"))?;
         let value =
-            ciborium::from_reader(plain.as_slice()).map_err(|_| damaged("cannot be decoded"))?;
+            crate::vault::decode_cbor(&plain).ok_or_else(|| damaged("cannot be decoded"))?;
         Ok(Some((value, version)))
     }
 

@@ -378,6 +378,7 @@ impl LockedVault {
         let slot = Keyslot::wrap(1, 1, &vault_id, kdf, passphrase, key_file, &dek)?;
         let tx = conn.transaction()?;
         tx.execute_batch(SCHEMA_V1)?;
+        tx.execute_batch(schema::ROW_INDEXES)?;
         tx.execute(
             "INSERT INTO vault (singleton, vault_id, created_at) VALUES (1, ?1, ?2)",
             params![vault_id.as_slice(), now],
@@ -690,11 +691,15 @@ fn default_actor() -> String {
         .unwrap_or_else(|| "unknown user".to_owned())
 }
 
+/// Encodes a record as CBOR (decision 0003).
 pub(crate) fn encode_cbor<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StorageError> {
-    let mut out = Vec::new();
-    ciborium::into_writer(value, &mut out)
-        .map_err(|e| StorageError::damaged(format!("cannot encode a record: {e}")))?;
-    Ok(out)
+    minicbor_serde::to_vec(value)
+        .map_err(|e| StorageError::damaged(format!("cannot encode a record: {e}")))
+}
+
+/// Decodes a record's CBOR; `None` when it is not a `T`.
+pub(crate) fn decode_cbor<'a, T: serde::Deserialize<'a>>(cbor: &'a [u8]) -> Option<T> {
+    minicbor_serde::from_slice(cbor).ok()
 }
 
 /// Makes the vault readable and writable by its owner only. SQLite gives its WAL the
@@ -791,8 +796,11 @@ impl UnlockedVault {
         if record_unlock {
             let mut entries = unlock_entries(failed, vault.audit_at_unlock.as_ref());
             entries.push(NewEntry::new(Action::Unlocked));
-            // The unlock changes no row: the digest just checked still holds.
-            if let Err(e) = vault.commit_with_rows(&entries, |_| Ok(()), Some(rows)) {
+            // The unlock changes no row: the digest just checked still holds. A vault
+            // made before the row indexes gets them here.
+            let indexes =
+                |tx: &rusqlite::Transaction<'_>| Ok(tx.execute_batch(schema::ROW_INDEXES)?);
+            if let Err(e) = vault.commit_with_rows(&entries, indexes, Some(rows)) {
                 let error = match e {
                     RecordError::Storage(s) => UnlockError::Storage(s),
                     other => UnlockError::Storage(StorageError::damaged(other.to_string())),
@@ -905,7 +913,7 @@ impl UnlockedVault {
         let mut stmt = locked
             .conn
             .prepare("SELECT id, row_version, meta FROM key")?;
-        let rows = stmt
+        let mut rows = stmt
             .query_map([], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -914,32 +922,38 @@ impl UnlockedVault {
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
+        // In id order, which the map keeps: building it from sorted rows moves each
+        // record once (sorting the records themselves moved each of them many times).
+        rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         // Opening and decoding the sealed records is most of an unlock's work after
-        // Argon2id: spread it over the cores.
+        // Argon2id: spread it over the cores. The rows are only borrowed, so that they
+        // are freed on this thread, which allocated them.
         let vault_id = &locked.vault_id;
         let records = rows
-            .into_par_iter()
+            .par_iter()
             .map(|(id_text, version, blob)| {
                 let damaged = |what: &str| StorageError::damaged(format!("key {id_text}: {what}"));
                 let id: KeyId = id_text.parse().map_err(|_| damaged("malformed id"))?;
-                let version = row_version(version, &id_text)?;
+                let version = row_version(*version, id_text)?;
                 let place = Place {
                     vault_id,
                     table: table::KEY,
-                    row_id: &id_text,
+                    row_id: id_text,
                     row_version: version,
                 };
-                let plain = seal::open(&keys.records, &place, &blob)
+                let plain = seal::open(&keys.records, &place, blob)
                     .map_err(|_| damaged("the record failed authentication"))?;
-                let meta: KeyMetaV1 = ciborium::from_reader(plain.as_slice())
-                    .map_err(|_| damaged("the record cannot be decoded"))?;
+                let meta: KeyMetaV1 =
+                    decode_cbor(&plain).ok_or_else(|| damaged("the record cannot be decoded"))?;
                 Ok((
                     id,
                     KeyRecord::from_meta(id, version, meta).map_err(damaged)?,
                 ))
             })
-            .collect::<Result<BTreeMap<_, _>, StorageError>>()?;
-        Ok((records, settings, settings_version))
+            .collect::<Result<Vec<_>, StorageError>>()?;
+        // A list in id order becomes a map in one pass; rayon would merge into the map
+        // on one thread.
+        Ok((records.into_iter().collect(), settings, settings_version))
     }
 
     /// The current time in whole seconds, as the file stores it, so a record reads the
@@ -975,6 +989,11 @@ impl UnlockedVault {
     /// The vault's preferences.
     pub fn settings(&self) -> Settings {
         self.settings
+    }
+
+    /// Every key, by id.
+    pub(crate) fn records(&self) -> &BTreeMap<KeyId, KeyRecord> {
+        &self.records
     }
 
     /// Number of keys in the vault.

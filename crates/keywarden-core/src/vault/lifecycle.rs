@@ -621,14 +621,7 @@ impl UnlockedVault {
     /// or the policy's for its purpose) counted from its last rotation or activation.
     /// `None` for keys that are not active or suspended.
     pub fn next_rotation(&self, record: &KeyRecord) -> Option<Timestamp> {
-        if !matches!(record.state, KeyState::Active | KeyState::Suspended) {
-            return None;
-        }
-        let start = record.rotated_at.or(record.activated_at)?;
-        let period = record
-            .rotation_days
-            .unwrap_or_else(|| self.policy.cryptoperiod(record.purpose));
-        Some(self.days_after(start, period))
+        self.schedule().next_rotation(record)
     }
 
     /// What the policy says about a key now: algorithm, strength and purpose rules,

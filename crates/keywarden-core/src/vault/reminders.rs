@@ -8,7 +8,7 @@ use crate::clock::Timestamp;
 use crate::error::{RecordError, StorageError};
 use crate::key::{self, KeyId, KeyRecord, Snooze};
 use crate::kit::register::{KitRecord, KitStatus};
-use crate::reminder::{DueKind, Reminders};
+use crate::reminder::{DueKind, Reminders, Schedule};
 
 /// How a date reads in audit details.
 fn day(t: Timestamp) -> String {
@@ -28,13 +28,13 @@ impl LockedVault {
 }
 
 impl UnlockedVault {
-    /// When the originator-usage period the policy allows ends for a key in use (active
-    /// or suspended): its activation or last rotation plus the purpose's cryptoperiod.
-    pub(crate) fn usage_end(&self, record: &KeyRecord) -> Option<Timestamp> {
-        self.next_rotation(record)?;
-        let start = record.rotated_at.or(record.activated_at)?;
-        let period = self.policy().cryptoperiod(record.purpose);
-        Some(self.days_after(start, period))
+    /// How due dates are counted now: the policy's periods in calendar days of the
+    /// vault's time zone.
+    pub(crate) fn schedule(&self) -> Schedule<'_> {
+        Schedule {
+            policy: self.policy(),
+            tz: self.time_zone(),
+        }
     }
 
     /// When a recovery kit is next due for a drill: the policy's `drill-days` after it
@@ -173,7 +173,8 @@ impl UnlockedVault {
         if self.reminders_written.as_ref() == Some(&reminders) {
             return;
         }
-        if reminders.store(&mut self.locked.conn).is_ok() {
+        let written = self.reminders_written.as_ref();
+        if reminders.store(&mut self.locked.conn, written).is_ok() {
             self.reminders_written = Some(reminders);
         }
     }

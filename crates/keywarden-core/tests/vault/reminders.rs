@@ -401,8 +401,8 @@ fn an_unlock_rewrites_the_plaintext_copy_only_when_it_differs() {
     let mut vault = create_with_clock(&path, clock.clone());
     let id = key_due_in(&mut vault, "k", 3);
     drop(vault);
-    // Count every rewrite of the copy, through a table and trigger outside the vault's
-    // format, which the engine never reads.
+    // Count every row of the copy deleted or written, through a table and triggers
+    // outside the vault's format, which the engine never reads.
     let rewrites = || {
         crate::common::with_sql(&path, |sql| {
             sql.query_row("SELECT count(*) FROM probe", [], |r| r.get::<_, i64>(0))
@@ -412,7 +412,9 @@ fn an_unlock_rewrites_the_plaintext_copy_only_when_it_differs() {
     crate::common::with_sql(&path, |sql| {
         sql.execute_batch(
             "CREATE TABLE probe (n INTEGER);
-             CREATE TRIGGER probe_rewrite AFTER DELETE ON reminder_threshold
+             CREATE TRIGGER probe_delete AFTER DELETE ON reminder
+             BEGIN INSERT INTO probe VALUES (1); END;
+             CREATE TRIGGER probe_insert AFTER INSERT ON reminder
              BEGIN INSERT INTO probe VALUES (1); END;",
         )
         .unwrap()
@@ -612,4 +614,57 @@ fn periods_count_the_person_s_calendar_days_across_a_daylight_saving_change() {
         vault.next_rotation(&record),
         Some("2027-03-31T22:30:00Z".parse().unwrap())
     );
+}
+
+#[test]
+fn a_change_writes_only_the_rows_of_the_copy_it_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.keywarden");
+    let clock = ManualClock::new();
+    let mut vault = create_with_clock(&path, clock.clone());
+    for (name, days) in [("a", 30), ("b", 30), ("c", 90)] {
+        key_due_in(&mut vault, name, days);
+    }
+    drop(vault);
+    let probe = || {
+        crate::common::with_sql(&path, |sql| {
+            sql.query_row(
+                "SELECT (SELECT count(*) FROM probe WHERE n = 0), \
+                 (SELECT count(*) FROM probe WHERE n = 1), (SELECT count(*) FROM reminder)",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
+            )
+            .unwrap()
+        })
+    };
+    crate::common::with_sql(&path, |sql| {
+        sql.execute_batch(
+            "CREATE TABLE probe (n INTEGER);
+             CREATE TRIGGER probe_delete AFTER DELETE ON reminder
+             BEGIN INSERT INTO probe VALUES (0); END;
+             CREATE TRIGGER probe_insert AFTER INSERT ON reminder
+             BEGIN INSERT INTO probe VALUES (1); END;",
+        )
+        .unwrap()
+    });
+    // A new key: one row in, none out.
+    let mut vault = crate::common::unlock_with(&path, clock.clone());
+    let d = key_due_in(&mut vault, "d", 30);
+    drop(vault);
+    assert_eq!(probe(), (0, 1, 4));
+    // Deleting one of three keys due at the same instant: one of the equal rows out.
+    let mut vault = crate::common::unlock_with(&path, clock.clone());
+    vault.delete_key(&d).unwrap();
+    let expected = vault.reminders();
+    drop(vault);
+    assert_eq!(probe(), (1, 1, 3));
+    // What the file holds is what the records give.
+    let locked = LockedVault::open(&path, clock.clone()).unwrap();
+    assert_eq!(locked.reminders().unwrap(), expected);
 }

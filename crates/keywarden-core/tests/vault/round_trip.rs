@@ -415,3 +415,46 @@ fn names_that_look_the_same_are_the_same_name() {
         "{second:?}"
     );
 }
+
+#[test]
+fn a_vault_made_without_the_row_indexes_gets_them_at_its_next_unlock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.keywarden");
+    let mut vault = create(&path, None);
+    let id = vault
+        .generate_key(new_key("k", Algorithm::Aes256))
+        .unwrap()
+        .id;
+    drop(vault);
+    let indexes = || {
+        crate::common::with_sql(&path, |sql| {
+            let plan: String = sql
+                .query_row(
+                    "EXPLAIN QUERY PLAN SELECT id, NULL, row_version FROM key ORDER BY id",
+                    [],
+                    |r| r.get(3),
+                )
+                .unwrap();
+            let names: Vec<String> = sql
+                .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            (names, plan)
+        })
+    };
+    let (names, plan) = indexes();
+    assert_eq!(names, ["key_row", "key_version_row"]);
+    assert!(plan.contains("COVERING INDEX key_row"), "{plan}");
+    // As an early build left it: the format does not need them.
+    crate::common::with_sql(&path, |sql| {
+        sql.execute_batch("DROP INDEX key_row; DROP INDEX key_version_row;")
+            .unwrap()
+    });
+    let vault = unlock(&path, None);
+    assert_eq!(vault.get(&id).unwrap().name, "k");
+    drop(vault);
+    assert_eq!(indexes().0, ["key_row", "key_version_row"]);
+}
