@@ -103,6 +103,22 @@ fn open(fx: &Fixture) -> LockedVault {
     LockedVault::open(&fx.path, clock()).unwrap()
 }
 
+/// `iters` rounds of [`unlock_and_list`], each timed and pushed onto `times`; opening
+/// and closing the file are not timed.
+fn time_unlocks(fx: &Fixture, iters: u64, times: &mut Vec<Duration>) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let locked = open(fx);
+        let started = Instant::now();
+        let vault = unlock_and_list(fx, locked);
+        let took = started.elapsed();
+        drop(vault);
+        times.push(took);
+        total += took;
+    }
+    total
+}
+
 /// Argon2id alone, with exactly the keyslot's parameters and the engine's build of the
 /// `argon2` crate: the floor that unlocking cannot go below.
 fn argon2_alone(kdf: KdfParams) -> impl FnMut() {
@@ -158,20 +174,7 @@ fn main() {
             .warm_up_time(Duration::from_secs(3))
             .measurement_time(Duration::from_secs(20));
         group.bench_function("unlock_and_list_10k", |b| {
-            b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    let locked = open(&big);
-                    let started = Instant::now();
-                    let vault = unlock_and_list(&big, locked);
-                    let took = started.elapsed();
-                    // Closing the file is not part of unlocking.
-                    drop(vault);
-                    unlock_times.push(took);
-                    total += took;
-                }
-                total
-            });
+            b.iter_custom(|iters| time_unlocks(&big, iters, &mut unlock_times));
         });
         let mut hash = argon2_alone(kdf);
         group.bench_function("argon2_alone", |b| {
@@ -198,19 +201,7 @@ fn main() {
             .sample_size(30)
             .measurement_time(Duration::from_secs(10));
         group.bench_function("unlock_and_list_10k_test_kdf", |b| {
-            b.iter_custom(|iters| {
-                let mut total = Duration::ZERO;
-                for _ in 0..iters {
-                    let locked = open(&light);
-                    let started = Instant::now();
-                    let vault = unlock_and_list(&light, locked);
-                    let took = started.elapsed();
-                    drop(vault);
-                    engine_times.push(took);
-                    total += took;
-                }
-                total
-            });
+            b.iter_custom(|iters| time_unlocks(&light, iters, &mut engine_times));
         });
         group.finish();
     }

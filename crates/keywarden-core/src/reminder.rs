@@ -327,17 +327,13 @@ fn differences<'a>(
 ) -> (Vec<&'a ReminderDate>, Vec<&'a ReminderDate>) {
     let (mut gone, mut added) = (Vec::new(), Vec::new());
     let (mut i, mut j) = (0, 0);
-    while i < old.len() || j < new.len() {
+    loop {
         match (old.get(i), new.get(j)) {
             (Some(o), Some(n)) if o.order() == n.order() => {
                 i += 1;
                 j += 1;
             }
-            (Some(o), Some(n)) if o.order() < n.order() => {
-                gone.push(o);
-                i += 1;
-            }
-            (Some(o), None) => {
+            (Some(o), n) if n.is_none_or(|n| o.order() < n.order()) => {
                 gone.push(o);
                 i += 1;
             }
@@ -345,10 +341,9 @@ fn differences<'a>(
                 added.push(n);
                 j += 1;
             }
-            (None, None) => break,
+            (_, None) => return (gone, added),
         }
     }
-    (gone, added)
 }
 
 /// The plaintext reminder tables (`docs/vault-format.md`), made by the first write of

@@ -90,6 +90,34 @@ fn key_due_in(
         .id
 }
 
+/// Counts every row of the plaintext copy deleted or inserted from now on, through a
+/// table and triggers outside the vault's format, which the engine never reads.
+fn count_reminder_writes(path: &std::path::Path) {
+    crate::common::with_sql(path, |sql| {
+        sql.execute_batch(
+            "CREATE TABLE probe (inserted INTEGER);
+             CREATE TRIGGER probe_delete AFTER DELETE ON reminder
+             BEGIN INSERT INTO probe VALUES (0); END;
+             CREATE TRIGGER probe_insert AFTER INSERT ON reminder
+             BEGIN INSERT INTO probe VALUES (1); END;",
+        )
+        .unwrap()
+    });
+}
+
+/// Rows of the copy deleted and inserted since [`count_reminder_writes`], and rows in it.
+fn reminder_writes(path: &std::path::Path) -> (i64, i64, i64) {
+    crate::common::with_sql(path, |sql| {
+        sql.query_row(
+            "SELECT (SELECT count(*) FROM probe WHERE inserted = 0), \
+             (SELECT count(*) FROM probe WHERE inserted = 1), (SELECT count(*) FROM reminder)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+    })
+}
+
 fn days_after(t: Timestamp, days: i64) -> Timestamp {
     t.checked_add(jiff::SignedDuration::from_hours(24 * days))
         .unwrap()
@@ -401,24 +429,11 @@ fn an_unlock_rewrites_the_plaintext_copy_only_when_it_differs() {
     let mut vault = create_with_clock(&path, clock.clone());
     let id = key_due_in(&mut vault, "k", 3);
     drop(vault);
-    // Count every row of the copy deleted or written, through a table and triggers
-    // outside the vault's format, which the engine never reads.
     let rewrites = || {
-        crate::common::with_sql(&path, |sql| {
-            sql.query_row("SELECT count(*) FROM probe", [], |r| r.get::<_, i64>(0))
-                .unwrap()
-        })
+        let (deleted, inserted, _) = reminder_writes(&path);
+        deleted + inserted
     };
-    crate::common::with_sql(&path, |sql| {
-        sql.execute_batch(
-            "CREATE TABLE probe (n INTEGER);
-             CREATE TRIGGER probe_delete AFTER DELETE ON reminder
-             BEGIN INSERT INTO probe VALUES (1); END;
-             CREATE TRIGGER probe_insert AFTER INSERT ON reminder
-             BEGIN INSERT INTO probe VALUES (1); END;",
-        )
-        .unwrap()
-    });
+    count_reminder_writes(&path);
     drop(crate::common::unlock_with(&path, clock.clone()));
     assert_eq!(rewrites(), 0, "nothing changed: the copy is left as it is");
     // A snooze changes the copy: the change writes it, the next unlock leaves it.
@@ -626,33 +641,8 @@ fn a_change_writes_only_the_rows_of_the_copy_it_moves() {
         key_due_in(&mut vault, name, days);
     }
     drop(vault);
-    let probe = || {
-        crate::common::with_sql(&path, |sql| {
-            sql.query_row(
-                "SELECT (SELECT count(*) FROM probe WHERE n = 0), \
-                 (SELECT count(*) FROM probe WHERE n = 1), (SELECT count(*) FROM reminder)",
-                [],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, i64>(2)?,
-                    ))
-                },
-            )
-            .unwrap()
-        })
-    };
-    crate::common::with_sql(&path, |sql| {
-        sql.execute_batch(
-            "CREATE TABLE probe (n INTEGER);
-             CREATE TRIGGER probe_delete AFTER DELETE ON reminder
-             BEGIN INSERT INTO probe VALUES (0); END;
-             CREATE TRIGGER probe_insert AFTER INSERT ON reminder
-             BEGIN INSERT INTO probe VALUES (1); END;",
-        )
-        .unwrap()
-    });
+    let probe = || reminder_writes(&path);
+    count_reminder_writes(&path);
     // A new key: one row in, none out.
     let mut vault = crate::common::unlock_with(&path, clock.clone());
     let d = key_due_in(&mut vault, "d", 30);
