@@ -8,6 +8,7 @@ import hashlib
 import shutil
 import stat
 import subprocess
+from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -22,6 +23,16 @@ OPENSSL = shutil.which("openssl")
 
 def openssl(*args: str) -> bytes:
     return subprocess.run([OPENSSL, *args], check=True, capture_output=True).stdout
+
+
+def public_key_of_a_new_pair(keys: Path, name: str) -> tuple[Path, bytes]:
+    """A new Ed25519 key pair made by OpenSSL in `keys`: its public key's PEM file, and
+    the same public key as DER (whose SHA-256 is the vault's fingerprint)."""
+    private = keys / f"{name}.pem"
+    openssl("genpkey", "-algorithm", "ed25519", "-out", str(private))
+    public = keys / f"{name}.pub.pem"
+    openssl("pkey", "-in", str(private), "-pubout", "-out", str(public))
+    return public, openssl("pkey", "-in", str(private), "-pubout", "-outform", "DER")
 
 
 @pytest.mark.skipif(OPENSSL is None, reason="openssl is not installed")
@@ -130,11 +141,7 @@ def test_import_export_and_edit_a_key(app, tmp_path):
 
     # A partner's public key alone: kept as a public-only key, with OpenSSL's fingerprint
     # and no way to a secret; Rotate takes the partner's next public key from its file.
-    partner = keys / "partner.pem"
-    openssl("genpkey", "-algorithm", "ed25519", "-out", str(partner))
-    partner_pub = keys / "partner.pub.pem"
-    openssl("pkey", "-in", str(partner), "-pubout", "-out", str(partner_pub))
-    partner_der = openssl("pkey", "-in", str(partner), "-pubout", "-outform", "DER")
+    partner_pub, partner_der = public_key_of_a_new_pair(keys, "partner")
     app.click("import-open")
     app.visible("import-dialog")
     app.type("import-path", str(partner_pub))
@@ -148,11 +155,7 @@ def test_import_export_and_edit_a_key(app, tmp_path):
     app.visible("key-public-only")
     for absent in ("key-reveal", "key-export-secret", "key-rotate"):
         assert not app.d.find_elements(By.CSS_SELECTOR, app.tid(absent)), absent
-    successor = keys / "partner-2.pem"
-    openssl("genpkey", "-algorithm", "ed25519", "-out", str(successor))
-    successor_pub = keys / "partner-2.pub.pem"
-    openssl("pkey", "-in", str(successor), "-pubout", "-out", str(successor_pub))
-    successor_der = openssl("pkey", "-in", str(successor), "-pubout", "-outform", "DER")
+    successor_pub, successor_der = public_key_of_a_new_pair(keys, "partner-2")
     app.click("key-replace-public")
     app.visible("reason-dialog")
     app.click("replace-public-source-file")
