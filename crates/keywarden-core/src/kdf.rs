@@ -88,8 +88,8 @@ impl KdfParams {
     ///
     /// Probes of one pass and of two (each run twice, the shorter kept) tell the cost of
     /// a pass from the fixed cost of a run (allocating and first touching the memory,
-    /// which at 256 MiB is about as long as a pass): see [`passes_within`]. About four
-    /// passes' time at the default memory.
+    /// which at 256 MiB is about as long as a pass): see [`passes_within`]. The probes
+    /// take about a second at the default memory (six passes, four fillings).
     ///
     /// # Errors
     /// [`KdfError`] when `memory_kib` is out of range or Argon2 fails.
